@@ -1,0 +1,1 @@
+"""RFM scoring, lifecycle rules and the set-based full recompute."""

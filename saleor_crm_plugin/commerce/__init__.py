@@ -1,0 +1,1 @@
+"""The CRM's own facts about orders and checkouts."""

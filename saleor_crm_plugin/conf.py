@@ -1,0 +1,37 @@
+"""Every Django setting the CRM reads, in one place, with its default.
+
+All settings share the ``SALEOR_CRM_`` prefix. Merchant-facing options
+(thresholds, reporting currency) are not settings: they live in the plugin
+configuration and are stored in :class:`~saleor_crm_plugin.configuration.models.CRMConfiguration`.
+"""
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Dotted path to ``callable(request) -> Requestor`` used by the HTTP API.
+    # ``None`` means: the Saleor authenticator when Saleor is installed.
+    "SALEOR_CRM_AUTHENTICATOR": None,
+    # Processed inbound events are kept this long for audit and replay.
+    "SALEOR_CRM_EVENT_RETENTION_DAYS": 14,
+    # A pending event older than this is re-sent to Celery by the sweeper
+    # (covers a broker that was down when the hook ran).
+    "SALEOR_CRM_PENDING_EVENT_GRACE_SECONDS": 60,
+    # After this many failed attempts an event is parked as ``failed``.
+    "SALEOR_CRM_MAX_EVENT_ATTEMPTS": 8,
+    # Celery queue for CRM tasks (None: the default queue).
+    "SALEOR_CRM_CELERY_QUEUE": None,
+    # Database alias for heavy read-only analytics (e.g. Saleor's "replica").
+    "SALEOR_CRM_READ_DATABASE": "default",
+    # Serve GraphiQL on GET to authenticated staff.
+    "SALEOR_CRM_GRAPHIQL": True,
+    # Largest page a connection returns.
+    "SALEOR_CRM_MAX_PAGE_SIZE": 100,
+}
+
+
+def crm_setting(name: str) -> Any:
+    if name not in DEFAULTS:
+        raise KeyError(f"Unknown CRM setting {name}")
+    return getattr(settings, name, DEFAULTS[name])

@@ -1,0 +1,1 @@
+"""Merchant-editable CRM options (set through the plugin configuration)."""

@@ -1,0 +1,30 @@
+from decimal import Decimal
+
+from django.db import models
+
+
+class CRMConfiguration(models.Model):
+    """The merchant's CRM options; a single row (pk=1).
+
+    The Saleor adapter writes it whenever staff save the plugin's
+    configuration, so Celery workers read it without a plugin instance.
+    """
+
+    SINGLETON_PK = 1
+
+    at_risk_after_days = models.PositiveIntegerField(default=90)
+    lapsed_after_days = models.PositiveIntegerField(default=180)
+    checkout_abandoned_after_hours = models.PositiveIntegerField(default=24)
+    reporting_currency = models.CharField(max_length=3, default="USD")
+    # {"EUR": "1.08"}: one unit of EUR is worth 1.08 of the reporting currency.
+    exchange_rates = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "CRM configuration"
+
+    def rate_for(self, currency: str) -> Decimal | None:
+        if currency == self.reporting_currency:
+            return Decimal(1)
+        rate = self.exchange_rates.get(currency)
+        return Decimal(str(rate)) if rate is not None else None

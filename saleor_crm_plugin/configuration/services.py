@@ -1,0 +1,95 @@
+"""Read and change the merchant's CRM options."""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from .models import CRMConfiguration
+
+CURRENCY_LENGTH = 3
+
+
+def get_configuration() -> CRMConfiguration:
+    config, _ = CRMConfiguration.objects.get_or_create(pk=CRMConfiguration.SINGLETON_PK)
+    return config
+
+
+def parse_exchange_rates(text: str) -> dict[str, str]:
+    """Parse ``"EUR=1.08, GBP=1.27"`` into ``{"EUR": "1.08", "GBP": "1.27"}``.
+
+    Raises ``ValueError`` with a merchant-readable message on bad input.
+    """
+    rates: dict[str, str] = {}
+    for chunk in (text or "").replace(";", ",").split(","):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        code, sep, value = chunk.partition("=")
+        code = code.strip().upper()
+        if not sep or len(code) != CURRENCY_LENGTH or not code.isalpha():
+            raise ValueError(f"'{chunk}' is not of the form CUR=rate, e.g. EUR=1.08.")
+        try:
+            rate = Decimal(value.strip())
+        except InvalidOperation as exc:
+            raise ValueError(f"'{value.strip()}' is not a number.") from exc
+        if rate <= 0:
+            raise ValueError(f"The rate for {code} must be positive.")
+        rates[code] = str(rate)
+    return rates
+
+
+def validate_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Check merchant options; return them cleaned. Raise ``ValidationError``
+    keyed by option name with a message a merchant can act on."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    for name in ("at_risk_after_days", "lapsed_after_days", "checkout_abandoned_after_hours"):
+        if name not in options:
+            continue
+        try:
+            value = int(str(options[name]).strip())
+        except (TypeError, ValueError):
+            errors[name] = "Enter a whole number."
+            continue
+        if value < 1:
+            errors[name] = "Enter a number greater than zero."
+            continue
+        cleaned[name] = value
+    if "reporting_currency" in options:
+        code = str(options["reporting_currency"] or "").strip().upper()
+        if len(code) != CURRENCY_LENGTH or not code.isalpha():
+            errors["reporting_currency"] = "Enter a three-letter ISO 4217 code such as USD."
+        else:
+            cleaned["reporting_currency"] = code
+    if "exchange_rates" in options:
+        raw = options["exchange_rates"]
+        try:
+            cleaned["exchange_rates"] = (
+                {k.upper(): str(Decimal(str(v))) for k, v in raw.items()}
+                if isinstance(raw, dict)
+                else parse_exchange_rates(str(raw or ""))
+            )
+        except (ValueError, InvalidOperation) as exc:
+            errors["exchange_rates"] = str(exc)
+    at_risk = cleaned.get("at_risk_after_days")
+    lapsed = cleaned.get("lapsed_after_days")
+    if at_risk and lapsed and lapsed <= at_risk:
+        errors["lapsed_after_days"] = "Must be greater than the at-risk threshold."
+    if errors:
+        raise ValidationError({k: ValidationError(v, code="invalid") for k, v in errors.items()})
+    return cleaned
+
+
+def update_configuration(**options: Any) -> CRMConfiguration:
+    """Validate and store options. Changing thresholds or currency takes
+    effect for each profile at its next event and for all at the next
+    full recompute."""
+    cleaned = validate_options(options)
+    config = get_configuration()
+    changed = [name for name, value in cleaned.items() if getattr(config, name) != value]
+    for name in changed:
+        setattr(config, name, cleaned[name])
+    if changed:
+        config.save(update_fields=[*changed, "updated_at"])
+    return config

@@ -1,0 +1,185 @@
+"""Relay connections with keyset (seek) pagination over Django querysets.
+
+Cursors encode the sort key of a row, so paging deep into a million profiles
+costs the same as the first page, and rows inserted meanwhile do not shift
+pages. Every sort ends with the primary key, which makes the order total.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Callable
+from uuid import UUID
+
+import graphene
+from django.db.models import Q, QuerySet
+
+from ...conf import crm_setting
+from .errors import InvalidInput
+
+
+class CrmPageInfo(graphene.ObjectType):
+    has_next_page = graphene.Boolean(
+        required=True, description="When paginating forwards, are there more items?"
+    )
+    has_previous_page = graphene.Boolean(
+        required=True, description="When paginating backwards, are there more items?"
+    )
+    start_cursor = graphene.String(description="Cursor of the first item on this page.")
+    end_cursor = graphene.String(description="Cursor of the last item on this page.")
+
+    class Meta:
+        description = "Where a page stands in a connection."
+
+
+def connection_args() -> dict[str, graphene.Argument]:
+    return {
+        "first": graphene.Argument(graphene.Int, description="Return the first n items (1-100)."),
+        "after": graphene.Argument(graphene.String, description="Items after this cursor."),
+        "last": graphene.Argument(graphene.Int, description="Return the last n items (1-100)."),
+        "before": graphene.Argument(graphene.String, description="Items before this cursor."),
+    }
+
+
+def connection_type(node: type, name: str, description: str) -> type:
+    """Build ``<name>CountableEdge`` and ``<name>CountableConnection``."""
+    edge = type(
+        f"{name}CountableEdge",
+        (graphene.ObjectType,),
+        {
+            "node": graphene.Field(node, required=True, description="The item."),
+            "cursor": graphene.String(required=True, description="Cursor of this item."),
+            "Meta": type("Meta", (), {"description": f"An edge of {name}CountableConnection."}),
+        },
+    )
+    return type(
+        f"{name}CountableConnection",
+        (graphene.ObjectType,),
+        {
+            "edges": graphene.List(graphene.NonNull(edge), required=True, description="Items."),
+            "page_info": graphene.Field(
+                CrmPageInfo, required=True, description="Pagination data."
+            ),
+            "total_count": graphene.Int(description="Number of items matching the filter."),
+            "resolve_total_count": staticmethod(lambda root, info: root.total_count()),
+            "Meta": type("Meta", (), {"description": description}),
+        },
+    )
+
+
+@dataclass
+class Edge:
+    node: Any
+    cursor: str
+
+
+@dataclass
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@dataclass
+class Page:
+    edges: list[Edge]
+    page_info: PageInfo
+    total_count: Callable[[], int]
+
+
+def _encode(values: list[Any]) -> str:
+    def plain(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.isoformat()
+        if isinstance(value, (Decimal, UUID)):
+            return str(value)
+        return value
+
+    raw = json.dumps([plain(v) for v in values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode(cursor: str, size: int) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("Invalid cursor.") from exc
+    if not isinstance(values, list) or len(values) != size:
+        raise InvalidInput("Invalid cursor.")
+    return values
+
+
+def _seek(keys: list[tuple[str, bool]], values: list[Any], forward: bool) -> Q:
+    """Rows strictly after (``forward``) or before the row with ``values``."""
+    condition = Q()
+    for i, (key, descending) in enumerate(keys):
+        op = "gt" if forward != descending else "lt"
+        step = Q(**{f"{key}__{op}": values[i]})
+        for j, (prior_key, _) in enumerate(keys[:i]):
+            step &= Q(**{prior_key: values[j]})
+        condition |= step
+    return condition
+
+
+def paginate(
+    queryset: QuerySet,
+    sort: list[tuple[str, bool]],
+    *,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Page:
+    """Page through ``queryset`` ordered by ``sort`` (field, descending) pairs,
+    which must be non-null fields or annotations; ``pk`` is appended."""
+    max_size = crm_setting("SALEOR_CRM_MAX_PAGE_SIZE")
+    if first is None and last is None:
+        raise InvalidInput("You must provide a `first` or `last` value to paginate.")
+    if first is not None and last is not None:
+        raise InvalidInput("Passing both `first` and `last` is not supported.")
+    size = first if first is not None else last
+    assert size is not None
+    if size < 0:
+        raise InvalidInput("`first` and `last` must not be negative.")
+    if size > max_size:
+        raise InvalidInput(
+            f"Requesting {size} records exceeds the `first`/`last` limit of {max_size}."
+        )
+    keys = [*sort, ("pk", sort[-1][1] if sort else False)]
+    ordered = queryset.order_by(*[("-" if desc else "") + key for key, desc in keys])
+    filtered = ordered
+    if after:
+        filtered = filtered.filter(_seek(keys, _decode(after, len(keys)), forward=True))
+    if before:
+        filtered = filtered.filter(_seek(keys, _decode(before, len(keys)), forward=False))
+
+    if first is not None:
+        rows = list(filtered[: first + 1])
+        has_more = len(rows) > first
+        rows = rows[:first]
+        has_next, has_previous = has_more, bool(after)
+    else:
+        rows = list(filtered.reverse()[: size + 1])
+        has_more = len(rows) > size
+        rows = rows[:size][::-1]
+        has_next, has_previous = bool(before), has_more
+
+    edges = [
+        Edge(node=row, cursor=_encode([getattr(row, key) for key, _ in keys])) for row in rows
+    ]
+    return Page(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=queryset.count,
+    )

@@ -1,0 +1,290 @@
+import graphene
+from graphene.types.generic import GenericScalar
+from graphql_relay import to_global_id
+
+from ...commerce.models import OrderFact
+from ...profiles import models
+from ..core.connection import connection_args, connection_type, paginate
+from ..core.types import CrmMoney, money
+from .enums import (
+    CustomerLifecycleStageEnum,
+    CustomerRfmSegmentEnum,
+    CustomerTimelineEventTypeEnum,
+)
+
+# How a timeline entry's source is named in Saleor's global IDs.
+SALEOR_TYPE_NAMES = {"order": "Order", "checkout": "Checkout", "user": "User"}
+
+
+class CustomerRfm(graphene.ObjectType):
+    recency = graphene.Int(description="Recency score, 1 (long ago) to 5 (recent).")
+    frequency = graphene.Int(description="Frequency score, 1 (rarely) to 5 (often).")
+    monetary = graphene.Int(description="Monetary score, 1 (low spend) to 5 (high spend).")
+    segment = graphene.Field(CustomerRfmSegmentEnum, description="Named RFM segment.")
+
+    class Meta:
+        description = (
+            "RFM scores: the customer ranked against all buyers at the last full "
+            "recompute (quintiles). Null for customers without orders."
+        )
+
+
+class CustomerProfileCurrencySpend(graphene.ObjectType):
+    currency = graphene.String(required=True, description="Currency code.")
+    orders_count = graphene.Int(required=True, description="Orders paid in this currency.")
+    total_spent = graphene.Field(
+        CrmMoney, required=True, description="Total spent in this currency, less refunds."
+    )
+    average_order_value = graphene.Field(
+        CrmMoney, required=True, description="Average order value in this currency."
+    )
+
+    class Meta:
+        description = "What a customer spent in one currency."
+
+
+class CustomerProfileFavourite(graphene.ObjectType):
+    id = graphene.ID(required=True, description="Saleor global ID of the product or category.")
+    name = graphene.String(required=True, description="Name at the time of purchase.")
+    quantity = graphene.Int(required=True, description="Units bought.")
+
+    class Meta:
+        description = "A product or category the customer buys most."
+
+
+class CustomerTimelineEvent(graphene.ObjectType):
+    id = graphene.ID(required=True, description="ID of the timeline event.")
+    type = graphene.Field(
+        CustomerTimelineEventTypeEnum, required=True, description="What happened."
+    )
+    occurred_at = graphene.DateTime(required=True, description="When it happened.")
+    object_type = graphene.String(
+        description="Kind of store object it concerns: ORDER, CHECKOUT or USER."
+    )
+    object_id = graphene.ID(description="Saleor global ID of that object.")
+    data = GenericScalar(required=True, description="Details, depending on the type.")
+
+    class Meta:
+        description = "One dated event in a customer's history."
+
+    @staticmethod
+    def resolve_id(root: models.TimelineEvent, info):
+        return to_global_id("CustomerTimelineEvent", root.pk)
+
+    @staticmethod
+    def resolve_object_type(root: models.TimelineEvent, info):
+        return root.object_type.upper() or None
+
+    @staticmethod
+    def resolve_object_id(root: models.TimelineEvent, info):
+        type_name = SALEOR_TYPE_NAMES.get(root.object_type)
+        if type_name and root.object_id:
+            return to_global_id(type_name, root.object_id)
+        return None
+
+
+class CustomerProfileOrder(graphene.ObjectType):
+    id = graphene.ID(required=True, description="Saleor global ID of the order.")
+    number = graphene.String(required=True, description="Order number.")
+    placed_at = graphene.DateTime(required=True, description="When the order was placed.")
+    status = graphene.String(required=True, description="Saleor order status.")
+    charge_status = graphene.String(required=True, description="Saleor charge status.")
+    channel = graphene.String(required=True, description="Channel slug.")
+    total = graphene.Field(CrmMoney, required=True, description="Order total (gross).")
+    total_refunded = graphene.Field(CrmMoney, required=True, description="Refunded so far.")
+    is_sale = graphene.Boolean(
+        required=True,
+        description="Counts towards the customer's figures (not draft, cancelled or fully refunded).",
+    )
+
+    class Meta:
+        description = "The CRM's record of one of the customer's orders."
+
+    @staticmethod
+    def resolve_id(root: OrderFact, info):
+        return to_global_id("Order", root.order_id)
+
+    @staticmethod
+    def resolve_total(root: OrderFact, info):
+        return money(root.total_gross, root.currency)
+
+    @staticmethod
+    def resolve_total_refunded(root: OrderFact, info):
+        return money(root.total_refunded, root.currency)
+
+
+CustomerTimelineEventCountableConnection = connection_type(
+    CustomerTimelineEvent, "CustomerTimelineEvent", "A page of timeline events."
+)
+CustomerProfileOrderCountableConnection = connection_type(
+    CustomerProfileOrder, "CustomerProfileOrder", "A page of a customer's orders."
+)
+
+
+class CustomerProfile(graphene.ObjectType):
+    id = graphene.ID(required=True, description="ID of the profile.")
+    email = graphene.String(
+        required=True, description="Normalised email; a placeholder once erased."
+    )
+    first_name = graphene.String(required=True, description="First name.")
+    last_name = graphene.String(required=True, description="Last name.")
+    user = graphene.ID(description="Saleor global ID of the customer's account; null for guests.")
+    is_guest = graphene.Boolean(required=True, description="No account in the store.")
+    is_erased = graphene.Boolean(
+        required=True, description="Personal data erased after the account was deleted."
+    )
+    language_code = graphene.String(required=True, description="Preferred language.")
+    country = graphene.String(required=True, description="Country code from addresses.")
+    city = graphene.String(required=True, description="City from addresses.")
+    first_seen_at = graphene.DateTime(
+        required=True, description="First contact: account, checkout or order."
+    )
+    account_created_at = graphene.DateTime(description="When the account was created.")
+    first_order_at = graphene.DateTime(description="First order placed.")
+    last_order_at = graphene.DateTime(description="Last order placed.")
+    last_checkout_at = graphene.DateTime(description="Last checkout activity.")
+    orders_count = graphene.Int(required=True, description="Orders placed (all currencies).")
+    total_spent = graphene.Field(
+        CrmMoney,
+        required=True,
+        description=(
+            "Total spent, less refunds, in the reporting currency. Orders in "
+            "currencies without an exchange rate are left out; see spendByCurrency."
+        ),
+    )
+    average_order_value = graphene.Field(
+        CrmMoney, required=True, description="Average order value in the reporting currency."
+    )
+    spend_by_currency = graphene.List(
+        graphene.NonNull(CustomerProfileCurrencySpend),
+        required=True,
+        description="Exact spend per currency.",
+    )
+    channels = graphene.List(
+        graphene.NonNull(graphene.String), required=True, description="Channels bought in."
+    )
+    favourite_products = graphene.List(
+        graphene.NonNull(CustomerProfileFavourite),
+        required=True,
+        description="Most bought products, most first.",
+    )
+    favourite_categories = graphene.List(
+        graphene.NonNull(CustomerProfileFavourite),
+        required=True,
+        description="Most bought categories, most first.",
+    )
+    lifecycle_stage = graphene.Field(
+        CustomerLifecycleStageEnum, required=True, description="Lifecycle stage."
+    )
+    lifecycle_stage_changed_at = graphene.DateTime(description="When the stage last changed.")
+    rfm = graphene.Field(CustomerRfm, required=True, description="RFM scores and segment.")
+    tags = graphene.List(
+        graphene.NonNull(graphene.String), required=True, description="Staff's tags."
+    )
+    note = graphene.String(required=True, description="Staff's free notes.")
+    timeline = graphene.Field(
+        CustomerTimelineEventCountableConnection,
+        required=True,
+        types=graphene.Argument(
+            graphene.List(graphene.NonNull(CustomerTimelineEventTypeEnum)),
+            description="Only these kinds of events.",
+        ),
+        description="The customer's history, newest first.",
+        **connection_args(),
+    )
+    orders = graphene.Field(
+        CustomerProfileOrderCountableConnection,
+        required=True,
+        description="The customer's orders, newest first.",
+        **connection_args(),
+    )
+
+    class Meta:
+        description = "Customer 360 profile: everything the store knows about one buyer."
+
+    @staticmethod
+    def resolve_id(root: models.CustomerProfile, info):
+        return to_global_id("CustomerProfile", root.pk)
+
+    @staticmethod
+    def resolve_user(root: models.CustomerProfile, info):
+        return to_global_id("User", root.user_id) if root.user_id else None
+
+    @staticmethod
+    def resolve_is_guest(root: models.CustomerProfile, info):
+        return root.user_id is None
+
+    @staticmethod
+    def resolve_is_erased(root: models.CustomerProfile, info):
+        return root.is_erased
+
+    @staticmethod
+    def resolve_total_spent(root: models.CustomerProfile, info):
+        return money(root.total_spent, _reporting_currency(root, info))
+
+    @staticmethod
+    def resolve_average_order_value(root: models.CustomerProfile, info):
+        return money(root.average_order_value, _reporting_currency(root, info))
+
+    @staticmethod
+    def resolve_spend_by_currency(root: models.CustomerProfile, info):
+        result = []
+        for currency, figures in sorted(root.spend_by_currency.items()):
+            orders, total = int(figures["orders"]), float(figures["total"])
+            result.append(
+                CustomerProfileCurrencySpend(
+                    currency=currency,
+                    orders_count=orders,
+                    total_spent=money(total, currency),
+                    average_order_value=money(total / orders if orders else 0, currency),
+                )
+            )
+        return result
+
+    @staticmethod
+    def resolve_favourite_products(root: models.CustomerProfile, info):
+        return _favourites(root.favourite_products, "Product")
+
+    @staticmethod
+    def resolve_favourite_categories(root: models.CustomerProfile, info):
+        return _favourites(root.favourite_categories, "Category")
+
+    @staticmethod
+    def resolve_rfm(root: models.CustomerProfile, info):
+        return CustomerRfm(
+            recency=root.rfm_recency,
+            frequency=root.rfm_frequency,
+            monetary=root.rfm_monetary,
+            segment=root.rfm_segment or None,
+        )
+
+    @staticmethod
+    def resolve_timeline(root: models.CustomerProfile, info, types=None, **pagination):
+        events = models.TimelineEvent.objects.filter(profile_id=root.pk)
+        if types:
+            events = events.filter(type__in=types)
+        return paginate(events, [("occurred_at", True)], **pagination)
+
+    @staticmethod
+    def resolve_orders(root: models.CustomerProfile, info, **pagination):
+        return paginate(OrderFact.objects.filter(profile_id=root.pk), [("placed_at", True)], **pagination)
+
+
+def _reporting_currency(root: models.CustomerProfile, info) -> str:
+    if root.reporting_currency:
+        return root.reporting_currency
+    return info.context.configuration.reporting_currency
+
+
+def _favourites(items: list, type_name: str) -> list[CustomerProfileFavourite]:
+    return [
+        CustomerProfileFavourite(
+            id=to_global_id(type_name, item["id"]), name=item["name"], quantity=item["quantity"]
+        )
+        for item in items
+    ]
+
+
+CustomerProfileCountableConnection = connection_type(
+    CustomerProfile, "CustomerProfile", "A page of customer profiles."
+)

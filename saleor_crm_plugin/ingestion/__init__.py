@@ -1,0 +1,1 @@
+"""From store events to CRM state: the inbound event log and its processing."""

@@ -1,0 +1,1 @@
+"""Customer 360 profiles, their timeline, lifecycle stages and erasure."""

@@ -1,0 +1,173 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+
+
+class LifecycleStage(models.TextChoices):
+    PROSPECT = "prospect", "Prospect"
+    NEW = "new", "New"
+    ACTIVE = "active", "Active"
+    LOYAL = "loyal", "Loyal"
+    AT_RISK = "at_risk", "At risk"
+    LAPSED = "lapsed", "Lapsed"
+
+
+class RFMSegment(models.TextChoices):
+    CHAMPIONS = "champions", "Champions"
+    LOYAL = "loyal", "Loyal"
+    POTENTIAL_LOYALIST = "potential_loyalist", "Potential loyalist"
+    NEW_CUSTOMERS = "new_customers", "New customers"
+    PROMISING = "promising", "Promising"
+    NEED_ATTENTION = "need_attention", "Need attention"
+    ABOUT_TO_SLEEP = "about_to_sleep", "About to sleep"
+    AT_RISK = "at_risk", "At risk"
+    CANNOT_LOSE = "cannot_lose", "Can't lose them"
+    HIBERNATING = "hibernating", "Hibernating"
+
+
+class CustomerProfile(models.Model):
+    """The customer 360 profile: one per buyer, guests included.
+
+    Keyed by normalised email; linked to the store's user account when there
+    is one. Commerce aggregates are derived from the CRM's own order and
+    checkout facts and never edited by hand; ``tags`` and ``note`` are staff's.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.CharField(max_length=254, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    first_name = models.CharField(max_length=256, blank=True, default="")
+    last_name = models.CharField(max_length=256, blank=True, default="")
+    language_code = models.CharField(max_length=35, blank=True, default="")
+    country = models.CharField(max_length=2, blank=True, default="")
+    city = models.CharField(max_length=256, blank=True, default="")
+
+    first_seen_at = models.DateTimeField()
+    account_created_at = models.DateTimeField(null=True, blank=True)
+    first_order_at = models.DateTimeField(null=True, blank=True)
+    last_order_at = models.DateTimeField(null=True, blank=True)
+    last_checkout_at = models.DateTimeField(null=True, blank=True)
+
+    orders_count = models.PositiveIntegerField(default=0)
+    # In the reporting currency (CRMConfiguration.reporting_currency), for
+    # sorting and filtering across currencies.
+    total_spent = models.DecimalField(max_digits=20, decimal_places=3, default=0)
+    average_order_value = models.DecimalField(max_digits=20, decimal_places=3, default=0)
+    reporting_currency = models.CharField(max_length=3, blank=True, default="")
+    # {"EUR": {"orders": 2, "total": "120.00"}}: exact figures per currency.
+    spend_by_currency = models.JSONField(default=dict, blank=True)
+    channels = ArrayField(models.CharField(max_length=255), default=list, blank=True)
+    # [{"id": ..., "name": ..., "quantity": n}], most bought first.
+    favourite_products = models.JSONField(default=list, blank=True)
+    favourite_categories = models.JSONField(default=list, blank=True)
+
+    lifecycle_stage = models.CharField(
+        max_length=16, choices=LifecycleStage.choices, default=LifecycleStage.PROSPECT
+    )
+    lifecycle_stage_changed_at = models.DateTimeField(null=True, blank=True)
+    rfm_recency = models.PositiveSmallIntegerField(null=True, blank=True)
+    rfm_frequency = models.PositiveSmallIntegerField(null=True, blank=True)
+    rfm_monetary = models.PositiveSmallIntegerField(null=True, blank=True)
+    rfm_segment = models.CharField(
+        max_length=32, choices=RFMSegment.choices, blank=True, default=""
+    )
+
+    tags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    note = models.TextField(blank=True, default="")
+
+    # Lower-cased "email first last city" for the search filter (trigram index).
+    search_document = models.TextField(blank=True, default="")
+    # ``updated_at`` of the last customer snapshot applied: older ones are stale.
+    customer_version = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-last_order_at", "email")
+        indexes = [
+            models.Index(fields=["lifecycle_stage"], name="crm_profile_stage_idx"),
+            models.Index(fields=["rfm_segment"], name="crm_profile_rfm_idx"),
+            models.Index(fields=["country"], name="crm_profile_country_idx"),
+            models.Index(fields=["last_order_at"], name="crm_profile_last_order_idx"),
+            models.Index(fields=["total_spent"], name="crm_profile_spent_idx"),
+            models.Index(fields=["orders_count"], name="crm_profile_orders_idx"),
+            GinIndex(fields=["tags"], name="crm_profile_tags_idx"),
+            GinIndex(
+                fields=["search_document"],
+                name="crm_profile_search_idx",
+                opclasses=["gin_trgm_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+
+class ErasedIdentity(models.Model):
+    """Remembers that an email was erased, by hash only.
+
+    Events about that email which describe the past (an order placed before
+    the erasure, a replayed event) attach to the anonymised profile instead of
+    bringing the personal data back.
+    """
+
+    email_hash = models.CharField(max_length=64, primary_key=True)
+    profile = models.ForeignKey(
+        CustomerProfile, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    erased_at = models.DateTimeField()
+
+
+class TimelineEventType(models.TextChoices):
+    ORDER_PLACED = "order_placed", "Order placed"
+    ORDER_PAID = "order_paid", "Order paid"
+    ORDER_FULFILLED = "order_fulfilled", "Order fulfilled"
+    ORDER_CANCELLED = "order_cancelled", "Order cancelled"
+    ORDER_REFUNDED = "order_refunded", "Order refunded"
+    ORDER_FULLY_REFUNDED = "order_fully_refunded", "Order fully refunded"
+    CHECKOUT_STARTED = "checkout_started", "Checkout started"
+    CHECKOUT_ABANDONED = "checkout_abandoned", "Checkout abandoned"
+    ACCOUNT_CREATED = "account_created", "Account created"
+    ACCOUNT_UPDATED = "account_updated", "Account updated"
+    ACCOUNT_DELETED = "account_deleted", "Account deleted"
+    STAGE_CHANGED = "stage_changed", "Lifecycle stage changed"
+    PROFILES_MERGED = "profiles_merged", "Profiles merged"
+
+
+class TimelineEvent(models.Model):
+    """One dated thing that happened to a customer, linked to its source."""
+
+    id = models.BigAutoField(primary_key=True)
+    profile = models.ForeignKey(
+        CustomerProfile, on_delete=models.CASCADE, related_name="timeline_events"
+    )
+    type = models.CharField(max_length=32, choices=TimelineEventType.choices)
+    occurred_at = models.DateTimeField()
+    # What the event is about in the store: "order", "checkout" or "user".
+    object_type = models.CharField(max_length=16, blank=True, default="")
+    object_id = models.CharField(max_length=64, blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)
+    # Events that must happen once per source fact carry a key; replays of the
+    # same fact hit the unique constraint and are dropped.
+    dedupe_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-occurred_at", "-id")
+        indexes = [
+            models.Index(fields=["profile", "-occurred_at"], name="crm_timeline_profile_idx"),
+        ]

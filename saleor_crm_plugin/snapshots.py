@@ -1,0 +1,197 @@
+"""Plain snapshots of store objects: the core's only input.
+
+A snapshot is what the CRM needs to know about an order, a checkout or a
+customer at one moment, with no reference to the store's own models. The
+Saleor adapter builds them from Saleor objects; tests, the demo and the
+benchmarks build them directly. Snapshots are stored as JSON on inbound
+events, so they round-trip through :meth:`to_dict` / :meth:`from_dict`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, ClassVar, TypeVar
+
+from django.utils.dateparse import parse_datetime
+
+T = TypeVar("T", bound="Snapshot")
+
+
+def normalize_email(email: str | None) -> str:
+    """Lower-case and trim an email; the profile key. Empty when unknown."""
+    return (email or "").strip().lower()
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return value.to_dict()  # type: ignore[attr-defined]
+    if isinstance(value, (list, tuple)):
+        return [_dump(item) for item in value]
+    return value
+
+
+class Snapshot:
+    """Base for snapshots: JSON round-trip driven by field annotations."""
+
+    _nested: ClassVar[dict[str, type]] = {}
+    _nested_lists: ClassVar[dict[str, type]] = {}
+    _decimals: ClassVar[tuple[str, ...]] = ()
+    _datetimes: ClassVar[tuple[str, ...]] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            f.name: _dump(getattr(self, f.name))
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+        }
+
+    @classmethod
+    def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in names:
+                continue  # tolerate fields added by newer adapters
+            if value is not None and key in cls._decimals:
+                value = Decimal(value)
+            elif value is not None and key in cls._datetimes:
+                value = parse_datetime(value) if isinstance(value, str) else value
+            elif value is not None and key in cls._nested:
+                value = cls._nested[key].from_dict(value)  # type: ignore[attr-defined]
+            elif key in cls._nested_lists:
+                item_cls = cls._nested_lists[key]
+                value = tuple(item_cls.from_dict(item) for item in value or ())  # type: ignore[attr-defined]
+            values[key] = value
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class AddressSnapshot(Snapshot):
+    country: str = ""
+    country_area: str = ""
+    city: str = ""
+    postal_code: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class OrderLineSnapshot(Snapshot):
+    line_id: str
+    product_name: str
+    quantity: int
+    unit_price_gross: Decimal
+    total_price_gross: Decimal
+    variant_name: str = ""
+    product_id: str | None = None
+    variant_id: str | None = None
+    sku: str | None = None
+    category_id: str | None = None
+    category_name: str = ""
+
+    _decimals: ClassVar[tuple[str, ...]] = ("unit_price_gross", "total_price_gross")
+
+
+@dataclass(frozen=True)
+class OrderSnapshot(Snapshot):
+    """An order as the store sees it. ``updated_at`` orders the versions."""
+
+    order_id: str
+    number: str
+    created_at: datetime
+    updated_at: datetime
+    status: str
+    email: str
+    currency: str
+    total_gross: Decimal
+    channel: str = ""
+    charge_status: str = ""
+    user_id: str | None = None
+    total_net: Decimal = Decimal(0)
+    total_charged: Decimal = Decimal(0)
+    total_refunded: Decimal = Decimal(0)
+    voucher_code: str | None = None
+    checkout_token: str | None = None
+    origin: str = ""
+    is_fulfilled: bool = False
+    billing_address: AddressSnapshot | None = None
+    shipping_address: AddressSnapshot | None = None
+    lines: tuple[OrderLineSnapshot, ...] = field(default_factory=tuple)
+
+    _decimals: ClassVar[tuple[str, ...]] = (
+        "total_gross",
+        "total_net",
+        "total_charged",
+        "total_refunded",
+    )
+    _datetimes: ClassVar[tuple[str, ...]] = ("created_at", "updated_at")
+    _nested: ClassVar[dict[str, type]] = {
+        "billing_address": AddressSnapshot,
+        "shipping_address": AddressSnapshot,
+    }
+    _nested_lists: ClassVar[dict[str, type]] = {"lines": OrderLineSnapshot}
+
+
+@dataclass(frozen=True)
+class CheckoutLineSnapshot(Snapshot):
+    product_name: str
+    quantity: int
+    variant_name: str = ""
+    product_id: str | None = None
+    variant_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckoutSnapshot(Snapshot):
+    """A checkout (cart). ``last_change`` orders the versions."""
+
+    token: str
+    created_at: datetime
+    last_change: datetime
+    currency: str
+    email: str = ""
+    user_id: str | None = None
+    channel: str = ""
+    total_gross: Decimal = Decimal(0)
+    country: str = ""
+    lines: tuple[CheckoutLineSnapshot, ...] = field(default_factory=tuple)
+
+    _decimals: ClassVar[tuple[str, ...]] = ("total_gross",)
+    _datetimes: ClassVar[tuple[str, ...]] = ("created_at", "last_change")
+    _nested_lists: ClassVar[dict[str, type]] = {"lines": CheckoutLineSnapshot}
+
+
+@dataclass(frozen=True)
+class CustomerSnapshot(Snapshot):
+    """A customer account. ``updated_at`` orders the versions."""
+
+    user_id: str
+    email: str
+    updated_at: datetime
+    first_name: str = ""
+    last_name: str = ""
+    is_active: bool = True
+    date_joined: datetime | None = None
+    language_code: str = ""
+    default_billing_address: AddressSnapshot | None = None
+    default_shipping_address: AddressSnapshot | None = None
+
+    _datetimes: ClassVar[tuple[str, ...]] = ("updated_at", "date_joined")
+    _nested: ClassVar[dict[str, type]] = {
+        "default_billing_address": AddressSnapshot,
+        "default_shipping_address": AddressSnapshot,
+    }
+
+
+SNAPSHOT_TYPES: dict[str, type[Snapshot]] = {
+    "order": OrderSnapshot,
+    "checkout": CheckoutSnapshot,
+    "customer": CustomerSnapshot,
+}

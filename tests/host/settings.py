@@ -1,0 +1,41 @@
+import os
+
+from .database import database_config
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "crm-host-not-secret")
+DEBUG = os.environ.get("DEBUG", "1") == "1"
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+USE_TZ = True
+TIME_ZONE = "UTC"
+ROOT_URLCONF = "tests.host.urls"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.postgres",
+    "saleor_crm_plugin",
+    "tests.host",
+]
+MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
+DATABASES = {"default": database_config()}
+
+SALEOR_CRM_AUTHENTICATOR = "tests.host.auth.authenticate"
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "1") == "1"
+CELERY_TASK_EAGER_PROPAGATES = False
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "saleor_crm_plugin": {"handlers": ["console"], "level": "WARNING"},
+        # graphql-core logs every resolver error, expected ones included;
+        # the CRM view logs the unexpected ones itself (as Saleor does).
+        "graphql.execution.utils": {"handlers": [], "propagate": False},
+        "graphql.execution.executor": {"handlers": [], "propagate": False},
+    },
+}
