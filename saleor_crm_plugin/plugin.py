@@ -1,0 +1,196 @@
+"""Saleor adapter: the CRM as a Saleor plugin.
+
+Each hook turns the Saleor object into a snapshot and records it as an
+inbound event (one INSERT); a Celery task processes it after commit. Hooks
+never raise: Saleor does not catch plugin exceptions, and a CRM failure must
+not fail a checkout or an order mutation. The plugin's HTTP route serves the
+CRM API at ``/plugins/global/saleor.crm/graphql/``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotFound
+from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
+
+from .configuration.services import update_configuration, validate_options
+from .hosting import writer
+from .ingestion.events import EventType
+from .ingestion.services import record_event
+from .saleor_snapshots import (
+    checkout_snapshot,
+    customer_snapshot,
+    deleted_customer_snapshot,
+    order_snapshot,
+)
+
+logger = logging.getLogger(__name__)
+
+# Configuration names, in the order the Dashboard shows them.
+AT_RISK = "at_risk_after_days"
+LAPSED = "lapsed_after_days"
+ABANDONED = "checkout_abandoned_after_hours"
+CURRENCY = "reporting_currency"
+RATES = "exchange_rates"
+
+
+class CRMPlugin(BasePlugin):
+    PLUGIN_ID = "saleor.crm"
+    PLUGIN_NAME = "CRM"
+    PLUGIN_DESCRIPTION = (
+        "Customer 360 profiles for every buyer, guests included: orders, spend, "
+        "lifecycle stage, RFM and a timeline, kept live from store events. "
+        "API: /plugins/global/saleor.crm/graphql/"
+    )
+    CONFIGURATION_PER_CHANNEL = False
+    DEFAULT_ACTIVE = False
+    DEFAULT_CONFIGURATION = [
+        {"name": AT_RISK, "value": "90"},
+        {"name": LAPSED, "value": "180"},
+        {"name": ABANDONED, "value": "24"},
+        {"name": CURRENCY, "value": "USD"},
+        {"name": RATES, "value": ""},
+    ]
+    CONFIG_STRUCTURE = {
+        AT_RISK: {
+            "type": ConfigurationTypeField.STRING,
+            "label": "Days until a customer is at risk",
+            "help_text": "A customer whose last order is this many days old is 'at risk'.",
+        },
+        LAPSED: {
+            "type": ConfigurationTypeField.STRING,
+            "label": "Days until a customer has lapsed",
+            "help_text": "After this many days without an order a customer has 'lapsed'. "
+            "Must be more than the at-risk threshold.",
+        },
+        ABANDONED: {
+            "type": ConfigurationTypeField.STRING,
+            "label": "Hours until a checkout counts as abandoned",
+            "help_text": "A checkout with items, untouched this long, is abandoned.",
+        },
+        CURRENCY: {
+            "type": ConfigurationTypeField.STRING,
+            "label": "Reporting currency",
+            "help_text": "ISO 4217 code. Totals across channels are reported in it.",
+        },
+        RATES: {
+            "type": ConfigurationTypeField.STRING,
+            "label": "Exchange rates to the reporting currency",
+            "help_text": "E.g. 'EUR=1.08, GBP=1.27'. Orders in currencies without a rate "
+            "count only in per-currency figures.",
+        },
+    }
+
+    # --- configuration -----------------------------------------------------
+
+    @staticmethod
+    def _options(plugin_configuration) -> dict[str, Any]:
+        return {item["name"]: item["value"] for item in plugin_configuration.configuration}
+
+    @classmethod
+    def validate_plugin_configuration(cls, plugin_configuration, **kwargs):
+        try:
+            validate_options(cls._options(plugin_configuration))
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    field: ValidationError(" ".join(e.messages), code="invalid")
+                    for field, errors in error.error_dict.items()
+                    for e in errors
+                }
+            ) from error
+
+    @classmethod
+    def save_plugin_configuration(cls, plugin_configuration, cleaned_data):
+        plugin_configuration = super().save_plugin_configuration(
+            plugin_configuration, cleaned_data
+        )
+        # Workers read the options from the CRM's own table (no plugin there).
+        try:
+            update_configuration(**cls._options(plugin_configuration))
+        except Exception:  # noqa: BLE001 - the saved configuration stays valid
+            logger.exception("CRM could not store its configuration")
+        return plugin_configuration
+
+    # --- hooks -------------------------------------------------------------
+
+    def _record(self, event_type: str, build: Callable[[Any], Any], obj: Any) -> None:
+        try:
+            with writer():
+                record_event(event_type, build(obj))
+        except Exception:  # noqa: BLE001 - never break the store
+            logger.exception("CRM could not record %s for %r", event_type, obj)
+
+    def order_created(self, order, previous_value, webhooks=None):
+        self._record(EventType.ORDER_CREATED, order_snapshot, order)
+        return previous_value
+
+    def order_confirmed(self, order, previous_value, webhooks=None):
+        self._record(EventType.ORDER_CONFIRMED, order_snapshot, order)
+        return previous_value
+
+    def order_updated(self, order, previous_value, webhooks=None):
+        self._record(EventType.ORDER_UPDATED, order_snapshot, order)
+        return previous_value
+
+    def order_paid(self, order, previous_value, webhooks=None):
+        self._record(EventType.ORDER_PAID, order_snapshot, order)
+        return previous_value
+
+    def order_fully_paid(self, order, previous_value, webhooks=None):
+        self._record(EventType.ORDER_FULLY_PAID, order_snapshot, order)
+        return previous_value
+
+    def order_cancelled(self, order, previous_value, webhooks=None):
+        self._record(EventType.ORDER_CANCELLED, order_snapshot, order)
+        return previous_value
+
+    def order_fulfilled(self, order, previous_value, webhooks=None):
+        self._record(EventType.ORDER_FULFILLED, order_snapshot, order)
+        return previous_value
+
+    def order_refunded(self, order, previous_value, webhooks=None):
+        self._record(EventType.ORDER_REFUNDED, order_snapshot, order)
+        return previous_value
+
+    def order_fully_refunded(self, order, previous_value, webhooks=None):
+        self._record(EventType.ORDER_FULLY_REFUNDED, order_snapshot, order)
+        return previous_value
+
+    def checkout_created(self, checkout, previous_value, webhooks=None):
+        self._record(EventType.CHECKOUT_CREATED, checkout_snapshot, checkout)
+        return previous_value
+
+    def checkout_updated(self, checkout, previous_value, webhooks=None):
+        self._record(EventType.CHECKOUT_UPDATED, checkout_snapshot, checkout)
+        return previous_value
+
+    def customer_created(self, customer, previous_value):
+        self._record(EventType.CUSTOMER_CREATED, customer_snapshot, customer)
+        return previous_value
+
+    def customer_updated(self, customer, previous_value, webhooks=None):
+        self._record(EventType.CUSTOMER_UPDATED, customer_snapshot, customer)
+        return previous_value
+
+    def customer_deleted(self, customer, previous_value, webhooks=None):
+        self._record(EventType.CUSTOMER_DELETED, deleted_customer_snapshot, customer)
+        return previous_value
+
+    def account_deleted(self, user, previous_value):
+        self._record(EventType.ACCOUNT_DELETED, deleted_customer_snapshot, user)
+        return previous_value
+
+    # --- HTTP --------------------------------------------------------------
+
+    def webhook(self, request, path, previous_value):
+        # The legacy /plugins/<id>/ route reaches here even when inactive.
+        if not self.active:
+            return HttpResponseNotFound()
+        from .http import handle
+        from .saleor_auth import authenticate
+
+        return handle(request, path, authenticator=authenticate)
