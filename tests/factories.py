@@ -52,11 +52,11 @@ def order(
     lines: tuple[OrderLineSnapshot, ...] | None = None,
     **kwargs,
 ) -> OrderSnapshot:
-    number = next(_numbers)
+    order_id = order_id or f"order-{next(_numbers)}"
     created_at = created_at or timezone.now() - timedelta(hours=1)
     return OrderSnapshot(
-        order_id=order_id or f"order-{number}",
-        number=str(number),
+        order_id=order_id,
+        number=kwargs.pop("number", order_id.removeprefix("order-")),
         created_at=created_at,
         updated_at=updated_at or created_at,
         status=status,

@@ -67,25 +67,32 @@ def apply_order(snapshot: OrderSnapshot, event_type: str, occurred_at: datetime)
         fact.placed_at = snapshot.created_at
         fact.source_updated_at = snapshot.updated_at
 
-    # One-off facts: the event itself is evidence even when its snapshot is
-    # older than what is stored; the first sighting's time is kept.
-    if fact.paid_at is None and (
-        event_type in PAID_EVENTS or fact.charge_status in PAID_CHARGE_STATUSES
-    ):
-        fact.paid_at = occurred_at
-    if fact.fulfilled_at is None and (
-        event_type == "order_fulfilled"
-        or fact.status in FULFILLED_STATUSES
-        or (snapshot.is_fulfilled and not stale)
-    ):
-        fact.fulfilled_at = occurred_at
-    if fact.cancelled_at is None and (event_type == "order_cancelled" or fact.status == "canceled"):
-        fact.cancelled_at = occurred_at
-    if fact.fully_refunded_at is None and (
-        event_type == "order_fully_refunded"
-        or (fact.total_gross > 0 and fact.total_refunded >= fact.total_gross)
-    ):
-        fact.fully_refunded_at = occurred_at
+    # One-off facts (paid, fulfilled, cancelled, fully refunded) keep the
+    # earliest evidence seen: the event itself, or a snapshot showing the
+    # state. Taking the minimum makes the result independent of delivery order.
+    evidence_at = min(occurred_at, snapshot.updated_at)
+    fulfilled = snapshot.status in FULFILLED_STATUSES or snapshot.is_fulfilled
+    fact.paid_at = _earliest(
+        fact.paid_at,
+        occurred_at if event_type in PAID_EVENTS else None,
+        evidence_at if snapshot.charge_status in PAID_CHARGE_STATUSES else None,
+    )
+    fact.fulfilled_at = _earliest(
+        fact.fulfilled_at,
+        occurred_at if event_type == "order_fulfilled" else None,
+        evidence_at if fulfilled else None,
+    )
+    fact.cancelled_at = _earliest(
+        fact.cancelled_at,
+        occurred_at if event_type == "order_cancelled" else None,
+        evidence_at if snapshot.status == "canceled" else None,
+    )
+    fully_refunded = snapshot.total_gross > 0 and snapshot.total_refunded >= snapshot.total_gross
+    fact.fully_refunded_at = _earliest(
+        fact.fully_refunded_at,
+        occurred_at if event_type == "order_fully_refunded" else None,
+        evidence_at if fully_refunded else None,
+    )
     fact.is_sale = fact.status not in NON_SALE_STATUSES and fact.fully_refunded_at is None
     fact.net_amount = max(fact.total_gross - fact.total_refunded, Decimal(0))
     if profile is not None:
@@ -106,6 +113,19 @@ def apply_order(snapshot: OrderSnapshot, event_type: str, occurred_at: datetime)
         previous = CustomerProfile.objects.select_for_update().filter(pk=previous_profile_id).first()
         if previous is not None:
             refresh_profile(previous)
+
+
+def amount_str(value: Decimal) -> str:
+    """Canonical text of an amount: at least two decimals, at most three
+    (the stored precision), whether it came from a snapshot or the database."""
+    exact = Decimal(value).quantize(Decimal("0.001"))
+    cents = exact.quantize(Decimal("0.01"))
+    return str(cents if cents == exact else exact)
+
+
+def _earliest(*moments: datetime | None) -> datetime | None:
+    known = [m for m in moments if m is not None]
+    return min(known) if known else None
 
 
 def _replace_lines(fact: OrderFact, snapshot: OrderSnapshot) -> None:
@@ -140,7 +160,7 @@ def _order_timeline(
         return
     order_data = {
         "number": fact.number,
-        "total": str(fact.total_gross),
+        "total": amount_str(fact.total_gross),
         "currency": fact.currency,
         "channel": fact.channel,
     }
@@ -169,8 +189,8 @@ def _order_timeline(
         add(
             TimelineEventType.ORDER_REFUNDED,
             occurred_at,
-            f"order_refunded:{fact.total_refunded}",
-            {**order_data, "refunded": str(fact.total_refunded)},
+            f"order_refunded:{amount_str(fact.total_refunded)}",
+            {**order_data, "refunded": amount_str(fact.total_refunded)},
         )
     if fact.fully_refunded_at:
         add(TimelineEventType.ORDER_FULLY_REFUNDED, fact.fully_refunded_at, "order_fully_refunded")
@@ -219,7 +239,7 @@ def apply_checkout(snapshot: CheckoutSnapshot, event_type: str, occurred_at: dat
         snapshot.created_at,
         object_type="checkout",
         object_id=snapshot.token,
-        data={"total": str(snapshot.total_gross), "currency": snapshot.currency},
+        data={"total": amount_str(snapshot.total_gross), "currency": snapshot.currency},
         dedupe_key=f"checkout_started:{snapshot.token}",
     )
     if profile.last_checkout_at is None or snapshot.last_change > profile.last_checkout_at:
@@ -269,7 +289,7 @@ def mark_abandoned_checkouts(now: datetime | None = None, *, after_hours: int) -
             object_type="checkout",
             object_id=checkout.token,
             data={
-                "total": str(checkout.total_gross),
+                "total": amount_str(checkout.total_gross),
                 "currency": checkout.currency,
                 "quantity": checkout.quantity,
             },

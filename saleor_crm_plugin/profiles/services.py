@@ -71,7 +71,8 @@ def add_timeline_event(
     data: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
 ) -> None:
-    """Record a timeline event; a repeated ``dedupe_key`` is a no-op."""
+    """Record a timeline event. An event with a ``dedupe_key`` exists once:
+    recording it again updates it (time, data) instead of adding a row."""
     TimelineEvent.objects.bulk_create(
         [
             TimelineEvent(
@@ -84,7 +85,15 @@ def add_timeline_event(
                 dedupe_key=dedupe_key,
             )
         ],
-        ignore_conflicts=dedupe_key is not None,
+        **(
+            {
+                "update_conflicts": True,
+                "unique_fields": ["dedupe_key"],
+                "update_fields": ["profile", "occurred_at", "object_type", "object_id", "data"],
+            }
+            if dedupe_key is not None
+            else {}
+        ),
     )
 
 
