@@ -20,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "SALEOR_CRM_PENDING_EVENT_GRACE_SECONDS": 60,
     # After this many failed attempts an event is parked as ``failed``.
     "SALEOR_CRM_MAX_EVENT_ATTEMPTS": 8,
+    # First retry delay of a failed event; doubles per attempt, capped at 10 min.
+    "SALEOR_CRM_RETRY_BASE_SECONDS": 5,
     # Celery queue for CRM tasks (None: the default queue).
     "SALEOR_CRM_CELERY_QUEUE": None,
     # Database alias for heavy read-only analytics (e.g. Saleor's "replica").

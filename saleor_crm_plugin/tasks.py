@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def _retry_delay(retries: int) -> int:
-    return min(5 * 2**retries, 600)
+    return min(crm_setting("SALEOR_CRM_RETRY_BASE_SECONDS") * 2**retries, 600)
 
 
 @shared_task(bind=True, name="saleor_crm.process_event", acks_late=True, max_retries=None)

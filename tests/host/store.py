@@ -1,7 +1,7 @@
-"""A deterministic demo store: a speciality coffee shop's customers, orders
-and carts as a chronological stream of CRM events.
+"""
+A demo store for the CRM: a speciality coffee shop, as a stream of events.
 
-The demo command and the benchmarks replay this stream through the real
+The demo command and the benchmarks replay the stream through the real
 ingestion path, so what they show is what a live store would produce: loyal
 regulars, one-time buyers, customers who drifted away, guests who later open
 an account (one of them under another email, which merges two profiles),
@@ -16,6 +16,7 @@ demo twice a no-op (the event log dedupes identical snapshots).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 import unicodedata
 import uuid
@@ -23,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -146,40 +148,68 @@ USD_PER_EUR = "1.08"
 CHANNELS = {"USD": "default-channel", "EUR": "channel-eur"}
 SHIPPING = {"USD": (Decimal("6.00"), Decimal("50")), "EUR": (Decimal("5.50"), Decimal("45"))}
 
-# country: (weight, currency, VAT rate, language, cities, first names, last names)
-COUNTRIES: dict[str, tuple[int, str, str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "US": (
-        35, "USD", "0.08", "en",
+
+class Country(NamedTuple):
+    weight: int
+    currency: str
+    vat: str
+    language: str
+    cities: tuple[str, ...]
+    first_names: tuple[str, ...]
+    last_names: tuple[str, ...]
+
+
+COUNTRIES = {
+    "US": Country(
+        35,
+        "USD",
+        "0.08",
+        "en",
         ("New York", "Seattle", "Portland", "Austin", "Chicago", "San Francisco", "Denver"),
         ("James", "Olivia", "Michael", "Emma", "Ethan", "Ava", "Noah", "Sophia", "Liam", "Mia"),
         ("Smith", "Johnson", "Williams", "Brown", "Garcia", "Miller", "Davis", "Wilson"),
     ),
-    "GB": (
-        15, "USD", "0.20", "en",
+    "GB": Country(
+        15,
+        "USD",
+        "0.20",
+        "en",
         ("London", "Manchester", "Bristol", "Edinburgh", "Leeds", "Brighton"),
         ("Oliver", "Amelia", "George", "Isla", "Harry", "Freya", "Jack", "Poppy"),
         ("Taylor", "Evans", "Thomas", "Roberts", "Walker", "Wright", "Hughes", "Clarke"),
     ),
-    "DE": (
-        18, "EUR", "0.19", "de",
+    "DE": Country(
+        18,
+        "EUR",
+        "0.19",
+        "de",
         ("Berlin", "Hamburg", "München", "Köln", "Leipzig", "Frankfurt am Main"),
         ("Lukas", "Anna", "Felix", "Lena", "Jonas", "Marie", "Paul", "Sophie"),
         ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Becker", "Wagner", "Hoffmann"),
     ),
-    "FR": (
-        12, "EUR", "0.20", "fr",
+    "FR": Country(
+        12,
+        "EUR",
+        "0.20",
+        "fr",
         ("Paris", "Lyon", "Marseille", "Bordeaux", "Lille", "Nantes"),
         ("Louis", "Chloé", "Hugo", "Léa", "Arthur", "Manon", "Jules", "Camille"),
         ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand"),
     ),
-    "PL": (
-        10, "EUR", "0.23", "pl",
+    "PL": Country(
+        10,
+        "EUR",
+        "0.23",
+        "pl",
         ("Warszawa", "Kraków", "Wrocław", "Gdańsk", "Poznań", "Łódź"),
         ("Jakub", "Zuzanna", "Antoni", "Julia", "Szymon", "Maja", "Filip", "Zofia"),
         ("Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kamiński", "Lewandowski", "Zieliński"),
     ),
-    "NL": (
-        10, "EUR", "0.21", "nl",
+    "NL": Country(
+        10,
+        "EUR",
+        "0.21",
+        "nl",
         ("Amsterdam", "Rotterdam", "Utrecht", "Den Haag", "Eindhoven", "Groningen"),
         ("Daan", "Emma", "Sem", "Julia", "Lucas", "Tess", "Finn", "Sophie"),
         ("de Jong", "Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit"),
@@ -216,6 +246,9 @@ class Product:
     variants: tuple[tuple[str, str, str, Decimal], ...]  # (id, name, sku, USD price)
 
 
+Catalogue = tuple[tuple[Product, ...], ...]  # products by category, in CATALOGUE order
+
+
 @dataclass
 class Customer:
     """One shopper's plan: who they are and when they buy."""
@@ -242,7 +275,7 @@ class Customer:
 
     @property
     def currency(self) -> str:
-        return COUNTRIES[self.country][1]
+        return COUNTRIES[self.country].currency
 
     def details_at(self, at: datetime) -> tuple[str, str, str]:
         """Last name, city and postal code as they were at ``at``."""
@@ -285,7 +318,8 @@ def _ascii(text: str) -> str:
 
 def _postal_code(rng: random.Random, country: str) -> str:
     if country == "GB":
-        return f"{rng.choice(('EC', 'SW', 'M', 'BS', 'LS'))}{rng.randint(1, 20)} {rng.randint(1, 9)}AB"
+        area = rng.choice(("EC", "SW", "M", "BS", "LS"))
+        return f"{area}{rng.randint(1, 20)} {rng.randint(1, 9)}{rng.choice(('AB', 'DT', 'QX'))}"
     if country == "NL":
         return f"{rng.randint(1000, 9999)} {rng.choice(('AB', 'CD', 'KL', 'XZ'))}"
     if country == "PL":
@@ -293,9 +327,10 @@ def _postal_code(rng: random.Random, country: str) -> str:
     return f"{rng.randint(10000, 99999)}"
 
 
-def build_catalogue() -> list[Product]:
-    products = []
+def build_catalogue() -> Catalogue:
+    categories = []
     for category_number, (category_name, items) in enumerate(CATALOGUE, start=1):
+        products = []
         for product_number, (name, price) in enumerate(items, start=1):
             product_pk = category_number * 100 + product_number
             variants = tuple(
@@ -312,14 +347,15 @@ def build_catalogue() -> list[Product]:
             products.append(
                 Product(str(product_pk), name, str(category_number), category_name, variants)
             )
-    return products
+        categories.append(tuple(products))
+    return tuple(categories)
 
 
 def _person(rng: random.Random, index: int, taken: set[str]) -> Customer:
     countries = list(COUNTRIES)
-    country = rng.choices(countries, weights=[COUNTRIES[c][0] for c in countries])[0]
-    _, _, _, _, cities, first_names, last_names = COUNTRIES[country]
-    first, last = rng.choice(first_names), rng.choice(last_names)
+    country = rng.choices(countries, weights=[COUNTRIES[c].weight for c in countries])[0]
+    details = COUNTRIES[country]
+    first, last = rng.choice(details.first_names), rng.choice(details.last_names)
     local = rng.choice(
         (f"{_ascii(first)}.{_ascii(last)}", f"{_ascii(first)}{_ascii(last)[0]}", _ascii(first))
     ).lower()
@@ -334,7 +370,7 @@ def _person(rng: random.Random, index: int, taken: set[str]) -> Customer:
         last_name=last,
         email=email,
         country=country,
-        city=rng.choice(cities),
+        city=rng.choice(details.cities),
         postal_code=_postal_code(rng, country),
         order_times=[],
         favourite_categories=tuple(
@@ -383,13 +419,13 @@ def _plan_customer(rng: random.Random, index: int, now: datetime, taken: set[str
     if rng.random() < DETAILS_CHANGE:
         changed_at = customer.registered_at + timedelta(seconds=rng.randint(86400, 300 * 86400))
         if changed_at < now:
-            cities = COUNTRIES[customer.country][4]
+            details = COUNTRIES[customer.country]
             moved = rng.random() < 0.7
             customer.changes.append(
                 (
                     changed_at,
-                    customer.last_name if moved else rng.choice(COUNTRIES[customer.country][6]),
-                    rng.choice(cities) if moved else customer.city,
+                    customer.last_name if moved else rng.choice(details.last_names),
+                    rng.choice(details.cities) if moved else customer.city,
                     _postal_code(rng, customer.country) if moved else customer.postal_code,
                 )
             )
@@ -397,8 +433,12 @@ def _plan_customer(rng: random.Random, index: int, now: datetime, taken: set[str
 
 
 def ensure_users(customers: list[Customer]) -> None:
-    """Give each account holder a store user, reusing the one a previous run
-    created so user ids (and so snapshots) stay the same between runs."""
+    """
+    Give each account holder a store user; profiles link to real users.
+
+    A previous run's users are reused, so user ids (and so snapshots) stay
+    the same between runs.
+    """
     holders = [c for c in customers if c.registered_at is not None]
     user_model = get_user_model()
     existing = dict(
@@ -430,7 +470,7 @@ def ensure_users(customers: list[Customer]) -> None:
 
 
 def _pick_lines(
-    rng: random.Random, catalogue: list[Product], favourites: tuple[int, ...]
+    rng: random.Random, catalogue: Catalogue, favourites: tuple[int, ...]
 ) -> list[tuple[Product, tuple[str, str, str, Decimal], int]]:
     count = rng.choices((1, 2, 3, 4), weights=(50, 30, 15, 5))[0]
     picked: dict[str, tuple[Product, tuple[str, str, str, Decimal], int]] = {}
@@ -441,7 +481,7 @@ def _pick_lines(
             category = rng.choice(favourites)
         else:
             category = rng.choices(range(len(CATALOGUE)), weights=CATEGORY_WEIGHTS)[0]
-        product = catalogue[category * 5 + rng.randrange(5)]
+        product = rng.choice(catalogue[category])
         if product.product_id not in picked:
             quantity = rng.choices((1, 2, 3), weights=(75, 18, 7))[0]
             picked[product.product_id] = (product, rng.choice(product.variants), quantity)
@@ -454,7 +494,7 @@ def _price(usd: Decimal, currency: str) -> Decimal:
 
 def _order(
     rng: random.Random,
-    catalogue: list[Product],
+    catalogue: Catalogue,
     *,
     order_id: str,
     number: int,
@@ -468,7 +508,7 @@ def _order(
     voucher: bool = False,
 ) -> OrderSnapshot:
     """A just-placed, paid order; later versions are ``dataclasses.replace``."""
-    currency, vat = COUNTRIES[country][1], Decimal(COUNTRIES[country][2])
+    currency, vat = COUNTRIES[country].currency, Decimal(COUNTRIES[country].vat)
     lines = []
     for position, (product, (variant_id, variant_name, sku, usd), quantity) in enumerate(
         _pick_lines(rng, catalogue, favourites)
@@ -609,9 +649,9 @@ def _order_events(
         )
 
 
-def _customer_events(customer: Customer) -> Iterator[tuple[datetime, str, Snapshot]]:
-    joined = customer.registered_at
-    assert joined is not None and customer.user_pk is not None
+def _customer_events(
+    customer: Customer, joined: datetime
+) -> Iterator[tuple[datetime, str, Snapshot]]:
     address = customer.address_at(joined)
     account = CustomerSnapshot(
         user_id=str(customer.user_pk),
@@ -620,7 +660,7 @@ def _customer_events(customer: Customer) -> Iterator[tuple[datetime, str, Snapsh
         first_name=customer.first_name,
         last_name=customer.last_name,
         date_joined=joined,
-        language_code=COUNTRIES[customer.country][3],
+        language_code=COUNTRIES[customer.country].language,
         default_billing_address=address,
         default_shipping_address=address,
     )
@@ -644,7 +684,7 @@ def _customer_events(customer: Customer) -> Iterator[tuple[datetime, str, Snapsh
 
 def _abandoned_carts(
     rng: random.Random,
-    catalogue: list[Product],
+    catalogue: Catalogue,
     customer: Customer,
     now: datetime,
     tokens: Iterator[str],
@@ -675,9 +715,7 @@ def _abandoned_carts(
             email=customer.email_at(started),
             user_id=customer.user_id_at(started),
             channel=CHANNELS[currency],
-            total_gross=sum(
-                (_price(v[3], currency) * q for _, v, q in picked[:1]), Decimal(0)
-            ),
+            total_gross=sum((_price(v[3], currency) * q for _, v, q in picked[:1]), Decimal(0)),
             country=customer.country,
             lines=lines[:1],
         )
@@ -697,8 +735,12 @@ def _whole_seconds(now: datetime | None) -> datetime:
 
 
 def generate_store(customers: int, seed: int = 7, now: datetime | None = None) -> Iterator[Event]:
-    """The demo store's events, oldest first: ``(event type, snapshot,
-    occurred_at)``. Creates the account holders' store users on first use."""
+    """
+    The demo store's events, oldest first: ``(event type, snapshot, occurred_at)``.
+
+    Creates the account holders' store users on first use: the snapshots
+    carry their ids.
+    """
     rng = random.Random(seed)
     now = _whole_seconds(now)
     catalogue = build_catalogue()
@@ -710,9 +752,9 @@ def generate_store(customers: int, seed: int = 7, now: datetime | None = None) -
         ((at, customer.index) for customer in plans for at in customer.order_times),
     )
     events: list[tuple[datetime, int, str, Snapshot]] = []
-    sequence = iter(range(10**9))
-    checkout_numbers = iter(range(10**9))
-    first_orders: set[int] = set()
+    sequence = itertools.count()
+    checkout_numbers = itertools.count()
+    ordered_before: set[int] = set()
     for number, (at, index) in enumerate(placed, start=1001):
         customer = plans[index]
         order_id = _uuid(seed, "order", number)
@@ -735,16 +777,18 @@ def generate_store(customers: int, seed: int = 7, now: datetime | None = None) -
                 if rng.random() < FROM_CHECKOUT
                 else None
             ),
-            voucher=index not in first_orders and rng.random() < WELCOME_VOUCHER,
+            voucher=index not in ordered_before and rng.random() < WELCOME_VOUCHER,
         )
-        first_orders.add(index)
+        ordered_before.add(index)
         for occurred_at, event_type, snapshot in _order_events(rng, order, now):
             events.append((occurred_at, next(sequence), event_type, snapshot))
 
     tokens = (_uuid(seed, "checkout", n) for n in checkout_numbers)
     for customer in plans:
         if customer.registered_at is not None:
-            for occurred_at, event_type, snapshot in _customer_events(customer):
+            for occurred_at, event_type, snapshot in _customer_events(
+                customer, customer.registered_at
+            ):
                 events.append((occurred_at, next(sequence), event_type, snapshot))
         chance = ABANDONED_CART * (2 if not customer.order_times else 1)
         if rng.random() < chance:
@@ -759,9 +803,12 @@ def generate_store(customers: int, seed: int = 7, now: datetime | None = None) -
 
 
 def generate_orders(count: int, seed: int = 7, now: datetime | None = None) -> Iterator[Event]:
-    """Exactly ``count`` order_created events over about ``count / 3`` guest
-    shoppers, oldest first: the ingestion benchmark's load, streamed so a
-    million orders never sit in memory at once."""
+    """
+    The ingestion benchmark's load: exactly ``count`` order_created events.
+
+    About ``count / 3`` guest shoppers, oldest first, streamed so a million
+    orders never sit in memory at once.
+    """
     rng = random.Random(seed)
     now = _whole_seconds(now)
     catalogue = build_catalogue()

@@ -1,0 +1,141 @@
+"""
+Fill the host project's CRM with a demo store, through the real ingestion path.
+
+    python tests/manage.py crm_demo_data [--customers 300] [--seed 7] [--reset]
+
+Every event of :mod:`tests.host.store` is recorded as a store hook would
+record it and then processed by the sweeper's own function, so the demo
+exercises the same code as production, merges and refunds included.
+Abandoned carts are then flagged and a full recompute ranks RFM and sets the
+breakpoints later events are scored against.
+
+Running it twice on the same day without ``--reset`` changes nothing: the
+store's clock is anchored at midnight UTC, so the second run produces the
+same snapshots and the event log dedupes them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from saleor_crm_plugin import models as crm_models
+from saleor_crm_plugin.analytics.recompute import recompute_all_profiles
+from saleor_crm_plugin.commerce.services import mark_abandoned_checkouts
+from saleor_crm_plugin.configuration.services import get_configuration, update_configuration
+from saleor_crm_plugin.ingestion.models import InboundEvent, InboundEventStatus
+from saleor_crm_plugin.ingestion.services import process_pending_events, record_event
+from saleor_crm_plugin.profiles.models import CustomerProfile
+from tests.host.store import DEMO_USERNAME_PREFIX, USD_PER_EUR, generate_store
+
+# The merchant's own settings survive a reset; everything else the CRM holds goes.
+RESET_MODELS = [
+    model for name in crm_models.__all__ if (model := getattr(crm_models, name)) is not None
+]
+
+
+class Command(BaseCommand):
+    help = "Fill the CRM with a deterministic demo store through the real ingestion path."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, default=300)
+        parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete all CRM data and the demo store users first.",
+        )
+        parser.add_argument(
+            "--batch", type=int, default=500, help="Events processed per sweeper call."
+        )
+
+    def handle(self, *args, customers: int, seed: int, reset: bool, batch: int, **options):
+        started = time.perf_counter()
+        if reset:
+            self._reset()
+        # The demo sells in EUR too; without a rate EUR spend would not count
+        # towards the USD totals RFM ranks on.
+        config = get_configuration()
+        update_configuration(exchange_rates={**config.exchange_rates, "EUR": USD_PER_EUR})
+
+        anchor = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        events_before = InboundEvent.objects.count()
+        recorded = 0
+        for event_type, snapshot, occurred_at in generate_store(customers, seed, now=anchor):
+            record_event(event_type, snapshot, occurred_at=occurred_at, dispatch=False)
+            recorded += 1
+        new_events = InboundEvent.objects.count() - events_before
+        record_seconds = time.perf_counter() - started
+
+        outcome: Counter[str] = Counter()
+        while True:
+            batch_outcome = process_pending_events(limit=batch)
+            outcome.update(batch_outcome)
+            if not batch_outcome["processed"]:
+                break
+            self.stderr.write(f"  processed {outcome['processed']} of {new_events} events")
+        process_seconds = time.perf_counter() - started - record_seconds
+
+        abandoned = mark_abandoned_checkouts(after_hours=config.checkout_abandoned_after_hours)
+        recompute = recompute_all_profiles()
+        self._summary(
+            recorded=recorded,
+            new_events=new_events,
+            processed=outcome["processed"],
+            abandoned=abandoned,
+            recompute=recompute,
+            timings=(record_seconds, process_seconds, time.perf_counter() - started),
+        )
+
+    def _reset(self) -> None:
+        tables = ", ".join(
+            connection.ops.quote_name(m._meta.db_table)
+            for m in RESET_MODELS
+            if m is not crm_models.CRMConfiguration
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        deleted, _ = (
+            get_user_model().objects.filter(username__startswith=DEMO_USERNAME_PREFIX).delete()
+        )
+        self.stdout.write(f"Reset: CRM data truncated, {deleted} demo user rows deleted.")
+
+    def _summary(self, *, recorded, new_events, processed, abandoned, recompute, timings):
+        record_seconds, process_seconds, total_seconds = timings
+        pending = Counter(
+            InboundEvent.objects.exclude(status=InboundEventStatus.PROCESSED).values_list(
+                "status", flat=True
+            )
+        )
+        profiles = CustomerProfile.objects.all()
+        lines = [
+            "",
+            f"Events generated   {recorded}",
+            f"  new in the log   {new_events} (the rest were already recorded)",
+            f"  processed        {processed}"
+            + (f", not processed: {dict(pending)}" if pending else ""),
+            f"Profiles           {profiles.count()}"
+            f" ({profiles.filter(user__isnull=False).count()} with an account)",
+            f"Orders             {crm_models.OrderFact.objects.count()}"
+            f" ({crm_models.OrderFact.objects.filter(is_sale=True).count()} sales)",
+            f"Checkouts          {crm_models.CheckoutFact.objects.count()}"
+            f" ({abandoned} newly marked abandoned)",
+            f"Timeline events    {crm_models.TimelineEvent.objects.count()}",
+            "Lifecycle stages   " + self._breakdown(profiles, "lifecycle_stage"),
+            "RFM segments       " + self._breakdown(profiles.exclude(rfm_segment=""), "rfm_segment"),
+            f"Recompute          {recompute}",
+            f"Seconds            record {record_seconds:.1f}, process {process_seconds:.1f},"
+            f" total {total_seconds:.1f}",
+        ]
+        self.stdout.write("\n".join(lines))
+
+    @staticmethod
+    def _breakdown(queryset, field: str) -> str:
+        rows = queryset.values_list(field).annotate(n=Count("pk")).order_by("-n", field)
+        return ", ".join(f"{value} {n}" for value, n in rows)

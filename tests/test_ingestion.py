@@ -1,0 +1,207 @@
+import time
+from datetime import timedelta
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
+
+from saleor_crm_plugin.commerce import services as commerce_services
+from saleor_crm_plugin.ingestion.models import InboundEvent, InboundEventStatus
+from saleor_crm_plugin.ingestion.services import (
+    EventProcessingError,
+    process_event,
+    process_pending_events,
+    purge_processed_events,
+    record_event,
+)
+from saleor_crm_plugin.models import CustomerProfile
+from saleor_crm_plugin.tasks import process_event_task, sweep_pending_events_task
+from tests import factories as f
+from tests.host.celery import app as celery_app
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("broker unreachable")
+
+    monkeypatch.setattr(process_event_task, "apply_async", refuse)
+
+
+@pytest.fixture
+def fails_once(monkeypatch):
+    """Order processing fails on its first attempt only."""
+    real = commerce_services.apply_order
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database hiccup")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("saleor_crm_plugin.ingestion.services.apply_order", flaky)
+    return calls
+
+
+@pytest.mark.django_db
+def test_recorded_event_is_processed_through_celery_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    # when
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        record_event("order_created", f.order())
+
+    # then
+    assert len(callbacks) == 1
+    assert InboundEvent.objects.get().status == InboundEventStatus.PROCESSED
+    assert CustomerProfile.objects.get().orders_count == 1
+
+
+@pytest.mark.django_db
+def test_same_event_recorded_twice_is_stored_once(django_capture_on_commit_callbacks):
+    # given
+    snapshot = f.order()
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = record_event("order_created", snapshot)
+        second = record_event("order_created", snapshot)
+
+    # then
+    assert first.pk == second.pk
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_event_survives_broker_outage_and_sweeper_delivers_it(
+    broker_down, django_capture_on_commit_callbacks, settings
+):
+    # given
+    settings.SALEOR_CRM_PENDING_EVENT_GRACE_SECONDS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        record_event("order_created", f.order())
+    assert InboundEvent.objects.get().status == InboundEventStatus.PENDING
+    assert not CustomerProfile.objects.exists()
+
+    # when
+    outcome = sweep_pending_events_task()
+
+    # then
+    assert outcome == {"processed": 1, "failed": 0, "skipped": 0}
+    assert InboundEvent.objects.get().status == InboundEventStatus.PROCESSED
+    assert CustomerProfile.objects.get().orders_count == 1
+
+
+@pytest.mark.django_db
+def test_sweeper_leaves_fresh_events_to_celery(settings):
+    # given
+    settings.SALEOR_CRM_PENDING_EVENT_GRACE_SECONDS = 60
+    record_event("order_created", f.order(), dispatch=False)
+
+    # when
+    outcome = sweep_pending_events_task()
+
+    # then
+    assert outcome["processed"] == 0
+    assert InboundEvent.objects.get().status == InboundEventStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_failure_is_recorded_and_nothing_half_written(fails_once):
+    # given
+    event = record_event("order_created", f.order(), dispatch=False)
+
+    # when
+    with pytest.raises(EventProcessingError):
+        process_event(event.pk)
+
+    # then
+    event.refresh_from_db()
+    assert event.status == InboundEventStatus.PENDING
+    assert event.attempts == 1
+    assert "database hiccup" in event.last_error
+    assert not CustomerProfile.objects.exists()
+
+
+@pytest.mark.django_db
+def test_event_parked_as_failed_after_max_attempts_and_replayed(settings, monkeypatch):
+    # given
+    settings.SALEOR_CRM_MAX_EVENT_ATTEMPTS = 2
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("saleor_crm_plugin.ingestion.services.apply_order", broken)
+    event = record_event("order_created", f.order(), dispatch=False)
+    for _ in range(2):
+        with pytest.raises(EventProcessingError):
+            process_event(event.pk)
+    event.refresh_from_db()
+    assert event.status == InboundEventStatus.FAILED
+    assert process_pending_events()["processed"] == 0  # failed events wait for an operator
+
+    # when: the bug is fixed and the operator replays failed events
+    monkeypatch.undo()
+    outcome = process_pending_events(include_failed=True)
+
+    # then
+    assert outcome["processed"] == 1
+    assert CustomerProfile.objects.get().orders_count == 1
+
+
+@pytest.mark.django_db
+def test_processed_events_are_purged_after_retention():
+    # given
+    old = record_event("order_created", f.order("o1"), dispatch=False)
+    process_event(old.pk)
+    InboundEvent.objects.filter(pk=old.pk).update(
+        processed_at=timezone.now() - timedelta(days=30)
+    )
+    recent = record_event("order_created", f.order("o2"), dispatch=False)
+    process_event(recent.pk)
+
+    # when
+    deleted = purge_processed_events(older_than_days=14)
+
+    # then
+    assert deleted == 1
+    assert list(InboundEvent.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+@pytest.fixture
+def celery_worker(settings):
+    """A real Celery worker thread consuming the in-memory broker."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.SALEOR_CRM_RETRY_BASE_SECONDS = 0
+    celery_app.conf.task_always_eager = False
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        celery_app.conf.task_always_eager = True
+
+
+def wait_for(condition, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_failing_task_is_retried_by_the_worker(celery_worker, fails_once):
+    # when: the hook records the event; the worker fails once, then retries
+    record_event("order_created", f.order())
+
+    # then
+    assert wait_for(
+        lambda: InboundEvent.objects.filter(status=InboundEventStatus.PROCESSED).exists()
+    ), InboundEvent.objects.values()
+    event = InboundEvent.objects.get()
+    assert event.attempts == 2
+    assert len(fails_once) == 2
+    assert CustomerProfile.objects.get().orders_count == 1
