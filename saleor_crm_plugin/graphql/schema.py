@@ -15,11 +15,13 @@ from .profiles.schema import CustomerProfileMutations, CustomerProfileQueries
 
 
 class Query(CustomerProfileQueries, graphene.ObjectType):
-    pass
+    class Meta:
+        description = "CRM queries. Each lists the permission it needs."
 
 
 class Mutation(CustomerProfileMutations, graphene.ObjectType):
-    pass
+    class Meta:
+        description = "CRM mutations. Each returns `errors { field code message }`."
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation, auto_camelcase=True)

@@ -3,9 +3,11 @@ import graphene
 from ...profiles.models import LifecycleStage, RFMSegment, TimelineEventType
 
 
-def enum_from_choices(name: str, choices: type, description: str) -> type[graphene.Enum]:
+def enum_from_choices(
+    name: str, choices: type, description: str, explanations: dict[str, str] | None = None
+) -> type[graphene.Enum]:
     members = [(value.upper(), value) for value in choices.values]
-    labels = dict(choices.choices)
+    labels = {**dict(choices.choices), **(explanations or {})}
 
     return graphene.Enum(
         name,
@@ -15,10 +17,34 @@ def enum_from_choices(name: str, choices: type, description: str) -> type[graphe
 
 
 CustomerLifecycleStageEnum = enum_from_choices(
-    "CustomerLifecycleStageEnum", LifecycleStage, "Where a customer stands in their lifecycle."
+    "CustomerLifecycleStageEnum",
+    LifecycleStage,
+    "Where a customer stands in their lifecycle; thresholds come from the plugin configuration.",
+    {
+        LifecycleStage.PROSPECT: "Known (account or checkout) but no order yet.",
+        LifecycleStage.NEW: "One order, recently.",
+        LifecycleStage.ACTIVE: "Repeat buyer, ordering recently.",
+        LifecycleStage.LOYAL: "Repeat buyer in the top fifths by frequency and spend.",
+        LifecycleStage.AT_RISK: "No order for longer than the at-risk threshold.",
+        LifecycleStage.LAPSED: "No order for longer than the lapsed threshold.",
+    },
 )
 CustomerRfmSegmentEnum = enum_from_choices(
-    "CustomerRfmSegmentEnum", RFMSegment, "Named RFM segment."
+    "CustomerRfmSegmentEnum",
+    RFMSegment,
+    "Named RFM segment, from recency and the mean of frequency and monetary scores.",
+    {
+        RFMSegment.CHAMPIONS: "Bought recently, buy often and spend the most.",
+        RFMSegment.LOYAL: "Buy often and spend well; not the most recent.",
+        RFMSegment.POTENTIAL_LOYALIST: "Recent customers with average frequency and spend.",
+        RFMSegment.NEW_CUSTOMERS: "Bought very recently, for the first time or rarely.",
+        RFMSegment.PROMISING: "Recent shoppers who have not spent much yet.",
+        RFMSegment.NEED_ATTENTION: "Average recency, frequency and spend.",
+        RFMSegment.ABOUT_TO_SLEEP: "Below average recency and frequency; fading.",
+        RFMSegment.AT_RISK: "Bought often and spent well, but long ago.",
+        RFMSegment.CANNOT_LOSE: "Were among the best customers; have not returned.",
+        RFMSegment.HIBERNATING: "Last bought long ago, rarely and little.",
+    },
 )
 CustomerTimelineEventTypeEnum = enum_from_choices(
     "CustomerTimelineEventTypeEnum", TimelineEventType, "Kinds of timeline events."

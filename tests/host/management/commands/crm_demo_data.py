@@ -34,10 +34,18 @@ from saleor_crm_plugin.ingestion.services import process_pending_events, record_
 from saleor_crm_plugin.profiles.models import CustomerProfile
 from tests.host.store import DEMO_USERNAME_PREFIX, USD_PER_EUR, generate_store
 
-# The merchant's own settings survive a reset; everything else the CRM holds goes.
-RESET_MODELS = [
-    model for name in crm_models.__all__ if (model := getattr(crm_models, name)) is not None
-]
+# Everything the CRM holds but the merchant's settings (CRMConfiguration).
+RESET_MODELS = (
+    crm_models.InboundEvent,
+    crm_models.BackfillState,
+    crm_models.TimelineEvent,
+    crm_models.OrderLineFact,
+    crm_models.OrderFact,
+    crm_models.CheckoutFact,
+    crm_models.ErasedIdentity,
+    crm_models.CustomerProfile,
+    crm_models.RFMBreakpoints,
+)
 
 
 class Command(BaseCommand):
@@ -94,11 +102,7 @@ class Command(BaseCommand):
         )
 
     def _reset(self) -> None:
-        tables = ", ".join(
-            connection.ops.quote_name(m._meta.db_table)
-            for m in RESET_MODELS
-            if m is not crm_models.CRMConfiguration
-        )
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in RESET_MODELS)
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         deleted, _ = (
@@ -128,7 +132,8 @@ class Command(BaseCommand):
             f" ({abandoned} newly marked abandoned)",
             f"Timeline events    {crm_models.TimelineEvent.objects.count()}",
             "Lifecycle stages   " + self._breakdown(profiles, "lifecycle_stage"),
-            "RFM segments       " + self._breakdown(profiles.exclude(rfm_segment=""), "rfm_segment"),
+            "RFM segments       "
+            + self._breakdown(profiles.exclude(rfm_segment=""), "rfm_segment"),
             f"Recompute          {recompute}",
             f"Seconds            record {record_seconds:.1f}, process {process_seconds:.1f},"
             f" total {total_seconds:.1f}",

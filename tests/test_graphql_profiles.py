@@ -1,0 +1,306 @@
+import base64
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from graphql_relay import to_global_id
+
+from saleor_crm_plugin.analytics.recompute import recompute_all_profiles
+from saleor_crm_plugin.models import CustomerProfile
+from tests import factories as f
+from tests.factories import ingest
+
+pytestmark = pytest.mark.django_db
+
+PROFILE_QUERY = """
+query Profile($id: ID, $email: String) {
+  customerProfile(id: $id, email: $email) {
+    id email firstName user isGuest ordersCount
+    totalSpent { amount currency }
+    averageOrderValue { amount currency }
+    spendByCurrency { currency ordersCount totalSpent { amount } }
+    firstOrderAt lastOrderAt lifecycleStage
+    rfm { recency frequency monetary segment }
+    favouriteProducts { id name quantity }
+    channels tags note
+    timeline(first: 10) {
+      totalCount
+      edges { node { type occurredAt objectType objectId data } }
+    }
+    orders(first: 5) { edges { node { id number total { amount currency } isSale } } }
+  }
+}
+"""
+
+LIST_QUERY = """
+query List($first: Int, $after: String, $last: Int, $before: String,
+           $filter: CustomerProfileFilterInput, $sortBy: CustomerProfileSortingInput) {
+  customerProfiles(first: $first, after: $after, last: $last, before: $before,
+                   filter: $filter, sortBy: $sortBy) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { email ordersCount } }
+  }
+}
+"""
+
+
+@pytest.fixture
+def customers(ann):
+    now = timezone.now()
+    ingest("customer_created", f.customer(ann))
+    ingest("order_created", f.order("o1", email="ann@example.com", total="10.00",
+                                    created_at=now - timedelta(days=40)))
+    ingest("order_created", f.order("o2", email="ann@example.com", total="50.00",
+                                    created_at=now - timedelta(days=2)))
+    ingest("order_created", f.order("o3", email="bob@example.com", total="20.00",
+                                    created_at=now - timedelta(days=10)))
+    ingest("checkout_created", f.checkout("c1", email="cid@example.com"))
+    recompute_all_profiles()
+    CustomerProfile.objects.filter(email="bob@example.com").update(tags=["wholesale", "vip"])
+
+
+def emails(data):
+    return [edge["node"]["email"] for edge in data["customerProfiles"]["edges"]]
+
+
+def test_profile_by_email(gql, customers, ann):
+    # when
+    data, errors = gql(PROFILE_QUERY, {"email": "ANN@example.com"})
+
+    # then
+    assert errors is None
+    profile = data["customerProfile"]
+    assert profile["email"] == "ann@example.com"
+    assert profile["firstName"] == "Ann"
+    assert profile["user"] == to_global_id("User", ann.pk)
+    assert profile["isGuest"] is False
+    assert profile["ordersCount"] == 2
+    assert profile["totalSpent"] == {"amount": 60.0, "currency": "USD"}
+    assert profile["averageOrderValue"] == {"amount": 30.0, "currency": "USD"}
+    assert profile["spendByCurrency"] == [
+        {"currency": "USD", "ordersCount": 2, "totalSpent": {"amount": 60.0}}
+    ]
+    assert profile["lifecycleStage"] == "LOYAL"  # the top buyer of this shop
+    assert profile["rfm"]["segment"] is not None
+    assert profile["favouriteProducts"][0]["id"] == to_global_id("Product", "product-espresso-beans")
+    assert profile["timeline"]["totalCount"] >= 4
+    placed = [e["node"] for e in profile["timeline"]["edges"] if e["node"]["type"] == "ORDER_PLACED"]
+    assert placed[0]["objectType"] == "ORDER"
+    assert placed[0]["objectId"] == to_global_id("Order", "o2")  # newest first
+    assert placed[0]["data"]["total"] == "50.00"
+    assert [o["node"]["id"] for o in profile["orders"]["edges"]] == [
+        to_global_id("Order", "o2"), to_global_id("Order", "o1"),
+    ]
+
+
+def test_profile_by_id_and_unknown_ids(gql, customers):
+    # given
+    profile = CustomerProfile.objects.get(email="bob@example.com")
+
+    # when
+    found, _ = gql(PROFILE_QUERY, {"id": to_global_id("CustomerProfile", profile.pk)})
+    other_type, _ = gql(PROFILE_QUERY, {"id": to_global_id("Order", profile.pk)})
+    garbage, errors = gql(PROFILE_QUERY, {"id": "not-an-id"})
+
+    # then
+    assert found["customerProfile"]["email"] == "bob@example.com"
+    assert other_type["customerProfile"] is None
+    assert garbage["customerProfile"] is None and errors is None
+
+
+def test_profile_needs_exactly_one_lookup_key(gql, customers):
+    data, errors = gql(PROFILE_QUERY, {})
+    assert data["customerProfile"] is None
+    assert "exactly one" in errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("filter_", "expected"),
+    [
+        ({"search": "ANN@"}, ["ann@example.com"]),
+        ({"lifecycleStages": ["PROSPECT"]}, ["cid@example.com"]),
+        ({"lifecycleStages": ["NEW", "LOYAL"]}, ["ann@example.com", "bob@example.com"]),
+        ({"isGuest": False}, ["ann@example.com"]),
+        ({"tags": ["vip"]}, ["bob@example.com"]),
+        ({"tags": ["vip", "retail"]}, []),
+        ({"ordersCount": {"gte": 2}}, ["ann@example.com"]),
+        ({"ordersCount": {"lte": 0}}, ["cid@example.com"]),
+        ({"totalSpent": {"gte": 15, "lte": 30}}, ["bob@example.com"]),
+        ({"countries": ["pl"]}, []),
+    ],
+)
+def test_profiles_filters(gql, customers, filter_, expected):
+    data, errors = gql(LIST_QUERY, {"first": 10, "filter": filter_})
+    assert errors is None
+    assert sorted(emails(data)) == expected
+    assert data["customerProfiles"]["totalCount"] == len(expected)
+
+
+def test_profiles_filter_by_last_order_date(gql, customers):
+    since = (timezone.now() - timedelta(days=5)).isoformat()
+    data, _ = gql(LIST_QUERY, {"first": 10, "filter": {"lastOrderAt": {"gte": since}}})
+    assert emails(data) == ["ann@example.com"]
+
+
+def test_profiles_filter_by_rfm_segment(gql, customers):
+    segment = CustomerProfile.objects.get(email="bob@example.com").rfm_segment.upper()
+    data, _ = gql(LIST_QUERY, {"first": 10, "filter": {"rfmSegments": [segment]}})
+    assert "bob@example.com" in emails(data)
+
+
+@pytest.mark.parametrize(
+    ("sort_by", "expected"),
+    [
+        ({"field": "LAST_ORDER_AT", "direction": "DESC"},
+         ["ann@example.com", "bob@example.com", "cid@example.com"]),
+        ({"field": "LAST_ORDER_AT", "direction": "ASC"},
+         ["cid@example.com", "bob@example.com", "ann@example.com"]),
+        ({"field": "TOTAL_SPENT", "direction": "DESC"},
+         ["ann@example.com", "bob@example.com", "cid@example.com"]),
+        ({"field": "ORDERS_COUNT", "direction": "ASC"},
+         ["cid@example.com", "bob@example.com", "ann@example.com"]),
+        ({"field": "EMAIL", "direction": "ASC"},
+         ["ann@example.com", "bob@example.com", "cid@example.com"]),
+    ],
+)
+def test_profiles_sorting(gql, customers, sort_by, expected):
+    data, errors = gql(LIST_QUERY, {"first": 10, "sortBy": sort_by})
+    assert errors is None
+    assert emails(data) == expected
+
+
+def test_profiles_pagination_forwards_and_backwards():
+    # given
+    for n in range(7):
+        ingest("order_created", f.order(f"o{n}", email=f"c{n}@example.com", total="5.00"))
+    from tests.conftest import REQUESTORS  # noqa: F401 - same fixture data as gql
+    from saleor_crm_plugin.graphql.schema import execute
+
+    def page(**variables):
+        result = execute(LIST_QUERY, requestor=REQUESTORS["staff"],
+                         variables={"sortBy": {"field": "EMAIL", "direction": "ASC"},
+                                    **variables})
+        assert result.errors is None, result.errors
+        return result.data["customerProfiles"]
+
+    # when
+    first = page(first=3)
+    second = page(first=3, after=first["pageInfo"]["endCursor"])
+    third = page(first=3, after=second["pageInfo"]["endCursor"])
+    back = page(last=3, before=third["pageInfo"]["startCursor"])
+
+    # then
+    names = lambda p: [e["node"]["email"][:2] for e in p["edges"]]  # noqa: E731
+    assert names(first) == ["c0", "c1", "c2"]
+    assert names(second) == ["c3", "c4", "c5"]
+    assert names(third) == ["c6"]
+    assert names(back) == ["c3", "c4", "c5"]
+    assert first["pageInfo"]["hasNextPage"] and not third["pageInfo"]["hasNextPage"]
+    assert back["pageInfo"]["hasPreviousPage"]
+    assert first["totalCount"] == 7
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"first": 101}, "exceeds the `first`/`last` limit of 100"),
+        ({}, "You must provide a `first` or `last` value"),
+        ({"first": 1, "last": 1}, "not supported"),
+        ({"first": 1, "after": base64.b64encode(b"nonsense").decode()}, "Invalid cursor"),
+        ({"first": -1}, "must not be negative"),
+    ],
+)
+def test_profiles_pagination_errors(gql, variables, message):
+    data, errors = gql(LIST_QUERY, variables)
+    assert data["customerProfiles"] is None
+    assert message in errors[0].message
+
+
+def test_profiles_list_query_count_does_not_grow(gql, customers, django_assert_max_num_queries):
+    # given: more profiles than the fixture's three
+    for n in range(20):
+        ingest("checkout_created", f.checkout(f"k{n}", email=f"k{n}@example.com"))
+
+    # when: the page, the count, and the configuration once per request;
+    # per-row fields are on the row
+    with django_assert_max_num_queries(3):
+        data, errors = gql(
+            """{ customerProfiles(first: 50) { totalCount edges { node {
+                 email user ordersCount totalSpent { amount } rfm { segment } lifecycleStage
+                 favouriteProducts { name } spendByCurrency { currency } } } } }"""
+        )
+    # then
+    assert errors is None
+    assert len(data["customerProfiles"]["edges"]) == 23
+
+
+UPDATE = """
+mutation Update($id: ID!, $input: CustomerProfileUpdateInput!) {
+  customerProfileUpdate(id: $id, input: $input) {
+    profile { tags note }
+    errors { field code message }
+  }
+}
+"""
+
+
+def test_profile_update_sets_tags_and_note(gql, customers):
+    # given
+    profile = CustomerProfile.objects.get(email="ann@example.com")
+
+    # when
+    data, errors = gql(UPDATE, {
+        "id": to_global_id("CustomerProfile", profile.pk),
+        "input": {"tags": [" vip ", "vip", "", "espresso"], "note": "Ask about grinders"},
+    })
+
+    # then
+    assert errors is None
+    assert data["customerProfileUpdate"] == {
+        "profile": {"tags": ["vip", "espresso"], "note": "Ask about grinders"},
+        "errors": [],
+    }
+    profile.refresh_from_db()
+    assert profile.tags == ["vip", "espresso"]
+
+
+@pytest.mark.parametrize(
+    ("input_", "field", "code"),
+    [
+        ({"tags": ["x" * 101]}, "tags", "INVALID"),
+        ({"tags": [f"t{n}" for n in range(51)]}, "tags", "INVALID"),
+        ({"note": "x" * 20_001}, "note", "INVALID"),
+        ({"tags": ["ok"], "note": "x" * 20_001}, "note", "INVALID"),
+    ],
+)
+def test_profile_update_rejects_bad_input_and_changes_nothing(gql, customers, input_, field, code):
+    # given
+    profile = CustomerProfile.objects.get(email="ann@example.com")
+
+    # when
+    data, errors = gql(UPDATE, {"id": to_global_id("CustomerProfile", profile.pk), "input": input_})
+
+    # then
+    assert errors is None
+    result = data["customerProfileUpdate"]
+    assert result["profile"] is None
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [(field, code)]
+    profile.refresh_from_db()
+    assert (profile.tags, profile.note) == ([], "")
+
+
+def test_profile_update_of_unknown_or_erased_profile(gql, customers):
+    # given
+    erased = CustomerProfile.objects.get(email="bob@example.com")
+    erased.erased_at = timezone.now()
+    erased.save()
+
+    # when
+    unknown, _ = gql(UPDATE, {"id": to_global_id("CustomerProfile", "0" * 32), "input": {}})
+    gone, _ = gql(UPDATE, {"id": to_global_id("CustomerProfile", erased.pk),
+                           "input": {"note": "x"}})
+
+    # then
+    assert unknown["customerProfileUpdate"]["errors"][0]["code"] == "NOT_FOUND"
+    assert gone["customerProfileUpdate"]["errors"][0]["code"] == "INVALID"

@@ -1,0 +1,55 @@
+"""Project-level checks: migrations, exported schema, operation documents."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from graphql import parse, validate
+
+from saleor_crm_plugin.graphql.export import print_schema
+from saleor_crm_plugin.graphql.schema import schema
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA_FILE = REPO / "graphql" / "schema.graphql"
+
+
+def exported_schema() -> str:
+    return print_schema(schema)
+
+
+@pytest.mark.django_db
+def test_models_have_migrations():
+    out = StringIO()
+    call_command("makemigrations", "saleor_crm", "--check", "--dry-run", stdout=out)
+
+
+def test_exported_schema_is_current():
+    # Regenerate with: python -m saleor_crm_plugin.graphql.export
+    assert SCHEMA_FILE.read_text() == exported_schema(), (
+        "graphql/schema.graphql is out of date; run python -m saleor_crm_plugin.graphql.export"
+    )
+
+
+@pytest.mark.parametrize(
+    "document", sorted((REPO / "graphql").glob("**/*.graphql")), ids=lambda p: p.name
+)
+def test_operation_documents_are_valid(document):
+    if document == SCHEMA_FILE:
+        pytest.skip("the schema itself")
+    errors = validate(schema, parse(document.read_text()))
+    assert not errors, errors
+
+
+def test_every_type_and_field_is_described():
+    missing = []
+    for name, graphql_type in schema.get_type_map().items():
+        if name.startswith("__") or name in ("String", "Int", "Float", "Boolean", "ID",
+                                              "DateTime", "GenericScalar"):
+            continue
+        if not graphql_type.description:
+            missing.append(name)
+        for field_name, field in getattr(graphql_type, "fields", {}).items():
+            if not field.description:
+                missing.append(f"{name}.{field_name}")
+    assert not missing

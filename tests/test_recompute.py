@@ -1,0 +1,128 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from saleor_crm_plugin.analytics.models import RFMBreakpoints
+from saleor_crm_plugin.analytics.recompute import recompute_all_profiles
+from saleor_crm_plugin.analytics.scoring import SCORES, SEGMENT_RULES, fm_score, rfm_segment
+from saleor_crm_plugin.commerce.services import mark_abandoned_checkouts
+from saleor_crm_plugin.models import CheckoutFact, CustomerProfile, TimelineEvent
+from saleor_crm_plugin.profiles.services import refresh_profile
+from tests import factories as f
+from tests.factories import ingest
+
+FIGURES = (
+    "orders_count", "total_spent", "average_order_value", "spend_by_currency", "first_order_at",
+    "last_order_at", "channels", "favourite_products", "favourite_categories", "last_checkout_at",
+    "rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_segment", "lifecycle_stage",
+)
+
+
+def figures():
+    return {p["email"]: p for p in CustomerProfile.objects.values("email", *FIGURES)}
+
+
+def shop(customers=12):
+    now = timezone.now()
+    for n in range(customers):
+        for k in range(n % 5 + 1):
+            ingest("order_created", f.order(
+                f"o-{n}-{k}", email=f"c{n}@example.com", total=str(7 * (n + 1) + k),
+                currency="EUR" if n % 4 == 0 else "USD",
+                created_at=now - timedelta(days=3 * n + k),
+                lines=(f.line(f"Product {k % 3}", k + 1, "5.00"), f.line("Mug", 1, "6.00")),
+            ))
+    ingest("checkout_created", f.checkout("c-x", email="c1@example.com"))
+
+
+def test_every_rfm_cell_has_exactly_one_segment():
+    cells = [(r, fm) for r in SCORES for fm in SCORES]
+    covered = [(r, fm) for _, rs, fms in SEGMENT_RULES for r in rs for fm in fms]
+    assert sorted(covered) == sorted(cells)
+    assert rfm_segment(5, 5, 4) == "champions"
+    assert fm_score(4, 5) == 5
+
+
+@pytest.mark.django_db
+def test_full_recompute_agrees_with_incremental_updates():
+    # given
+    shop()
+    recompute_all_profiles()  # sets the RFM breakpoints
+    for profile in CustomerProfile.objects.all():
+        refresh_profile(profile)
+    incremental = figures()
+
+    # when
+    result = recompute_all_profiles()
+
+    # then
+    assert figures() == incremental
+    assert result["aggregates_updated"] == 0
+    assert result["stage_changes"] == 0
+    assert result["profiles_scored"] == 12
+
+
+@pytest.mark.django_db
+def test_full_recompute_repairs_drifted_profiles():
+    # given
+    shop(customers=4)
+    recompute_all_profiles()
+    expected = figures()
+    CustomerProfile.objects.update(
+        orders_count=99, total_spent=Decimal(1), channels=[], favourite_products=[],
+        rfm_recency=None, rfm_segment="", lifecycle_stage="lapsed",
+    )
+
+    # when
+    recompute_all_profiles()
+
+    # then
+    assert figures() == expected
+
+
+@pytest.mark.django_db
+def test_breakpoints_score_a_new_order_like_the_recompute_would():
+    # given
+    shop()
+    recompute_all_profiles()
+    points = RFMBreakpoints.objects.get()
+    assert points.profiles_scored == 12
+    assert len(points.frequency) == len(points.monetary) == len(points.recency) == 4
+
+    # when: a new buyer's first order is scored incrementally
+    ingest("order_created", f.order("new-1", email="newbie@example.com", total="1.00"))
+
+    # then: most recent, fewest orders, lowest spend
+    newbie = CustomerProfile.objects.get(email="newbie@example.com")
+    assert (newbie.rfm_recency, newbie.rfm_frequency, newbie.rfm_monetary) == (5, 1, 1)
+    assert newbie.rfm_segment == "new_customers"
+
+
+@pytest.mark.django_db
+def test_abandoned_checkout_is_flagged_once_and_revived_cart_is_not():
+    # given
+    now = timezone.now()
+    ingest("checkout_updated", f.checkout("old", created_at=now - timedelta(hours=30)))
+    ingest("checkout_updated", f.checkout("fresh", created_at=now - timedelta(hours=1)))
+    ingest("checkout_updated", f.checkout("empty", created_at=now - timedelta(hours=30),
+                                          quantity=0))
+    ingest("checkout_updated", f.checkout("done", created_at=now - timedelta(hours=30)))
+    ingest("order_created", f.order("o1", checkout_token="done"))
+
+    # when
+    first = mark_abandoned_checkouts(after_hours=24)
+    second = mark_abandoned_checkouts(after_hours=24)
+
+    # then
+    assert (first, second) == (1, 0)
+    assert CheckoutFact.objects.get(pk="old").abandoned_at is not None
+    assert TimelineEvent.objects.filter(type="checkout_abandoned").count() == 1
+
+    # when: the shopper comes back to the cart
+    ingest("checkout_updated", f.checkout("old", created_at=now - timedelta(hours=30),
+                                          last_change=now))
+
+    # then
+    assert CheckoutFact.objects.get(pk="old").abandoned_at is None
