@@ -6,10 +6,10 @@ Hosts authenticate requests (Saleor: JWTs and app tokens, see
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
-from typing import Callable
 
 from django.utils.module_loading import import_string
 

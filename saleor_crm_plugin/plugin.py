@@ -10,7 +10,8 @@ CRM API at ``/plugins/global/saleor.crm/graphql/``.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotFound
@@ -105,9 +106,7 @@ class CRMPlugin(BasePlugin):
 
     @classmethod
     def save_plugin_configuration(cls, plugin_configuration, cleaned_data):
-        plugin_configuration = super().save_plugin_configuration(
-            plugin_configuration, cleaned_data
-        )
+        plugin_configuration = super().save_plugin_configuration(plugin_configuration, cleaned_data)
         # Workers read the options from the CRM's own table (no plugin there).
         try:
             update_configuration(**cls._options(plugin_configuration))

@@ -31,9 +31,7 @@ def authenticate(request) -> Requestor:
     # Saleor only resolves apps on its /graphql/ path; do it here the same way.
     app = get_app_promise(context).get()
     if app is not None:
-        return Requestor(
-            kind=RequestorKind.APP, app_id=str(app.pk), permissions=_granted(app)
-        )
+        return Requestor(kind=RequestorKind.APP, app_id=str(app.pk), permissions=_granted(app))
     try:
         user = get_user(context)
     except jwt.PyJWTError as exc:

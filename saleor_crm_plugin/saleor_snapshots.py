@@ -38,7 +38,8 @@ def address_snapshot(address) -> AddressSnapshot | None:
 
 def total_refunded(order) -> Decimal:
     """What Saleor reports as ``Order.totalRefunded``: refunds on transaction
-    items plus successful refund transactions of legacy payments."""
+    items plus successful refund transactions of legacy payments.
+    """
     from_items = TransactionItem.objects.filter(order_id=order.pk).aggregate(
         total=Sum("refunded_value")
     )["total"]

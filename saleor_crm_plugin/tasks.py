@@ -31,7 +31,8 @@ def _retry_delay(retries: int) -> int:
 @shared_task(bind=True, name="saleor_crm.process_event", acks_late=True, max_retries=None)
 def process_event_task(self, event_id: int) -> bool:
     """Process one inbound event; on failure retry with exponential back-off
-    until the event's attempts reach SALEOR_CRM_MAX_EVENT_ATTEMPTS."""
+    until the event's attempts reach SALEOR_CRM_MAX_EVENT_ATTEMPTS.
+    """
     with writer():
         try:
             return process_event(event_id)
@@ -42,13 +43,14 @@ def process_event_task(self, event_id: int) -> bool:
             if status == InboundEventStatus.FAILED:
                 logger.error("CRM event %s failed for good: %s", event_id, exc.__cause__)
                 return False
-            raise self.retry(exc=exc, countdown=_retry_delay(self.request.retries))
+            raise self.retry(exc=exc, countdown=_retry_delay(self.request.retries)) from exc
 
 
 @shared_task(name="saleor_crm.sweep_pending_events")
 def sweep_pending_events_task(limit: int = 5000) -> dict:
     """Process events the broker never delivered (it was down, or a worker
-    died mid-task). Schedule every minute."""
+    died mid-task). Schedule every minute.
+    """
     grace = timedelta(seconds=crm_setting("SALEOR_CRM_PENDING_EVENT_GRACE_SECONDS"))
     with writer():
         return process_pending_events(limit=limit, older_than=grace)
@@ -57,7 +59,8 @@ def sweep_pending_events_task(limit: int = 5000) -> dict:
 @shared_task(name="saleor_crm.mark_abandoned_checkouts")
 def mark_abandoned_checkouts_task() -> int:
     """Flag carts left untouched past the configured hours. Schedule every
-    15 minutes."""
+    15 minutes.
+    """
     with writer():
         hours = get_configuration().checkout_abandoned_after_hours
         return mark_abandoned_checkouts(after_hours=hours)
@@ -66,7 +69,8 @@ def mark_abandoned_checkouts_task() -> int:
 @shared_task(name="saleor_crm.recompute_profiles")
 def recompute_profiles_task() -> dict:
     """Full set-based recompute (RFM re-ranking, time-based stage moves).
-    Schedule nightly."""
+    Schedule nightly.
+    """
     result = recompute_all_profiles()
     logger.info("CRM full recompute: %s", result)
     return result

@@ -56,8 +56,12 @@ def test_replayed_old_events_do_not_bring_personal_data_back(ann_with_history):
     # when: events from before the erasure arrive again (replay, late delivery)
     old = timezone.now() - timedelta(days=4)
     ingest("customer_updated", f.customer(ann_with_history, updated_at=old))
-    ingest("order_updated", f.order("o1", total="40.00", email="ann@example.com",
-                                    created_at=old, updated_at=timezone.now()))
+    ingest(
+        "order_updated",
+        f.order(
+            "o1", total="40.00", email="ann@example.com", created_at=old, updated_at=timezone.now()
+        ),
+    )
 
     # then
     profile = CustomerProfile.objects.get()

@@ -49,12 +49,18 @@ query List($first: Int, $after: String, $last: Int, $before: String,
 def customers(ann):
     now = timezone.now()
     ingest("customer_created", f.customer(ann))
-    ingest("order_created", f.order("o1", email="ann@example.com", total="10.00",
-                                    created_at=now - timedelta(days=40)))
-    ingest("order_created", f.order("o2", email="ann@example.com", total="50.00",
-                                    created_at=now - timedelta(days=2)))
-    ingest("order_created", f.order("o3", email="bob@example.com", total="20.00",
-                                    created_at=now - timedelta(days=10)))
+    ingest(
+        "order_created",
+        f.order("o1", email="ann@example.com", total="10.00", created_at=now - timedelta(days=40)),
+    )
+    ingest(
+        "order_created",
+        f.order("o2", email="ann@example.com", total="50.00", created_at=now - timedelta(days=2)),
+    )
+    ingest(
+        "order_created",
+        f.order("o3", email="bob@example.com", total="20.00", created_at=now - timedelta(days=10)),
+    )
     ingest("checkout_created", f.checkout("c1", email="cid@example.com"))
     recompute_all_profiles()
     CustomerProfile.objects.filter(email="bob@example.com").update(tags=["wholesale", "vip"])
@@ -83,14 +89,19 @@ def test_profile_by_email(gql, customers, ann):
     ]
     assert profile["lifecycleStage"] == "LOYAL"  # the top buyer of this shop
     assert profile["rfm"]["segment"] is not None
-    assert profile["favouriteProducts"][0]["id"] == to_global_id("Product", "product-espresso-beans")
+    assert profile["favouriteProducts"][0]["id"] == to_global_id(
+        "Product", "product-espresso-beans"
+    )
     assert profile["timeline"]["totalCount"] >= 4
-    placed = [e["node"] for e in profile["timeline"]["edges"] if e["node"]["type"] == "ORDER_PLACED"]
+    placed = [
+        e["node"] for e in profile["timeline"]["edges"] if e["node"]["type"] == "ORDER_PLACED"
+    ]
     assert placed[0]["objectType"] == "ORDER"
     assert placed[0]["objectId"] == to_global_id("Order", "o2")  # newest first
     assert placed[0]["data"]["total"] == "50.00"
     assert [o["node"]["id"] for o in profile["orders"]["edges"]] == [
-        to_global_id("Order", "o2"), to_global_id("Order", "o1"),
+        to_global_id("Order", "o2"),
+        to_global_id("Order", "o1"),
     ]
 
 
@@ -106,7 +117,8 @@ def test_profile_by_id_and_unknown_ids(gql, customers):
     # then
     assert found["customerProfile"]["email"] == "bob@example.com"
     assert other_type["customerProfile"] is None
-    assert garbage["customerProfile"] is None and errors is None
+    assert garbage["customerProfile"] is None
+    assert errors is None
 
 
 def test_profile_needs_exactly_one_lookup_key(gql, customers):
@@ -152,16 +164,26 @@ def test_profiles_filter_by_rfm_segment(gql, customers):
 @pytest.mark.parametrize(
     ("sort_by", "expected"),
     [
-        ({"field": "LAST_ORDER_AT", "direction": "DESC"},
-         ["ann@example.com", "bob@example.com", "cid@example.com"]),
-        ({"field": "LAST_ORDER_AT", "direction": "ASC"},
-         ["cid@example.com", "bob@example.com", "ann@example.com"]),
-        ({"field": "TOTAL_SPENT", "direction": "DESC"},
-         ["ann@example.com", "bob@example.com", "cid@example.com"]),
-        ({"field": "ORDERS_COUNT", "direction": "ASC"},
-         ["cid@example.com", "bob@example.com", "ann@example.com"]),
-        ({"field": "EMAIL", "direction": "ASC"},
-         ["ann@example.com", "bob@example.com", "cid@example.com"]),
+        (
+            {"field": "LAST_ORDER_AT", "direction": "DESC"},
+            ["ann@example.com", "bob@example.com", "cid@example.com"],
+        ),
+        (
+            {"field": "LAST_ORDER_AT", "direction": "ASC"},
+            ["cid@example.com", "bob@example.com", "ann@example.com"],
+        ),
+        (
+            {"field": "TOTAL_SPENT", "direction": "DESC"},
+            ["ann@example.com", "bob@example.com", "cid@example.com"],
+        ),
+        (
+            {"field": "ORDERS_COUNT", "direction": "ASC"},
+            ["cid@example.com", "bob@example.com", "ann@example.com"],
+        ),
+        (
+            {"field": "EMAIL", "direction": "ASC"},
+            ["ann@example.com", "bob@example.com", "cid@example.com"],
+        ),
     ],
 )
 def test_profiles_sorting(gql, customers, sort_by, expected):
@@ -174,13 +196,15 @@ def test_profiles_pagination_forwards_and_backwards():
     # given
     for n in range(7):
         ingest("order_created", f.order(f"o{n}", email=f"c{n}@example.com", total="5.00"))
-    from tests.conftest import REQUESTORS  # noqa: F401 - same fixture data as gql
     from saleor_crm_plugin.graphql.schema import execute
+    from tests.conftest import REQUESTORS  # noqa: F401 - same fixture data as gql
 
     def page(**variables):
-        result = execute(LIST_QUERY, requestor=REQUESTORS["staff"],
-                         variables={"sortBy": {"field": "EMAIL", "direction": "ASC"},
-                                    **variables})
+        result = execute(
+            LIST_QUERY,
+            requestor=REQUESTORS["staff"],
+            variables={"sortBy": {"field": "EMAIL", "direction": "ASC"}, **variables},
+        )
         assert result.errors is None, result.errors
         return result.data["customerProfiles"]
 
@@ -196,7 +220,8 @@ def test_profiles_pagination_forwards_and_backwards():
     assert names(second) == ["c3", "c4", "c5"]
     assert names(third) == ["c6"]
     assert names(back) == ["c3", "c4", "c5"]
-    assert first["pageInfo"]["hasNextPage"] and not third["pageInfo"]["hasNextPage"]
+    assert first["pageInfo"]["hasNextPage"]
+    assert not third["pageInfo"]["hasNextPage"]
     assert back["pageInfo"]["hasPreviousPage"]
     assert first["totalCount"] == 7
 
@@ -250,10 +275,13 @@ def test_profile_update_sets_tags_and_note(gql, customers):
     profile = CustomerProfile.objects.get(email="ann@example.com")
 
     # when
-    data, errors = gql(UPDATE, {
-        "id": to_global_id("CustomerProfile", profile.pk),
-        "input": {"tags": [" vip ", "vip", "", "espresso"], "note": "Ask about grinders"},
-    })
+    data, errors = gql(
+        UPDATE,
+        {
+            "id": to_global_id("CustomerProfile", profile.pk),
+            "input": {"tags": [" vip ", "vip", "", "espresso"], "note": "Ask about grinders"},
+        },
+    )
 
     # then
     assert errors is None
@@ -298,8 +326,9 @@ def test_profile_update_of_unknown_or_erased_profile(gql, customers):
 
     # when
     unknown, _ = gql(UPDATE, {"id": to_global_id("CustomerProfile", "0" * 32), "input": {}})
-    gone, _ = gql(UPDATE, {"id": to_global_id("CustomerProfile", erased.pk),
-                           "input": {"note": "x"}})
+    gone, _ = gql(
+        UPDATE, {"id": to_global_id("CustomerProfile", erased.pk), "input": {"note": "x"}}
+    )
 
     # then
     assert unknown["customerProfileUpdate"]["errors"][0]["code"] == "NOT_FOUND"

@@ -24,7 +24,13 @@ pytestmark = pytest.mark.django_db
 
 # Bookkeeping, and when the CRM noticed a stage change (processing time).
 VOLATILE = {
-    "id", "created_at", "updated_at", "profile", "profile_id", "order", "order_id",
+    "id",
+    "created_at",
+    "updated_at",
+    "profile",
+    "profile_id",
+    "order",
+    "order_id",
     "lifecycle_stage_changed_at",
 }
 
@@ -44,8 +50,14 @@ def digest():
         "lines": rows(OrderLineFact.objects.all(), key=lambda r: r["line_id"]),
         "checkouts": rows(CheckoutFact.objects.all(), key=lambda r: r["token"]),
         "timeline": sorted(
-            (e.profile.email, e.type, e.object_id, e.dedupe_key or "", str(e.data),
-             e.occurred_at if e.dedupe_key else None)
+            (
+                e.profile.email,
+                e.type,
+                e.object_id,
+                e.dedupe_key or "",
+                str(e.data),
+                e.occurred_at if e.dedupe_key else None,
+            )
             for e in TimelineEvent.objects.select_related("profile")
         ),
         "erased": sorted(ErasedIdentity.objects.values_list("email_hash", flat=True)),
@@ -55,21 +67,55 @@ def digest():
 def story(ann, later):
     """A customer's life as (event type, snapshot) pairs, in store order."""
     t0 = timezone.now() - timedelta(days=3)
-    placed = dict(created_at=t0 + timedelta(hours=1), email="ann@example.com")
+    placed = {"created_at": t0 + timedelta(hours=1), "email": "ann@example.com"}
     return [
         ("checkout_created", f.checkout("c1", created_at=t0)),
-        ("checkout_updated", f.checkout("c1", created_at=t0, last_change=t0 + timedelta(minutes=5),
-                                        quantity=2)),
-        ("order_created", f.order("o1", checkout_token="c1", charge_status="none",
-                                  updated_at=t0 + timedelta(hours=1), **placed)),
-        ("order_fully_paid", f.order("o1", checkout_token="c1", charge_status="full",
-                                     updated_at=t0 + timedelta(hours=2), **placed)),
+        (
+            "checkout_updated",
+            f.checkout("c1", created_at=t0, last_change=t0 + timedelta(minutes=5), quantity=2),
+        ),
+        (
+            "order_created",
+            f.order(
+                "o1",
+                checkout_token="c1",
+                charge_status="none",
+                updated_at=t0 + timedelta(hours=1),
+                **placed,
+            ),
+        ),
+        (
+            "order_fully_paid",
+            f.order(
+                "o1",
+                checkout_token="c1",
+                charge_status="full",
+                updated_at=t0 + timedelta(hours=2),
+                **placed,
+            ),
+        ),
         ("customer_created", f.customer(ann, updated_at=t0 + timedelta(hours=3))),
-        ("order_fulfilled", f.order("o1", checkout_token="c1", status="fulfilled",
-                                    updated_at=t0 + timedelta(days=1), **placed)),
-        ("order_refunded", f.order("o1", checkout_token="c1", status="fulfilled",
-                                   total_refunded=Decimal("4.00"),
-                                   updated_at=t0 + timedelta(days=2), **placed)),
+        (
+            "order_fulfilled",
+            f.order(
+                "o1",
+                checkout_token="c1",
+                status="fulfilled",
+                updated_at=t0 + timedelta(days=1),
+                **placed,
+            ),
+        ),
+        (
+            "order_refunded",
+            f.order(
+                "o1",
+                checkout_token="c1",
+                status="fulfilled",
+                total_refunded=Decimal("4.00"),
+                updated_at=t0 + timedelta(days=2),
+                **placed,
+            ),
+        ),
         ("customer_updated", f.customer(ann, first_name="Annie", updated_at=later)),
     ]
 
@@ -129,8 +175,10 @@ def test_stale_order_snapshot_does_not_overwrite_newer():
     ingest("order_fulfilled", f.order("o1", status="fulfilled", total="20.00", updated_at=now))
 
     # when
-    ingest("order_updated", f.order("o1", status="unfulfilled", total="15.00",
-                                    updated_at=now - timedelta(minutes=5)))
+    ingest(
+        "order_updated",
+        f.order("o1", status="unfulfilled", total="15.00", updated_at=now - timedelta(minutes=5)),
+    )
 
     # then
     order = OrderFact.objects.get()
@@ -165,8 +213,9 @@ def test_stale_checkout_snapshot_is_ignored():
 def test_late_paid_event_still_records_payment():
     # given: the fulfilled version arrives before the paid event
     now = timezone.now()
-    ingest("order_fulfilled", f.order("o1", status="fulfilled", charge_status="none",
-                                      updated_at=now))
+    ingest(
+        "order_fulfilled", f.order("o1", status="fulfilled", charge_status="none", updated_at=now)
+    )
 
     # when
     ingest("order_paid", f.order("o1", charge_status="none", updated_at=now - timedelta(1)))

@@ -155,9 +155,7 @@ def test_processed_events_are_purged_after_retention():
     # given
     old = record_event("order_created", f.order("o1"), dispatch=False)
     process_event(old.pk)
-    InboundEvent.objects.filter(pk=old.pk).update(
-        processed_at=timezone.now() - timedelta(days=30)
-    )
+    InboundEvent.objects.filter(pk=old.pk).update(processed_at=timezone.now() - timedelta(days=30))
     recent = record_event("order_created", f.order("o2"), dispatch=False)
     process_event(recent.pk)
 

@@ -64,7 +64,8 @@ def test_operation_access(operation, name, field, requestor):
 
     # then
     denied = [
-        e for e in result.errors or []
+        e
+        for e in result.errors or []
         if getattr(getattr(e, "original_error", None), "code", None) == "PermissionDenied"
     ]
     if ALLOWED[requestor]:

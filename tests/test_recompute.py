@@ -14,9 +14,21 @@ from tests import factories as f
 from tests.factories import ingest
 
 FIGURES = (
-    "orders_count", "total_spent", "average_order_value", "spend_by_currency", "first_order_at",
-    "last_order_at", "channels", "favourite_products", "favourite_categories", "last_checkout_at",
-    "rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_segment", "lifecycle_stage",
+    "orders_count",
+    "total_spent",
+    "average_order_value",
+    "spend_by_currency",
+    "first_order_at",
+    "last_order_at",
+    "channels",
+    "favourite_products",
+    "favourite_categories",
+    "last_checkout_at",
+    "rfm_recency",
+    "rfm_frequency",
+    "rfm_monetary",
+    "rfm_segment",
+    "lifecycle_stage",
 )
 
 
@@ -28,12 +40,17 @@ def shop(customers=12):
     now = timezone.now()
     for n in range(customers):
         for k in range(n % 5 + 1):
-            ingest("order_created", f.order(
-                f"o-{n}-{k}", email=f"c{n}@example.com", total=str(7 * (n + 1) + k),
-                currency="EUR" if n % 4 == 0 else "USD",
-                created_at=now - timedelta(days=3 * n + k),
-                lines=(f.line(f"Product {k % 3}", k + 1, "5.00"), f.line("Mug", 1, "6.00")),
-            ))
+            ingest(
+                "order_created",
+                f.order(
+                    f"o-{n}-{k}",
+                    email=f"c{n}@example.com",
+                    total=str(7 * (n + 1) + k),
+                    currency="EUR" if n % 4 == 0 else "USD",
+                    created_at=now - timedelta(days=3 * n + k),
+                    lines=(f.line(f"Product {k % 3}", k + 1, "5.00"), f.line("Mug", 1, "6.00")),
+                ),
+            )
     ingest("checkout_created", f.checkout("c-x", email="c1@example.com"))
 
 
@@ -71,8 +88,13 @@ def test_full_recompute_repairs_drifted_profiles():
     recompute_all_profiles()
     expected = figures()
     CustomerProfile.objects.update(
-        orders_count=99, total_spent=Decimal(1), channels=[], favourite_products=[],
-        rfm_recency=None, rfm_segment="", lifecycle_stage="lapsed",
+        orders_count=99,
+        total_spent=Decimal(1),
+        channels=[],
+        favourite_products=[],
+        rfm_recency=None,
+        rfm_segment="",
+        lifecycle_stage="lapsed",
     )
 
     # when
@@ -106,8 +128,9 @@ def test_abandoned_checkout_is_flagged_once_and_revived_cart_is_not():
     now = timezone.now()
     ingest("checkout_updated", f.checkout("old", created_at=now - timedelta(hours=30)))
     ingest("checkout_updated", f.checkout("fresh", created_at=now - timedelta(hours=1)))
-    ingest("checkout_updated", f.checkout("empty", created_at=now - timedelta(hours=30),
-                                          quantity=0))
+    ingest(
+        "checkout_updated", f.checkout("empty", created_at=now - timedelta(hours=30), quantity=0)
+    )
     ingest("checkout_updated", f.checkout("done", created_at=now - timedelta(hours=30)))
     ingest("order_created", f.order("o1", checkout_token="done"))
 
@@ -121,8 +144,9 @@ def test_abandoned_checkout_is_flagged_once_and_revived_cart_is_not():
     assert TimelineEvent.objects.filter(type="checkout_abandoned").count() == 1
 
     # when: the shopper comes back to the cart
-    ingest("checkout_updated", f.checkout("old", created_at=now - timedelta(hours=30),
-                                          last_change=now))
+    ingest(
+        "checkout_updated", f.checkout("old", created_at=now - timedelta(hours=30), last_change=now)
+    )
 
     # then
     assert CheckoutFact.objects.get(pk="old").abandoned_at is None

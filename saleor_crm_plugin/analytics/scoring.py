@@ -64,9 +64,10 @@ def segment_sql(r: str, f: str, m: str) -> str:
 def score_against(value: Any, breakpoints: list[Any]) -> int:
     """The highest score (2..5) whose threshold ``value`` reaches, else 1.
 
-    Thresholds never decrease; ``None`` marks a score nobody earned."""
+    Thresholds never decrease; ``None`` marks a score nobody earned.
+    """
     score = 1
-    for candidate, threshold in zip(SCORES[1:], breakpoints):
+    for candidate, threshold in zip(SCORES[1:], breakpoints, strict=False):
         if threshold is not None and value >= threshold:
             score = candidate
     return score

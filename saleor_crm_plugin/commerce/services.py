@@ -110,14 +110,17 @@ def apply_order(snapshot: OrderSnapshot, event_type: str, occurred_at: datetime)
         refresh_profile(profile)
     if previous_profile_id and profile is not None and previous_profile_id != profile.pk:
         # The order's customer changed (staff edited the email): both move.
-        previous = CustomerProfile.objects.select_for_update().filter(pk=previous_profile_id).first()
+        previous = (
+            CustomerProfile.objects.select_for_update().filter(pk=previous_profile_id).first()
+        )
         if previous is not None:
             refresh_profile(previous)
 
 
 def amount_str(value: Decimal) -> str:
     """Canonical text of an amount: at least two decimals, at most three
-    (the stored precision), whether it came from a snapshot or the database."""
+    (the stored precision), whether it came from a snapshot or the database.
+    """
     exact = Decimal(value).quantize(Decimal("0.001"))
     cents = exact.quantize(Decimal("0.01"))
     return str(cents if cents == exact else exact)
@@ -249,7 +252,8 @@ def apply_checkout(snapshot: CheckoutSnapshot, event_type: str, occurred_at: dat
 
 def mark_abandoned_checkouts(now: datetime | None = None, *, after_hours: int) -> int:
     """Flag carts left untouched for ``after_hours`` with items and a known
-    customer; each abandonment is recorded once on the timeline."""
+    customer; each abandonment is recorded once on the timeline.
+    """
     now = now or timezone.now()
     cutoff = now - timezone.timedelta(hours=after_hours)
     candidates = list(
@@ -265,9 +269,9 @@ def mark_abandoned_checkouts(now: datetime | None = None, *, after_hours: int) -
     )
     # An order may name the checkout even if its completion event came first.
     completed = dict(
-        OrderFact.objects.filter(
-            checkout_token__in=[c.token for c in candidates]
-        ).values_list("checkout_token", "order_id")
+        OrderFact.objects.filter(checkout_token__in=[c.token for c in candidates]).values_list(
+            "checkout_token", "order_id"
+        )
     )
     count = 0
     for checkout in candidates:

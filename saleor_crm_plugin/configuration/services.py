@@ -41,7 +41,8 @@ def parse_exchange_rates(text: str) -> dict[str, str]:
 
 def validate_options(options: dict[str, Any]) -> dict[str, Any]:
     """Check merchant options; return them cleaned. Raise ``ValidationError``
-    keyed by option name with a message a merchant can act on."""
+    keyed by option name with a message a merchant can act on.
+    """
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
     for name in ("at_risk_after_days", "lapsed_after_days", "checkout_abandoned_after_hours"):
@@ -84,7 +85,8 @@ def validate_options(options: dict[str, Any]) -> dict[str, Any]:
 def update_configuration(**options: Any) -> CRMConfiguration:
     """Validate and store options. Changing thresholds or currency takes
     effect for each profile at its next event and for all at the next
-    full recompute."""
+    full recompute.
+    """
     cleaned = validate_options(options)
     config = get_configuration()
     changed = [name for name, value in cleaned.items() if getattr(config, name) != value]

@@ -49,7 +49,9 @@ def _args(args: dict, indent: str) -> str:
         default = ""
         if arg.default_value is not None:
             default = f" = {print_ast(ast_from_value(arg.default_value, arg.type))}"
-        items.append(f"{_description(arg.description, indent + '  ')}{indent}  {name}: {arg.type}{default}")
+        items.append(
+            f"{_description(arg.description, indent + '  ')}{indent}  {name}: {arg.type}{default}"
+        )
     return "(\n" + "\n".join(items) + f"\n{indent})"
 
 
@@ -58,7 +60,9 @@ def _fields(fields: dict, with_args: bool = True) -> str:
     for name, field in fields.items():
         args = _args(field.args, "  ") if with_args and getattr(field, "args", None) else ""
         reason = getattr(field, "deprecation_reason", None)
-        out.append(f"{_description(field.description, '  ')}  {name}{args}: {field.type}{_deprecated(reason)}")
+        out.append(
+            f"{_description(field.description, '  ')}  {name}{args}: {field.type}{_deprecated(reason)}"
+        )
     return "{\n" + "\n".join(out) + "\n}"
 
 
@@ -77,7 +81,9 @@ def print_type(graphql_type) -> str:
             default = ""
             if field.default_value is not None:
                 default = f" = {print_ast(ast_from_value(field.default_value, field.type))}"
-            out.append(f"{_description(field.description, '  ')}  {field_name}: {field.type}{default}")
+            out.append(
+                f"{_description(field.description, '  ')}  {field_name}: {field.type}{default}"
+            )
         return f"{head}input {name} {{\n" + "\n".join(out) + "\n}"
     if isinstance(graphql_type, GraphQLEnumType):
         values = "\n".join(
@@ -94,7 +100,8 @@ def print_type(graphql_type) -> str:
 
 def print_schema(schema) -> str:
     types = [
-        t for name, t in sorted(schema.get_type_map().items())
+        t
+        for name, t in sorted(schema.get_type_map().items())
         if not name.startswith("__") and name not in BUILT_IN
     ]
     root = "schema {\n  query: Query\n  mutation: Mutation\n}"
@@ -107,14 +114,18 @@ def main() -> None:
 
     if not settings.configured:
         settings.configure(
-            INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes", "saleor_crm_plugin"]
+            INSTALLED_APPS=[
+                "django.contrib.auth",
+                "django.contrib.contenttypes",
+                "saleor_crm_plugin",
+            ]
         )
     django.setup()
     from .schema import schema
 
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
     target.write_text(print_schema(schema))
-    print(f"Wrote {target}")
+    sys.stdout.write(f"Wrote {target}\n")
 
 
 if __name__ == "__main__":

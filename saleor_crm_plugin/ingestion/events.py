@@ -28,6 +28,6 @@ ERASURE_EVENTS = frozenset({EventType.CUSTOMER_DELETED, EventType.ACCOUNT_DELETE
 
 
 def object_type_of(event_type: str) -> str:
-    """"order", "checkout" or "customer" (account events are customer events)."""
+    """Return "order", "checkout" or "customer" (account events are customer events)."""
     prefix = event_type.split("_", 1)[0]
     return "customer" if prefix == "account" else prefix

@@ -46,7 +46,8 @@ class InboundEvent(models.Model):
 
 class BackfillState(models.Model):
     """Where an import of the store's history got to, per kind of object,
-    so an interrupted ``crm_backfill`` resumes instead of starting over."""
+    so an interrupted ``crm_backfill`` resumes instead of starting over.
+    """
 
     kind = models.CharField(max_length=16, primary_key=True)
     cursor = models.CharField(max_length=64, blank=True, default="")

@@ -13,8 +13,8 @@ import hashlib
 import json
 import logging
 import traceback
-from datetime import datetime, timedelta
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -71,7 +71,9 @@ def record_event(
     event_type = EventType(event_type)
     expected = SNAPSHOT_TYPES[object_type_of(event_type)]
     if not isinstance(snapshot, expected):
-        raise TypeError(f"{event_type} carries a {expected.__name__}, not {type(snapshot).__name__}")
+        raise TypeError(
+            f"{event_type} carries a {expected.__name__}, not {type(snapshot).__name__}"
+        )
     payload = snapshot.to_dict()
     with transaction.atomic():
         event, created = InboundEvent.objects.get_or_create(
@@ -99,7 +101,9 @@ def enqueue_event(event_id: int) -> bool:
             options["queue"] = queue
         process_event_task.apply_async((event_id,), **options)
     except Exception:  # noqa: BLE001 - the sweeper delivers it later
-        logger.warning("CRM event %s not sent to Celery; it stays pending.", event_id, exc_info=True)
+        logger.warning(
+            "CRM event %s not sent to Celery; it stays pending.", event_id, exc_info=True
+        )
         return False
     return True
 
@@ -126,7 +130,8 @@ def apply_snapshot(event_type: str, snapshot: Snapshot, occurred_at: datetime) -
 def import_snapshots(event_type: str, items: Iterable[tuple[Snapshot, datetime]]) -> int:
     """Apply a batch of historical snapshots in one transaction, without the
     event log and without per-event profile refreshes: the history import's
-    fast path. Run :func:`recompute_all_profiles` after the last batch."""
+    fast path. Run :func:`recompute_all_profiles` after the last batch.
+    """
     count = 0
     with writer(), transaction.atomic(), deferred_profile_refresh():
         for snapshot, occurred_at in items:
@@ -179,7 +184,8 @@ def process_pending_events(
     *, limit: int = 1000, older_than: timedelta | None = None, include_failed: bool = False
 ) -> dict[str, int]:
     """Process pending events oldest first (the sweeper; also replays
-    ``failed`` events when asked). Returns counts by outcome."""
+    ``failed`` events when asked). Returns counts by outcome.
+    """
     statuses = [InboundEventStatus.PENDING]
     if include_failed:
         statuses.append(InboundEventStatus.FAILED)

@@ -1,5 +1,6 @@
 """Customer 360 profiles: find or create, update from accounts, merge, erase,
-and refresh the derived figures of one profile from its facts."""
+and refresh the derived figures of one profile from its facts.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ _refresh_deferred: ContextVar[bool] = ContextVar("crm_refresh_deferred", default
 @contextmanager
 def deferred_profile_refresh() -> Iterator[None]:
     """Skip per-event profile refreshes (bulk imports run the full
-    recompute once at the end instead)."""
+    recompute once at the end instead).
+    """
     token = _refresh_deferred.set(True)
     try:
         yield
@@ -72,7 +74,8 @@ def add_timeline_event(
     dedupe_key: str | None = None,
 ) -> None:
     """Record a timeline event. An event with a ``dedupe_key`` exists once:
-    recording it again updates it (time, data) instead of adding a row."""
+    recording it again updates it (time, data) instead of adding a row.
+    """
     TimelineEvent.objects.bulk_create(
         [
             TimelineEvent(
@@ -150,12 +153,9 @@ def resolve_profile(
                 )
         except IntegrityError:
             # Another worker created it (same email or same user) meanwhile.
-            profile = (
-                CustomerProfile.objects.select_for_update()
-                .filter(email=email)
-                .first()
-                or CustomerProfile.objects.select_for_update().get(user_id=user_pk)
-            )
+            profile = CustomerProfile.objects.select_for_update().filter(
+                email=email
+            ).first() or CustomerProfile.objects.select_for_update().get(user_id=user_pk)
         return ResolvedProfile(profile)
 
     changed = []
@@ -181,7 +181,8 @@ def merge_profiles(target: CustomerProfile, source: CustomerProfile, at: datetim
     """Fold ``source`` into ``target`` (e.g. a guest who registered).
 
     Orders, checkouts and timeline move to ``target``; tags are united and
-    notes kept; ``source`` is deleted."""
+    notes kept; ``source`` is deleted.
+    """
     from ..commerce.models import CheckoutFact, OrderFact
 
     OrderFact.objects.filter(profile=source).update(profile=target)
@@ -223,7 +224,11 @@ def apply_customer(snapshot: CustomerSnapshot, event_type: str, occurred_at: dat
     )
     by_email = CustomerProfile.objects.select_for_update().filter(email=email).first()
     profile = by_user or by_email
-    if profile is not None and profile.customer_version and snapshot.updated_at < profile.customer_version:
+    if (
+        profile is not None
+        and profile.customer_version
+        and snapshot.updated_at < profile.customer_version
+    ):
         return  # an older version of the account than the one applied
 
     seen_at = min(filter(None, (snapshot.date_joined, snapshot.updated_at)))
@@ -272,7 +277,8 @@ def erase_customer(snapshot: CustomerSnapshot, occurred_at: datetime) -> Custome
     """Anonymise a deleted customer's profile; aggregates stay without identity.
 
     Safe to run before the account's other events arrive: the erasure is
-    remembered by email hash and older events will not restore the data."""
+    remembered by email hash and older events will not restore the data.
+    """
     from ..commerce.models import CheckoutFact, OrderFact
 
     email = normalize_email(snapshot.email)
@@ -289,10 +295,14 @@ def erase_customer(snapshot: CustomerSnapshot, occurred_at: datetime) -> Custome
         if not profile.is_erased:
             emails.add(profile.email)
         emails |= set(
-            OrderFact.objects.filter(profile=profile).exclude(email="").values_list("email", flat=True)
+            OrderFact.objects.filter(profile=profile)
+            .exclude(email="")
+            .values_list("email", flat=True)
         )
         emails |= set(
-            CheckoutFact.objects.filter(profile=profile).exclude(email="").values_list("email", flat=True)
+            CheckoutFact.objects.filter(profile=profile)
+            .exclude(email="")
+            .values_list("email", flat=True)
         )
         OrderFact.objects.filter(profile=profile).update(email="", city="", user_id=None)
         CheckoutFact.objects.filter(profile=profile).update(email="", user_id=None)
@@ -337,7 +347,8 @@ def refresh_profile(
 
     The incremental path after each event; cost grows with the customer's
     own orders, not the store's. RFM scores use the breakpoints of the last
-    full recompute."""
+    full recompute.
+    """
     if _refresh_deferred.get():
         return
     now = now or timezone.now()

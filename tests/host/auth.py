@@ -14,11 +14,20 @@ MAX_AGE_SECONDS = 24 * 3600
 
 
 def issue_token(
-    *, kind: str, user_id: str | None = None, email: str | None = None,
-    permissions: tuple[str, ...] = (), app_id: str | None = None,
+    *,
+    kind: str,
+    user_id: str | None = None,
+    email: str | None = None,
+    permissions: tuple[str, ...] = (),
+    app_id: str | None = None,
 ) -> str:
-    claims = {"kind": kind, "user_id": user_id, "email": email, "app_id": app_id,
-              "permissions": list(permissions)}
+    claims = {
+        "kind": kind,
+        "user_id": user_id,
+        "email": email,
+        "app_id": app_id,
+        "permissions": list(permissions),
+    }
     return signing.dumps(claims, salt=SALT)
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 from uuid import UUID
 
 import graphene
@@ -62,9 +63,7 @@ def connection_type(node: type, name: str, description: str) -> type:
         (graphene.ObjectType,),
         {
             "edges": graphene.List(graphene.NonNull(edge), required=True, description="Items."),
-            "page_info": graphene.Field(
-                CrmPageInfo, required=True, description="Pagination data."
-            ),
+            "page_info": graphene.Field(CrmPageInfo, required=True, description="Pagination data."),
             "total_count": graphene.Int(description="Number of items matching the filter."),
             "resolve_total_count": staticmethod(lambda root, info: root.total_count()),
             "Meta": type("Meta", (), {"description": description}),
@@ -137,7 +136,8 @@ def paginate(
     before: str | None = None,
 ) -> Page:
     """Page through ``queryset`` ordered by ``sort`` (field, descending) pairs,
-    which must be non-null fields or annotations; ``pk`` is appended."""
+    which must be non-null fields or annotations; ``pk`` is appended.
+    """
     max_size = crm_setting("SALEOR_CRM_MAX_PAGE_SIZE")
     if first is None and last is None:
         raise InvalidInput("You must provide a `first` or `last` value to paginate.")
@@ -170,9 +170,7 @@ def paginate(
         rows = rows[:size][::-1]
         has_next, has_previous = bool(before), has_more
 
-    edges = [
-        Edge(node=row, cursor=_encode([getattr(row, key) for key, _ in keys])) for row in rows
-    ]
+    edges = [Edge(node=row, cursor=_encode([getattr(row, key) for key, _ in keys])) for row in rows]
     return Page(
         edges=edges,
         page_info=PageInfo(

@@ -1,5 +1,6 @@
 """Small shared GraphQL types. Names carry a ``Crm`` prefix where Saleor's
-schema already uses the plain name (Money, PageInfo, ranges)."""
+schema already uses the plain name (Money, PageInfo, ranges).
+"""
 
 import graphene
 

@@ -199,25 +199,34 @@ class CustomerProfileUpdate(graphene.Mutation):
                     continue
                 if len(tag) > MAX_TAG_LENGTH:
                     raise ValidationError(
-                        {"tags": ValidationError(
-                            f"Tags are at most {MAX_TAG_LENGTH} characters.",
-                            code=CustomerProfileErrorCode.INVALID.value)}
+                        {
+                            "tags": ValidationError(
+                                f"Tags are at most {MAX_TAG_LENGTH} characters.",
+                                code=CustomerProfileErrorCode.INVALID.value,
+                            )
+                        }
                     )
                 if tag not in tags:
                     tags.append(tag)
             if len(tags) > MAX_TAGS:
                 raise ValidationError(
-                    {"tags": ValidationError(
-                        f"A profile has at most {MAX_TAGS} tags.",
-                        code=CustomerProfileErrorCode.INVALID.value)}
+                    {
+                        "tags": ValidationError(
+                            f"A profile has at most {MAX_TAGS} tags.",
+                            code=CustomerProfileErrorCode.INVALID.value,
+                        )
+                    }
                 )
             cleaned["tags"] = tags
         if data.get("note") is not None:
             if len(data["note"]) > MAX_NOTE_LENGTH:
                 raise ValidationError(
-                    {"note": ValidationError(
-                        f"The note is at most {MAX_NOTE_LENGTH} characters.",
-                        code=CustomerProfileErrorCode.INVALID.value)}
+                    {
+                        "note": ValidationError(
+                            f"The note is at most {MAX_NOTE_LENGTH} characters.",
+                            code=CustomerProfileErrorCode.INVALID.value,
+                        )
+                    }
                 )
             cleaned["note"] = data["note"]
         return cleaned
@@ -233,15 +242,21 @@ class CustomerProfileUpdate(graphene.Mutation):
             )
             if profile is None:
                 raise ValidationError(
-                    {"id": ValidationError(
-                        "Couldn't resolve to a customer profile.",
-                        code=CustomerProfileErrorCode.NOT_FOUND.value)}
+                    {
+                        "id": ValidationError(
+                            "Couldn't resolve to a customer profile.",
+                            code=CustomerProfileErrorCode.NOT_FOUND.value,
+                        )
+                    }
                 )
             if profile.is_erased:
                 raise ValidationError(
-                    {"id": ValidationError(
-                        "This customer's data has been erased.",
-                        code=CustomerProfileErrorCode.INVALID.value)}
+                    {
+                        "id": ValidationError(
+                            "This customer's data has been erased.",
+                            code=CustomerProfileErrorCode.INVALID.value,
+                        )
+                    }
                 )
             cleaned = cls.clean_input(data)
             for name, value in cleaned.items():
@@ -253,9 +268,9 @@ class CustomerProfileUpdate(graphene.Mutation):
 
 def validation_errors(error: ValidationError) -> list[CustomerProfileError]:
     result = []
-    for field, errors in error.error_dict.items() if hasattr(error, "error_dict") else [
-        (None, error.error_list)
-    ]:
+    for field, errors in (
+        error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]
+    ):
         for item in errors:
             result.append(
                 CustomerProfileError(
@@ -269,5 +284,3 @@ def validation_errors(error: ValidationError) -> list[CustomerProfileError]:
 
 class CustomerProfileMutations(graphene.ObjectType):
     customer_profile_update = CustomerProfileUpdate.Field()
-
-

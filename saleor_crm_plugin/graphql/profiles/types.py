@@ -267,7 +267,9 @@ class CustomerProfile(graphene.ObjectType):
 
     @staticmethod
     def resolve_orders(root: models.CustomerProfile, info, **pagination):
-        return paginate(OrderFact.objects.filter(profile_id=root.pk), [("placed_at", True)], **pagination)
+        return paginate(
+            OrderFact.objects.filter(profile_id=root.pk), [("placed_at", True)], **pagination
+        )
 
 
 def _reporting_currency(root: models.CustomerProfile, info) -> str:

@@ -31,7 +31,7 @@ KINDS = ("customers", "orders", "checkouts")
 
 
 def _sources() -> dict[str, tuple[str, Callable[[], QuerySet], Callable[[Any], Any], str]]:
-    """kind -> (event type, queryset, snapshot builder, occurred-at attribute)."""
+    """Kind -> (event type, queryset, snapshot builder, occurred-at attribute)."""
     from saleor.account.models import User
     from saleor.checkout.models import Checkout, CheckoutLine
     from saleor.order.models import Order, OrderLine
