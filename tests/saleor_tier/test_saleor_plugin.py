@@ -1,0 +1,345 @@
+"""The CRM plugin inside a real Saleor: hooks, the plugin route, auth, backfill.
+
+Uses Saleor's own fixtures and GraphQL API; nothing of Saleor is faked.
+"""
+
+import json
+from decimal import Decimal
+
+import graphene
+import jwt
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from saleor.checkout import calculations
+from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
+from saleor.core.jwt import create_access_token
+from saleor.graphql.tests.utils import get_graphql_content
+from saleor.order.models import Order
+from saleor.plugins.manager import get_plugins_manager
+
+from saleor_crm_plugin.models import CRMConfiguration, CustomerProfile, InboundEvent
+
+CRM_URL = "/plugins/global/saleor.crm/graphql/"
+
+CHECKOUT_COMPLETE = """
+mutation ($id: ID, $redirectUrl: String) {
+  checkoutComplete(id: $id, redirectUrl: $redirectUrl) {
+    order { id number }
+    errors { field code message }
+  }
+}
+"""
+
+PROFILE = """
+query ($email: String) {
+  customerProfile(email: $email) {
+    email user isGuest ordersCount
+    totalSpent { amount currency }
+    lifecycleStage
+    timeline(first: 20) { edges { node { type objectId } } }
+  }
+}
+"""
+
+
+def complete_checkout(api_client, checkout, payment_dummy, address, checkout_delivery):
+    """Pay a checkout with Saleor's dummy gateway and complete it over GraphQL."""
+    checkout.shipping_address = address
+    checkout.billing_address = address
+    checkout.assigned_delivery = checkout_delivery(checkout)
+    checkout.save()
+    manager = get_plugins_manager(allow_replica=False)
+    lines, _ = fetch_checkout_lines(checkout)
+    info = fetch_checkout_info(checkout, lines, manager)
+    total = calculations.calculate_checkout_total_with_gift_cards(manager, info, lines)
+    payment_dummy.is_active = True
+    payment_dummy.order = None
+    payment_dummy.total = total.gross.amount
+    payment_dummy.currency = total.gross.currency
+    payment_dummy.checkout = checkout
+    payment_dummy.save()
+    response = api_client.post_graphql(
+        CHECKOUT_COMPLETE,
+        {
+            "id": graphene.Node.to_global_id("Checkout", checkout.pk),
+            "redirectUrl": "https://www.example.com",
+        },
+    )
+    data = get_graphql_content(response)["data"]["checkoutComplete"]
+    assert not data["errors"], data["errors"]
+    return Order.objects.get(number=data["order"]["number"])
+
+
+def crm(query, variables=None, *, token=None, scheme="JWT", path=CRM_URL):
+    headers = {"HTTP_AUTHORIZATION": f"{scheme} {token}"} if token else {}
+    response = Client().post(
+        path,
+        json.dumps({"query": query, "variables": variables or {}}),
+        content_type="application/json",
+        **headers,
+    )
+    return response
+
+
+@pytest.fixture
+def manager_token(staff_user, permission_manage_users):
+    staff_user.user_permissions.add(permission_manage_users)
+    return create_access_token(staff_user)
+
+
+def test_checkout_complete_creates_the_profile(
+    crm_plugin,
+    user_api_client,
+    customer_user,
+    checkout_with_item,
+    payment_dummy,
+    address,
+    checkout_delivery,
+    manager_token,
+):
+    # given
+    checkout = checkout_with_item
+    checkout.user = customer_user
+    checkout.email = customer_user.email
+    checkout.save()
+
+    # when
+    order = complete_checkout(user_api_client, checkout, payment_dummy, address, checkout_delivery)
+
+    # then
+    content = crm(PROFILE, {"email": customer_user.email}, token=manager_token).json()
+    assert "errors" not in content, content
+    profile = content["data"]["customerProfile"]
+    assert profile["email"] == customer_user.email
+    assert profile["user"] == graphene.Node.to_global_id("User", customer_user.pk)
+    assert profile["ordersCount"] == 1
+    assert Decimal(str(profile["totalSpent"]["amount"])) == order.total_gross_amount
+    assert profile["totalSpent"]["currency"] == order.currency
+    assert profile["lifecycleStage"] == "NEW"
+    types = {edge["node"]["type"] for edge in profile["timeline"]["edges"]}
+    assert {"ORDER_PLACED", "ORDER_PAID"} <= types
+    placed = next(
+        e["node"] for e in profile["timeline"]["edges"] if e["node"]["type"] == "ORDER_PLACED"
+    )
+    assert placed["objectId"] == graphene.Node.to_global_id("Order", order.pk)
+    assert InboundEvent.objects.filter(status="processed").count() >= 2
+    assert not InboundEvent.objects.exclude(status="processed").exists()
+
+
+CUSTOMER_CREATE = """
+mutation ($email: String!) {
+  customerCreate(input: {email: $email, firstName: "Gus"}) {
+    user { id }
+    errors { field code message }
+  }
+}
+"""
+
+
+def test_guest_who_registers_later_has_one_merged_profile(
+    crm_plugin,
+    api_client,
+    staff_api_client,
+    permission_manage_users,
+    checkout_with_item,
+    payment_dummy,
+    address,
+    checkout_delivery,
+    manager_token,
+):
+    # given: a guest checkout
+    guest_email = checkout_with_item.email
+    complete_checkout(api_client, checkout_with_item, payment_dummy, address, checkout_delivery)
+    assert CustomerProfile.objects.get(email=guest_email).user is None
+
+    # when: an account is created for the same email
+    response = staff_api_client.post_graphql(
+        CUSTOMER_CREATE,
+        {"email": guest_email},
+        permissions=[permission_manage_users],
+        check_no_permissions=False,
+    )
+    assert not get_graphql_content(response)["data"]["customerCreate"]["errors"]
+
+    # then
+    profile = CustomerProfile.objects.get()
+    assert profile.email == guest_email
+    assert profile.user is not None
+    assert profile.first_name == "Gus"
+    assert profile.orders_count == 1
+
+
+@pytest.mark.parametrize("broken", ["processing", "snapshot"])
+def test_crm_failure_does_not_fail_checkout_complete(
+    crm_plugin,
+    monkeypatch,
+    user_api_client,
+    checkout_with_item,
+    payment_dummy,
+    address,
+    checkout_delivery,
+    broken,
+):
+    # given
+    def explode(*args, **kwargs):
+        raise RuntimeError("CRM is broken")
+
+    if broken == "processing":
+        monkeypatch.setattr("saleor_crm_plugin.ingestion.services.apply_order", explode)
+    else:
+        monkeypatch.setattr("saleor_crm_plugin.plugin.order_snapshot", explode)
+
+    # when
+    order = complete_checkout(
+        user_api_client, checkout_with_item, payment_dummy, address, checkout_delivery
+    )
+
+    # then: the store is unaffected; the CRM keeps what it could
+    assert order.pk
+    assert not CustomerProfile.objects.filter(orders__isnull=False).exists()
+    if broken == "processing":
+        # Saleor's test settings run Celery eagerly, so every retry already ran;
+        # the events wait, with their error, for an operator's replay.
+        failed = InboundEvent.objects.filter(status="failed")
+        assert failed.exists()
+        assert "CRM is broken" in failed.first().last_error
+
+
+def test_endpoint_permissions(
+    crm_plugin, staff_user, customer_user, permission_manage_users, app, manager_token
+):
+    # given
+    from saleor.app.models import AppToken
+
+    no_perm_staff = create_access_token(
+        customer_user.__class__.objects.create(
+            email="clerk@example.com", is_staff=True, is_active=True
+        )
+    )
+    customer = create_access_token(customer_user)
+    _, app_token = AppToken.objects.create(app=app, name="crm")
+    app.permissions.add(permission_manage_users)
+    query = "{ customerProfiles(first: 1) { totalCount } }"
+
+    # when
+    results = {
+        "anonymous": crm(query).json(),
+        "customer": crm(query, token=customer).json(),
+        "staff_without": crm(query, token=no_perm_staff).json(),
+        "staff_with": crm(query, token=manager_token).json(),
+        "app_with": crm(query, token=app_token, scheme="Bearer").json(),
+    }
+    forged_token = jwt.encode(
+        {"owner": "saleor", "type": "access", "email": staff_user.email, "token": "x"},
+        "not-the-signing-key",
+        algorithm="HS256",
+    )
+    forged = crm(query, token=forged_token)
+
+    # then
+    for who in ("anonymous", "customer", "staff_without"):
+        assert results[who]["data"] == {"customerProfiles": None}, who
+        assert results[who]["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
+    for who in ("staff_with", "app_with"):
+        assert results[who] == {"data": {"customerProfiles": {"totalCount": 0}}}, who
+    assert forged.status_code == 401
+    assert forged.json()["errors"][0]["extensions"]["exception"]["code"] == "InvalidSignatureError"
+
+
+def test_inactive_plugin_serves_nothing(setup_dummy_gateways, settings, manager_token):
+    # given: installed but not activated
+    settings.PLUGINS = [*settings.PLUGINS, "saleor_crm_plugin.plugin.CRMPlugin"]
+
+    # when
+    global_route = crm("{ __typename }", token=manager_token)
+    legacy_route = crm("{ __typename }", token=manager_token, path="/plugins/saleor.crm/graphql/")
+
+    # then
+    assert global_route.status_code == 404
+    assert legacy_route.status_code == 404
+
+
+def test_backfill_imports_saleor_orders_and_is_idempotent(
+    crm_plugin, order_with_lines, customer_user
+):
+    # given: an order Saleor created without the plugin's hooks
+    order = order_with_lines
+    assert not CustomerProfile.objects.exists()
+
+    # when
+    call_command("crm_backfill", "--batch-size", "1")
+    first = list(CustomerProfile.objects.values("email", "orders_count", "total_spent"))
+    call_command("crm_backfill", "--batch-size", "1")
+
+    # then
+    second = list(CustomerProfile.objects.values("email", "orders_count", "total_spent"))
+    assert first == second
+    profile = CustomerProfile.objects.get(email=order.user_email)
+    assert profile.orders_count == 1
+    assert profile.total_spent == order.total_gross_amount
+    assert profile.orders.get().lines.count() == order.lines.count()
+    assert CustomerProfile.objects.filter(email=customer_user.email).exists()
+
+
+PLUGIN_UPDATE = """
+mutation ($input: PluginUpdateInput!) {
+  pluginUpdate(id: "saleor.crm", input: $input) {
+    errors { field code message }
+  }
+}
+"""
+
+
+def test_plugin_configuration_is_validated_and_reaches_workers(
+    crm_plugin, staff_api_client, permission_manage_plugins
+):
+    # when
+    bad = staff_api_client.post_graphql(
+        PLUGIN_UPDATE,
+        {
+            "input": {
+                "configuration": [
+                    {"name": "at_risk_after_days", "value": "120"},
+                    {"name": "lapsed_after_days", "value": "60"},
+                ]
+            }
+        },
+        permissions=[permission_manage_plugins],
+    )
+    good = staff_api_client.post_graphql(
+        PLUGIN_UPDATE,
+        {
+            "input": {
+                "configuration": [
+                    {"name": "at_risk_after_days", "value": "45"},
+                    {"name": "reporting_currency", "value": "eur"},
+                    {"name": "exchange_rates", "value": "USD=0.92"},
+                ]
+            }
+        },
+    )
+
+    # then
+    errors = get_graphql_content(bad)["data"]["pluginUpdate"]["errors"]
+    assert errors
+    assert get_graphql_content(good)["data"]["pluginUpdate"]["errors"] == []
+    config = CRMConfiguration.objects.get()
+    assert (config.at_risk_after_days, config.reporting_currency) == (45, "EUR")
+    assert config.exchange_rates == {"USD": "0.92"}
+
+
+def test_crm_schema_does_not_collide_with_saleors():
+    from saleor.graphql.api import schema as saleor_schema
+
+    from saleor_crm_plugin.graphql.schema import schema as crm_schema
+
+    built_in = {"String", "Int", "Float", "Boolean", "ID", "DateTime", "GenericScalar"}
+    roots = {"Query", "Mutation"}
+    crm_types = {n for n in crm_schema.get_type_map() if not n.startswith("__")} - built_in - roots
+    saleor_types = set(saleor_schema.get_type_map())
+    assert crm_types.isdisjoint(saleor_types), crm_types & saleor_types
+    for root in ("Query", "Mutation"):
+        crm_fields = set(crm_schema.get_type_map()[root].fields)
+        saleor_fields = set(saleor_schema.get_type_map()[root].fields)
+        assert crm_fields.isdisjoint(saleor_fields), crm_fields & saleor_fields
