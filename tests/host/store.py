@@ -1,5 +1,4 @@
-"""
-A demo store for the CRM: a speciality coffee shop, as a stream of events.
+"""A demo store for the CRM: a speciality coffee shop, as a stream of events.
 
 The demo command and the benchmarks replay the stream through the real
 ingestion path, so what they show is what a live store would produce: loyal
@@ -146,7 +145,7 @@ EUR_PER_USD = Decimal("0.93")
 # The reporting rate the demo configures, so EUR spend counts in USD totals.
 USD_PER_EUR = "1.08"
 CHANNELS = {"USD": "default-channel", "EUR": "channel-eur"}
-SHIPPING = {"USD": (Decimal("6.00"), Decimal("50")), "EUR": (Decimal("5.50"), Decimal("45"))}
+SHIPPING = {"USD": (Decimal("6.00"), Decimal(50)), "EUR": (Decimal("5.50"), Decimal(45))}
 
 
 class Country(NamedTuple):
@@ -235,6 +234,7 @@ CANCELLED = 0.04
 REFUNDED = 0.03
 FROM_CHECKOUT = 0.85
 WELCOME_VOUCHER = 0.15
+GROWTH = 1.5  # above 1 skews first orders towards the recent end of their window
 
 
 @dataclass(frozen=True)
@@ -359,9 +359,11 @@ def _person(rng: random.Random, index: int, taken: set[str]) -> Customer:
     local = rng.choice(
         (f"{_ascii(first)}.{_ascii(last)}", f"{_ascii(first)}{_ascii(last)[0]}", _ascii(first))
     ).lower()
-    email = f"{local}@{rng.choice(EMAIL_DOMAINS)}"
-    while email in taken:
-        email = f"{local}{rng.randint(2, 999)}@{rng.choice(EMAIL_DOMAINS)}"
+    domain = rng.choice(EMAIL_DOMAINS)
+    email = f"{local}@{domain}"
+    if email in taken:
+        # Names hold no digits, so the index makes the address unique at once.
+        email = f"{local}{index}@{domain}"
     taken.add(email)
     categories = range(len(CATALOGUE))
     return Customer(
@@ -389,7 +391,9 @@ def _plan_customer(rng: random.Random, index: int, now: datetime, taken: set[str
     _, _, account_chance, (least, most), first_window, last_window = segment
     count = rng.randint(least, most)
     if count:
-        first = rng.uniform(*first_window)
+        # A growing shop: more customers made their first order recently.
+        low, high = first_window
+        first = low + (high - low) * rng.random() ** GROWTH
         last = min(rng.uniform(*last_window), first)
         offsets = [first, last] + [rng.uniform(last, first) for _ in range(count - 2)]
         customer.order_times = sorted(_days_ago(now, d) for d in offsets[:count])
@@ -405,10 +409,11 @@ def _plan_customer(rng: random.Random, index: int, now: datetime, taken: set[str
             now - timedelta(hours=1),
         )
         if rng.random() < EMAIL_SWITCH:
-            last = _ascii(customer.last_name).lower()
-            customer.guest_email = f"{_ascii(customer.first_name).lower()}.{last}@" + (
-                rng.choice(WORK_DOMAINS)
-            )
+            local = f"{_ascii(customer.first_name)}.{_ascii(customer.last_name)}".lower()
+            domain = rng.choice(WORK_DOMAINS)
+            if f"{local}@{domain}" in taken:
+                local += str(index)
+            customer.guest_email = f"{local}@{domain}"
             taken.add(customer.guest_email)
             switch = customer.registered_at + timedelta(seconds=rng.randint(86400, 30 * 86400))
             customer.email_switch_at = switch if switch < now else None
@@ -433,8 +438,7 @@ def _plan_customer(rng: random.Random, index: int, now: datetime, taken: set[str
 
 
 def ensure_users(customers: list[Customer]) -> None:
-    """
-    Give each account holder a store user; profiles link to real users.
+    """Give each account holder a store user; profiles link to real users.
 
     A previous run's users are reused, so user ids (and so snapshots) stay
     the same between runs.
@@ -735,8 +739,7 @@ def _whole_seconds(now: datetime | None) -> datetime:
 
 
 def generate_store(customers: int, seed: int = 7, now: datetime | None = None) -> Iterator[Event]:
-    """
-    The demo store's events, oldest first: ``(event type, snapshot, occurred_at)``.
+    """The demo store's events, oldest first: ``(event type, snapshot, occurred_at)``.
 
     Creates the account holders' store users on first use: the snapshots
     carry their ids.
@@ -803,8 +806,7 @@ def generate_store(customers: int, seed: int = 7, now: datetime | None = None) -
 
 
 def generate_orders(count: int, seed: int = 7, now: datetime | None = None) -> Iterator[Event]:
-    """
-    The ingestion benchmark's load: exactly ``count`` order_created events.
+    """The ingestion benchmark's load: exactly ``count`` order_created events.
 
     About ``count / 3`` guest shoppers, oldest first, streamed so a million
     orders never sit in memory at once.

@@ -1,5 +1,4 @@
-"""
-Fill the host project's CRM with a demo store, through the real ingestion path.
+"""Fill the host project's CRM with a demo store, through the real ingestion path.
 
     python tests/manage.py crm_demo_data [--customers 300] [--seed 7] [--reset]
 
@@ -121,7 +120,7 @@ class Command(BaseCommand):
         lines = [
             "",
             f"Events generated   {recorded}",
-            f"  new in the log   {new_events} (the rest were already recorded)",
+            f"  new in the log   {new_events}, already recorded {recorded - new_events}",
             f"  processed        {processed}"
             + (f", not processed: {dict(pending)}" if pending else ""),
             f"Profiles           {profiles.count()}"
