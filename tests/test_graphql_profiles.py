@@ -139,7 +139,8 @@ def test_profile_needs_exactly_one_lookup_key(gql, customers):
         ({"ordersCount": {"gte": 2}}, ["ann@example.com"]),
         ({"ordersCount": {"lte": 0}}, ["cid@example.com"]),
         ({"totalSpent": {"gte": 15, "lte": 30}}, ["bob@example.com"]),
-        ({"countries": ["pl"]}, []),
+        ({"countries": ["pl"]}, ["bob@example.com"]),  # a guest, located by his order
+        ({"countries": ["de"]}, ["ann@example.com"]),  # her account's address wins
     ],
 )
 def test_profiles_filters(gql, customers, filter_, expected):

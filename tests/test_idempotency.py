@@ -186,6 +186,23 @@ def test_stale_order_snapshot_does_not_overwrite_newer():
     assert CustomerProfile.objects.get().total_spent == Decimal("20.000")
 
 
+def test_stale_order_snapshot_does_not_move_the_order_to_another_customer():
+    # given: the order's email was corrected; the newer version came first
+    now = timezone.now()
+    ingest("order_updated", f.order("o1", email="new@example.com", updated_at=now))
+
+    # when: the older version, with the old email, is delivered late
+    ingest(
+        "order_created",
+        f.order("o1", email="old@example.com", updated_at=now - timedelta(minutes=5)),
+    )
+
+    # then
+    assert OrderFact.objects.get().profile.email == "new@example.com"
+    assert CustomerProfile.objects.get(email="new@example.com").orders_count == 1
+    assert not CustomerProfile.objects.filter(email="old@example.com").exists()
+
+
 def test_stale_customer_snapshot_is_ignored(ann):
     # given
     now = timezone.now()

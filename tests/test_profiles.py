@@ -38,7 +38,8 @@ def test_first_order_creates_profile_with_commerce_facts():
     assert profile.first_order_at == placed == profile.last_order_at
     assert profile.first_seen_at == placed
     assert profile.lifecycle_stage == LifecycleStage.NEW
-    assert profile.country == ""  # from the account only; orders feed the facts
+    assert (profile.country, profile.city) == ("PL", "Wrocław")  # a guest: from the order
+    assert profile.search_document == "ann@example.com wrocław"
     assert profile.channels == ["default-channel"]
     assert [p["name"] for p in profile.favourite_products] == ["Espresso beans", "Mug"]
     assert profile.favourite_categories == [

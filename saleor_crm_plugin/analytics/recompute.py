@@ -119,6 +119,27 @@ def _channels_and_checkouts(cursor: Any) -> None:
     )
 
 
+def _guest_locations(cursor: Any) -> None:
+    """Guests have no account address: use where their last order went."""
+    cursor.execute(
+        f"""
+        WITH latest AS (
+            SELECT DISTINCT ON (profile_id) profile_id, country, city
+            FROM {ORDER}
+            WHERE profile_id IS NOT NULL AND status <> 'draft' AND country <> ''
+            ORDER BY profile_id, placed_at DESC, order_id DESC
+        )
+        UPDATE {PROFILE} p SET
+            country = l.country, city = l.city,
+            search_document = LOWER(CONCAT_WS(' ', NULLIF(p.email, ''),
+                NULLIF(p.first_name, ''), NULLIF(p.last_name, ''), NULLIF(l.city, '')))
+        FROM latest l
+        WHERE p.id = l.profile_id AND p.user_id IS NULL AND p.erased_at IS NULL
+          AND (p.country, p.city) IS DISTINCT FROM (l.country, l.city)
+        """
+    )
+
+
 def _favourites(cursor: Any) -> None:
     for column, id_col, name_col in (
         ("favourite_products", "product_id", "product_name"),
@@ -259,6 +280,7 @@ def recompute_all_profiles(now: datetime | None = None) -> dict[str, Any]:
     with writer(), transaction.atomic(), connection.cursor() as cursor:
         updated = _aggregates(cursor, config)
         _channels_and_checkouts(cursor)
+        _guest_locations(cursor)
         _favourites(cursor)
         points = _rfm(cursor, now)
         scored = points.pop("count")[0]

@@ -41,6 +41,9 @@ class OrderFact(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     fully_refunded_at = models.DateTimeField(null=True, blank=True)
 
+    # sha256 of the snapshot's lines: unchanged lines are not rewritten.
+    lines_digest = models.CharField(max_length=64, blank=True, default="")
+
     # A sale counts towards the profile: not a draft, not cancelled, not
     # fully refunded. ``net_amount`` is gross less refunds, never negative.
     is_sale = models.BooleanField(default=False)

@@ -8,6 +8,8 @@ dedupe keys.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,7 +17,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..profiles.models import CustomerProfile, TimelineEventType
-from ..profiles.services import add_timeline_event, refresh_profile, resolve_profile
+from ..profiles.services import (
+    TimelineEntry,
+    add_timeline_event,
+    add_timeline_events,
+    refresh_profile,
+    resolve_profile,
+)
 from ..snapshots import CheckoutSnapshot, OrderSnapshot, normalize_email
 from .models import NON_SALE_STATUSES, CheckoutFact, OrderFact, OrderLineFact
 
@@ -33,17 +41,26 @@ def _order_location(snapshot: OrderSnapshot) -> tuple[str, str]:
 
 def apply_order(snapshot: OrderSnapshot, event_type: str, occurred_at: datetime) -> None:
     fact = OrderFact.objects.select_for_update().filter(pk=snapshot.order_id).first()
-    stale = fact is not None and snapshot.updated_at < fact.source_updated_at
-    resolved = resolve_profile(
-        email=snapshot.email,
-        user_id=snapshot.user_id,
-        seen_at=snapshot.created_at,
-        source_time=snapshot.created_at,
-    )
-    profile = resolved.profile
-    previous_profile_id = fact.profile_id if fact else None
+    is_new = fact is None
+    stale = not is_new and snapshot.updated_at < fact.source_updated_at
+    previous_profile_id = None if is_new else fact.profile_id
+    if stale:
+        # An older version: it decides nothing about who the order belongs to.
+        profile = (
+            CustomerProfile.objects.select_for_update().filter(pk=fact.profile_id).first()
+            if fact.profile_id
+            else None
+        )
+    else:
+        resolved = resolve_profile(
+            email=snapshot.email,
+            user_id=snapshot.user_id,
+            seen_at=snapshot.created_at,
+            source_time=snapshot.created_at,
+        )
+        profile = resolved.profile
 
-    if fact is None:
+    if is_new:
         fact = OrderFact(order_id=snapshot.order_id, source_updated_at=snapshot.updated_at)
     previously_refunded = fact.total_refunded or Decimal(0)
     if not stale:
@@ -95,12 +112,16 @@ def apply_order(snapshot: OrderSnapshot, event_type: str, occurred_at: datetime)
     )
     fact.is_sale = fact.status not in NON_SALE_STATUSES and fact.fully_refunded_at is None
     fact.net_amount = max(fact.total_gross - fact.total_refunded, Decimal(0))
-    if profile is not None:
+    if profile is not None and not stale:
         fact.profile = profile
-    fact.save()
+    lines_digest = _lines_digest(snapshot)
+    lines_changed = not stale and lines_digest != fact.lines_digest
+    if lines_changed:
+        fact.lines_digest = lines_digest
+    fact.save(force_insert=is_new)
 
-    if not stale:
-        _replace_lines(fact, snapshot)
+    if lines_changed:
+        _replace_lines(fact, snapshot, is_new)
     if snapshot.checkout_token:
         CheckoutFact.objects.filter(token=snapshot.checkout_token).update(
             completed_order_id=fact.order_id, completed_at=fact.placed_at
@@ -108,7 +129,7 @@ def apply_order(snapshot: OrderSnapshot, event_type: str, occurred_at: datetime)
     if profile is not None:
         _order_timeline(profile, fact, event_type, occurred_at, previously_refunded)
         refresh_profile(profile)
-    if previous_profile_id and profile is not None and previous_profile_id != profile.pk:
+    if previous_profile_id and profile is not None and previous_profile_id != fact.profile_id:
         # The order's customer changed (staff edited the email): both move.
         previous = (
             CustomerProfile.objects.select_for_update().filter(pk=previous_profile_id).first()
@@ -131,8 +152,14 @@ def _earliest(*moments: datetime | None) -> datetime | None:
     return min(known) if known else None
 
 
-def _replace_lines(fact: OrderFact, snapshot: OrderSnapshot) -> None:
-    OrderLineFact.objects.filter(order=fact).delete()
+def _lines_digest(snapshot: OrderSnapshot) -> str:
+    body = json.dumps([line.to_dict() for line in snapshot.lines], sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _replace_lines(fact: OrderFact, snapshot: OrderSnapshot, is_new: bool) -> None:
+    if not is_new:
+        OrderLineFact.objects.filter(order=fact).delete()
     OrderLineFact.objects.bulk_create(
         OrderLineFact(
             order=fact,
@@ -168,15 +195,18 @@ def _order_timeline(
         "channel": fact.channel,
     }
 
+    entries: list[TimelineEntry] = []
+
     def add(type: str, at: datetime, key: str, data: dict | None = None) -> None:
-        add_timeline_event(
-            profile,
-            type,
-            at,
-            object_type="order",
-            object_id=fact.order_id,
-            data=data or order_data,
-            dedupe_key=f"{key}:{fact.order_id}",
+        entries.append(
+            TimelineEntry(
+                type=type,
+                occurred_at=at,
+                object_type="order",
+                object_id=fact.order_id,
+                data=data or order_data,
+                dedupe_key=f"{key}:{fact.order_id}",
+            )
         )
 
     add(TimelineEventType.ORDER_PLACED, fact.placed_at, "order_placed")
@@ -197,6 +227,7 @@ def _order_timeline(
         )
     if fact.fully_refunded_at:
         add(TimelineEventType.ORDER_FULLY_REFUNDED, fact.fully_refunded_at, "order_fully_refunded")
+    add_timeline_events(profile, entries)
 
 
 def apply_checkout(snapshot: CheckoutSnapshot, event_type: str, occurred_at: datetime) -> None:
@@ -210,7 +241,8 @@ def apply_checkout(snapshot: CheckoutSnapshot, event_type: str, occurred_at: dat
         source_time=snapshot.created_at,
     )
     profile = resolved.profile
-    if fact is None:
+    is_new = fact is None
+    if is_new:
         fact = CheckoutFact(token=snapshot.token)
     fact.profile = profile or fact.profile
     fact.email = "" if resolved.anonymous else normalize_email(snapshot.email)
@@ -232,7 +264,7 @@ def apply_checkout(snapshot: CheckoutSnapshot, event_type: str, occurred_at: dat
         )
         if order:
             fact.completed_order_id, fact.completed_at = order["order_id"], order["placed_at"]
-    fact.save()
+    fact.save(force_insert=is_new)
 
     if profile is None:
         return

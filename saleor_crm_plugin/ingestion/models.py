@@ -35,8 +35,9 @@ class InboundEvent(models.Model):
     class Meta:
         ordering = ("id",)
         indexes = [
+            # The sweeper walks pending events in id order.
             models.Index(
-                fields=["created_at"],
+                fields=["id"],
                 name="crm_event_pending_idx",
                 condition=models.Q(status="pending"),
             ),

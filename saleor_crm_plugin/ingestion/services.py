@@ -17,13 +17,18 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..commerce.services import apply_checkout, apply_order
 from ..conf import crm_setting
 from ..hosting import writer
-from ..profiles.services import apply_customer, deferred_profile_refresh, erase_customer
+from ..profiles.services import (
+    apply_customer,
+    batch_cache,
+    deferred_profile_refresh,
+    erase_customer,
+)
 from ..snapshots import (
     SNAPSHOT_TYPES,
     CheckoutSnapshot,
@@ -75,18 +80,43 @@ def record_event(
             f"{event_type} carries a {expected.__name__}, not {type(snapshot).__name__}"
         )
     payload = snapshot.to_dict()
-    with transaction.atomic():
-        event, created = InboundEvent.objects.get_or_create(
-            dedupe_key=_dedupe_key(event_type, payload),
-            defaults={
-                "event_type": event_type,
-                "object_type": object_type_of(event_type),
-                "object_id": _object_id(snapshot),
-                "payload": payload,
-                "occurred_at": occurred_at or timezone.now(),
-            },
+    event = InboundEvent(
+        event_type=event_type,
+        object_type=object_type_of(event_type),
+        object_id=_object_id(snapshot),
+        payload=payload,
+        occurred_at=occurred_at or timezone.now(),
+        dedupe_key=_dedupe_key(event_type, payload),
+        created_at=timezone.now(),
+    )
+    # One statement: this runs inside the store's hook.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO saleor_crm_inboundevent
+                (event_type, object_type, object_id, payload, occurred_at, dedupe_key,
+                 status, attempts, last_error, created_at)
+            VALUES (%s, %s, %s, %s::jsonb, %s, %s, %s, 0, '', %s)
+            ON CONFLICT (dedupe_key) DO NOTHING
+            RETURNING id
+            """,
+            [
+                event.event_type,
+                event.object_type,
+                event.object_id,
+                json.dumps(payload),
+                event.occurred_at,
+                event.dedupe_key,
+                InboundEventStatus.PENDING,
+                event.created_at,
+            ],
         )
-    if created and dispatch:
+        row = cursor.fetchone()
+    if row is None:  # recorded before: the same event, nothing new to do
+        return InboundEvent.objects.get(dedupe_key=event.dedupe_key)
+    event.pk = row[0]
+    event._state.adding = False
+    if dispatch:
         transaction.on_commit(lambda: enqueue_event(event.pk))
     return event
 
@@ -133,7 +163,7 @@ def import_snapshots(event_type: str, items: Iterable[tuple[Snapshot, datetime]]
     fast path. Run :func:`recompute_all_profiles` after the last batch.
     """
     count = 0
-    with writer(), transaction.atomic(), deferred_profile_refresh():
+    with writer(), transaction.atomic(), deferred_profile_refresh(), batch_cache():
         for snapshot, occurred_at in items:
             apply_snapshot(event_type, snapshot, occurred_at)
             count += 1
@@ -198,12 +228,13 @@ def process_pending_events(
             status=InboundEventStatus.PENDING, attempts=0
         )
     outcome = {"processed": 0, "failed": 0, "skipped": 0}
-    for event_id in ids:
-        try:
-            outcome["processed" if process_event(event_id) else "skipped"] += 1
-        except EventProcessingError:
-            logger.warning("CRM event %s failed", event_id, exc_info=True)
-            outcome["failed"] += 1
+    with batch_cache():
+        for event_id in ids:
+            try:
+                outcome["processed" if process_event(event_id) else "skipped"] += 1
+            except EventProcessingError:
+                logger.warning("CRM event %s failed", event_id, exc_info=True)
+                outcome["failed"] += 1
     return outcome
 
 

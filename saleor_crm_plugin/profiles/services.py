@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -46,16 +46,22 @@ def email_hash(email: str) -> str:
     return hashlib.sha256(normalize_email(email).encode()).hexdigest()
 
 
-def _user_pk(user_id: str | None) -> Any:
-    """The store user's primary key if that user still exists, else None."""
+def _user_key(user_id: str | None) -> Any:
+    """The store user's primary key in the user model's type, unchecked."""
     if not user_id:
         return None
-    user_model = get_user_model()
     try:
-        pk = user_model._meta.pk.to_python(user_id)
+        return get_user_model()._meta.pk.to_python(user_id)
     except Exception:  # noqa: BLE001 - a foreign id format is simply "no user"
         return None
-    return pk if user_model._default_manager.filter(pk=pk).exists() else None
+
+
+def _user_pk(user_id: str | None) -> Any:
+    """The store user's primary key if that user still exists, else None."""
+    pk = _user_key(user_id)
+    if pk is None:
+        return None
+    return pk if get_user_model()._default_manager.filter(pk=pk).exists() else None
 
 
 def build_search_document(profile: CustomerProfile) -> str:
@@ -63,41 +69,53 @@ def build_search_document(profile: CustomerProfile) -> str:
     return " ".join(p for p in parts if p).lower()
 
 
-def add_timeline_event(
-    profile: CustomerProfile,
-    type: str,
-    occurred_at: datetime,
-    *,
-    object_type: str = "",
-    object_id: str = "",
-    data: dict[str, Any] | None = None,
-    dedupe_key: str | None = None,
-) -> None:
-    """Record a timeline event. An event with a ``dedupe_key`` exists once:
-    recording it again updates it (time, data) instead of adding a row.
+@dataclass(frozen=True)
+class TimelineEntry:
+    type: str
+    occurred_at: datetime
+    object_type: str = ""
+    object_id: str = ""
+    data: dict[str, Any] | None = None
+    dedupe_key: str | None = None
+
+
+def add_timeline_events(profile: CustomerProfile, entries: list[TimelineEntry]) -> None:
+    """Record timeline events in one statement. An event with a ``dedupe_key``
+    exists once: recording it again updates it (time, data) instead.
     """
-    TimelineEvent.objects.bulk_create(
-        [
+    keyed = [e for e in entries if e.dedupe_key is not None]
+    plain = [e for e in entries if e.dedupe_key is None]
+
+    def rows(items: list[TimelineEntry]) -> list[TimelineEvent]:
+        return [
             TimelineEvent(
                 profile_id=profile.pk,
-                type=type,
-                occurred_at=occurred_at,
-                object_type=object_type,
-                object_id=object_id or "",
-                data=data or {},
-                dedupe_key=dedupe_key,
+                type=e.type,
+                occurred_at=e.occurred_at,
+                object_type=e.object_type,
+                object_id=e.object_id or "",
+                data=e.data or {},
+                dedupe_key=e.dedupe_key,
             )
-        ],
-        **(
-            {
-                "update_conflicts": True,
-                "unique_fields": ["dedupe_key"],
-                "update_fields": ["profile", "occurred_at", "object_type", "object_id", "data"],
-            }
-            if dedupe_key is not None
-            else {}
-        ),
-    )
+            for e in items
+        ]
+
+    if keyed:
+        TimelineEvent.objects.bulk_create(
+            rows(keyed),
+            update_conflicts=True,
+            unique_fields=["dedupe_key"],
+            update_fields=["profile", "occurred_at", "object_type", "object_id", "data"],
+        )
+    if plain:
+        TimelineEvent.objects.bulk_create(rows(plain))
+
+
+def add_timeline_event(
+    profile: CustomerProfile, type: str, occurred_at: datetime, **fields
+) -> None:
+    """Record one timeline event (see :func:`add_timeline_events`)."""
+    add_timeline_events(profile, [TimelineEntry(type=type, occurred_at=occurred_at, **fields)])
 
 
 @dataclass
@@ -133,13 +151,15 @@ def resolve_profile(
         )
         return ResolvedProfile(profile=profile, anonymous=True)
 
-    user_pk = _user_pk(user_id)
-    if user_pk is not None:
-        profile = CustomerProfile.objects.select_for_update().filter(user_id=user_pk).first()
+    user_key = _user_key(user_id)
+    if user_key is not None:
+        profile = CustomerProfile.objects.select_for_update().filter(user_id=user_key).first()
         if profile is not None:
             return ResolvedProfile(profile)
     if not email:
         return ResolvedProfile(None)
+    # Only link a user that still exists (the event may describe a deleted one).
+    user_pk = _user_pk(user_id) if user_key is not None else None
 
     profile = CustomerProfile.objects.select_for_update().filter(email=email).first()
     if profile is None:
@@ -330,10 +350,83 @@ def erase_customer(snapshot: CustomerSnapshot, occurred_at: datetime) -> Custome
     return profile
 
 
-@dataclass
-class _Totals:
-    orders: int = 0
-    total: Decimal = Decimal(0)
+_batch_cache: ContextVar[dict | None] = ContextVar("crm_batch_cache", default=None)
+
+
+@contextmanager
+def batch_cache() -> Iterator[None]:
+    """Read the configuration and RFM breakpoints once for a batch of events
+    instead of once per event.
+    """
+    token = _batch_cache.set({})
+    try:
+        yield
+    finally:
+        _batch_cache.reset(token)
+
+
+def _cached(name: str, load):
+    cache = _batch_cache.get()
+    if cache is None:
+        return load()
+    if name not in cache:
+        cache[name] = load()
+    return cache[name]
+
+
+def current_configuration() -> CRMConfiguration:
+    return _cached("configuration", get_configuration)
+
+
+def current_breakpoints() -> RFMBreakpoints | None:
+    return _cached(
+        "breakpoints",
+        lambda: RFMBreakpoints.objects.filter(pk=RFMBreakpoints.SINGLETON_PK).first(),
+    )
+
+
+THOUSANDTH = Decimal("0.001")
+
+PROFILE_FACTS_SQL = """
+SELECT
+    (SELECT COALESCE(array_agg(DISTINCT channel ORDER BY channel)
+                     FILTER (WHERE channel <> ''), '{}')
+     FROM saleor_crm_orderfact WHERE profile_id = %(profile)s AND status <> 'draft'),
+    (SELECT MAX(last_change) FROM saleor_crm_checkoutfact WHERE profile_id = %(profile)s),
+    (SELECT ARRAY[country, city] FROM saleor_crm_orderfact
+     WHERE profile_id = %(profile)s AND status <> 'draft' AND country <> ''
+     ORDER BY placed_at DESC, order_id DESC LIMIT 1)
+"""
+
+SALES_SQL = """
+SELECT currency, COUNT(*), COALESCE(SUM(net_amount), 0), MIN(placed_at), MAX(placed_at)
+FROM saleor_crm_orderfact
+WHERE profile_id = %(profile)s AND is_sale
+GROUP BY currency
+"""
+
+FAVOURITES_SQL = """
+SELECT kind, id, name, qty FROM (
+    SELECT kind, id, name, qty,
+           ROW_NUMBER() OVER (PARTITION BY kind ORDER BY qty DESC, name) AS rn
+    FROM (
+        SELECT 'products' AS kind, l.product_id AS id, MAX(l.product_name) AS name,
+               SUM(l.quantity) AS qty
+        FROM saleor_crm_orderlinefact l
+        JOIN saleor_crm_orderfact o ON o.order_id = l.order_id
+        WHERE o.profile_id = %(profile)s AND o.is_sale AND l.product_id IS NOT NULL
+        GROUP BY l.product_id
+        UNION ALL
+        SELECT 'categories', l.category_id, MAX(l.category_name), SUM(l.quantity)
+        FROM saleor_crm_orderlinefact l
+        JOIN saleor_crm_orderfact o ON o.order_id = l.order_id
+        WHERE o.profile_id = %(profile)s AND o.is_sale AND l.category_id IS NOT NULL
+        GROUP BY l.category_id
+    ) grouped
+) ranked
+WHERE rn <= %(limit)s
+ORDER BY kind, rn
+"""
 
 
 def refresh_profile(
@@ -347,79 +440,43 @@ def refresh_profile(
 
     The incremental path after each event; cost grows with the customer's
     own orders, not the store's. RFM scores use the breakpoints of the last
-    full recompute.
+    full recompute. Rounding matches the full recompute's SQL exactly.
     """
     if _refresh_deferred.get():
         return
     now = now or timezone.now()
-    config = config or get_configuration()
-    if breakpoints is None:
-        breakpoints = RFMBreakpoints.objects.filter(pk=RFMBreakpoints.SINGLETON_PK).first()
-
+    config = config or current_configuration()
+    breakpoints = breakpoints or current_breakpoints()
+    params = {"profile": profile.pk, "limit": FAVOURITES_LIMIT}
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT currency, COUNT(*), COALESCE(SUM(net_amount), 0),
-                   MIN(placed_at), MAX(placed_at)
-            FROM saleor_crm_orderfact
-            WHERE profile_id = %s AND is_sale
-            GROUP BY currency
-            """,
-            [profile.pk],
-        )
+        cursor.execute(SALES_SQL, params)
         per_currency = cursor.fetchall()
-        cursor.execute(
-            """
-            SELECT COALESCE(array_agg(DISTINCT channel ORDER BY channel)
-                            FILTER (WHERE channel <> ''), '{}')
-            FROM saleor_crm_orderfact WHERE profile_id = %s AND status <> 'draft'
-            """,
-            [profile.pk],
-        )
-        channels = cursor.fetchone()[0]
-        favourites = {}
-        for kind, id_col, name_col in (
-            ("products", "product_id", "product_name"),
-            ("categories", "category_id", "category_name"),
-        ):
-            cursor.execute(
-                f"""
-                SELECT l.{id_col}, MAX(l.{name_col}), SUM(l.quantity) AS qty
-                FROM saleor_crm_orderlinefact l
-                JOIN saleor_crm_orderfact o ON o.order_id = l.order_id
-                WHERE o.profile_id = %s AND o.is_sale AND l.{id_col} IS NOT NULL
-                GROUP BY l.{id_col}
-                ORDER BY qty DESC, MAX(l.{name_col})
-                LIMIT %s
-                """,
-                [profile.pk, FAVOURITES_LIMIT],
-            )
-            favourites[kind] = [
-                {"id": row[0], "name": row[1], "quantity": int(row[2])} for row in cursor.fetchall()
-            ]
-        cursor.execute(
-            "SELECT MAX(last_change) FROM saleor_crm_checkoutfact WHERE profile_id = %s",
-            [profile.pk],
-        )
-        last_checkout_at = cursor.fetchone()[0]
+        cursor.execute(PROFILE_FACTS_SQL, params)
+        channels, last_checkout_at, location = cursor.fetchone()
+        cursor.execute(FAVOURITES_SQL, params)
+        favourites: dict[str, list] = {"products": [], "categories": []}
+        for kind, item_id, name, qty in cursor.fetchall():
+            favourites[kind].append({"id": item_id, "name": name, "quantity": int(qty)})
 
-    reporting = _Totals()
     spend: dict[str, dict[str, Any]] = {}
-    first_order_at = last_order_at = None
-    for currency, count, total, first_at, last_at in per_currency:
+    rated_orders, rated_total = 0, Decimal(0)
+    for currency, count, total, _first, _last in per_currency:
         spend[currency] = {"orders": count, "total": str(total)}
         rate = config.rate_for(currency)
         if rate is not None:
-            reporting.orders += count
-            reporting.total += total * rate
-        first_order_at = min(filter(None, (first_order_at, first_at)))
-        last_order_at = max(filter(None, (last_order_at, last_at)))
-    orders_count = sum(count for _, count, *_ in per_currency)
+            rated_orders += count
+            rated_total += total * rate
+    total_spent = rated_total.quantize(THOUSANDTH, ROUND_HALF_UP)
+    orders_count = sum(row[1] for row in per_currency)
+    first_order_at = min((row[3] for row in per_currency), default=None)
+    last_order_at = max((row[4] for row in per_currency), default=None)
 
     profile.orders_count = orders_count
-    profile.total_spent = reporting.total.quantize(Decimal("0.001"))
+    profile.total_spent = total_spent
     profile.average_order_value = (
-        (reporting.total / reporting.orders).quantize(Decimal("0.001")) if reporting.orders else 0
+        (total_spent / rated_orders).quantize(THOUSANDTH, ROUND_HALF_UP)
+        if rated_orders
+        else Decimal(0)
     )
     profile.reporting_currency = config.reporting_currency
     profile.spend_by_currency = spend
@@ -429,6 +486,10 @@ def refresh_profile(
     profile.channels = list(channels)
     profile.favourite_products = favourites["products"]
     profile.favourite_categories = favourites["categories"]
+    if profile.user_id is None and not profile.is_erased and location:
+        # Guests have no account address: where they last had an order sent.
+        profile.country, profile.city = location
+        profile.search_document = build_search_document(profile)
     r, f, m = rfm_scores(last_order_at, orders_count, profile.total_spent, breakpoints)
     profile.rfm_recency, profile.rfm_frequency, profile.rfm_monetary = r, f, m
     profile.rfm_segment = rfm_segment(r, f, m)
