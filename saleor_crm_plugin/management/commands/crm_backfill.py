@@ -152,6 +152,6 @@ class Command(BaseCommand):
             self.stdout.write("\r" + line, ending="\n" if done else "")
             return
         decile = done_count * 10 // total if total else 10
-        if done or decile != self._printed_decile:  # logs get a line per 10%
+        if decile != self._printed_decile:  # logs get a line per 10%
             self._printed_decile = decile
             self.stdout.write(line)
