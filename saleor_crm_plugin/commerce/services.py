@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ..profiles.models import CustomerProfile, TimelineEventType
 from ..profiles.services import (
+    ResolvedProfile,
     TimelineEntry,
     add_timeline_event,
     add_timeline_events,
@@ -30,6 +31,16 @@ from .models import NON_SALE_STATUSES, CheckoutFact, OrderFact, OrderLineFact
 PAID_CHARGE_STATUSES = ("full", "overcharged")
 FULFILLED_STATUSES = ("fulfilled", "partially_returned", "returned")
 PAID_EVENTS = ("order_paid", "order_fully_paid")
+
+
+def _resolve(snapshot: OrderSnapshot | CheckoutSnapshot) -> ResolvedProfile:
+    """The profile of the order's or cart's customer, as of when it was made."""
+    return resolve_profile(
+        email=snapshot.email,
+        user_id=snapshot.user_id,
+        seen_at=snapshot.created_at,
+        source_time=snapshot.created_at,
+    )
 
 
 def _order_location(snapshot: OrderSnapshot) -> tuple[str, str]:
@@ -52,12 +63,7 @@ def apply_order(snapshot: OrderSnapshot, event_type: str, occurred_at: datetime)
             else None
         )
     else:
-        resolved = resolve_profile(
-            email=snapshot.email,
-            user_id=snapshot.user_id,
-            seen_at=snapshot.created_at,
-            source_time=snapshot.created_at,
-        )
+        resolved = _resolve(snapshot)
         profile = resolved.profile
 
     if is_new:
@@ -234,12 +240,7 @@ def apply_checkout(snapshot: CheckoutSnapshot, event_type: str, occurred_at: dat
     fact = CheckoutFact.objects.select_for_update().filter(pk=snapshot.token).first()
     if fact is not None and snapshot.last_change < fact.last_change:
         return  # an older version of the cart than the one stored
-    resolved = resolve_profile(
-        email=snapshot.email,
-        user_id=snapshot.user_id,
-        seen_at=snapshot.created_at,
-        source_time=snapshot.created_at,
-    )
+    resolved = _resolve(snapshot)
     profile = resolved.profile
     is_new = fact is None
     if is_new:
