@@ -25,6 +25,8 @@ setup(
         "saleor_crm_plugin.configuration",
         "saleor_crm_plugin.graphql",
         "saleor_crm_plugin.ingestion",
+        "saleor_crm_plugin.interactions",
+        "saleor_crm_plugin.tickets",
         "saleor_crm_plugin.management",
         "saleor_crm_plugin.management.commands",
         "saleor_crm_plugin.profiles",
@@ -38,6 +40,7 @@ setup(
         "graphql-core>=2.3.2,<3",
         "celery>=5.3,<6",
         "psycopg[binary]>=3.1",
+        "nh3>=0.2.14",
     ],
     extras_require={
         "test": [

@@ -30,10 +30,18 @@ DEFAULTS: dict[str, Any] = {
     "SALEOR_CRM_GRAPHIQL": True,
     # Largest page a connection returns.
     "SALEOR_CRM_MAX_PAGE_SIZE": 100,
+    # Public base URL of the store's API host, for links in customer emails
+    # (satisfaction surveys). None: Saleor's PUBLIC_URL setting.
+    "SALEOR_CRM_PUBLIC_URL": None,
+    # How old a signed inbound request (chat tools, mail relay) may be.
+    "SALEOR_CRM_INBOUND_MAX_AGE_SECONDS": 300,
 }
 
 
 def crm_setting(name: str) -> Any:
     if name not in DEFAULTS:
         raise KeyError(f"Unknown CRM setting {name}")
-    return getattr(settings, name, DEFAULTS[name])
+    value = getattr(settings, name, DEFAULTS[name])
+    if name == "SALEOR_CRM_PUBLIC_URL" and value is None:
+        return getattr(settings, "PUBLIC_URL", None) or "http://localhost:8000"
+    return value

@@ -2,7 +2,8 @@
 
 Saleor calls it from the plugin's ``webhook()``; the host project mounts it
 as a Django view. Paths below the route: ``/graphql/`` (POST JSON, GET
-GraphiQL).
+GraphiQL); the signed inbound endpoints ``/interactions/inbound/`` and
+``/tickets/inbound-email/``; the survey page ``/tickets/rate/``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,15 @@ def handle(
 ) -> HttpResponse:
     if path in GRAPHQL_PATHS:
         return graphql_view(request, authenticator)
+    from . import inbound
+
+    routes = {
+        "/interactions/inbound/": inbound.inbound_interaction,
+        "/tickets/inbound-email/": inbound.inbound_email,
+        "/tickets/rate/": inbound.rate_page,
+    }
+    if view := routes.get(path if path.endswith("/") else f"{path}/"):
+        return view(request)
     return _error(f"No CRM endpoint at {path}.", "NotFound", 404)
 
 

@@ -4,7 +4,9 @@ from .analytics.models import RFMBreakpoints
 from .commerce.models import CheckoutFact, OrderFact, OrderLineFact
 from .configuration.models import CRMConfiguration
 from .ingestion.models import BackfillState, InboundEvent
+from .interactions.models import Interaction
 from .profiles.models import CustomerProfile, ErasedIdentity, TimelineEvent
+from .tickets.models import SLAPolicy, Ticket, TicketMessage
 
 __all__ = [
     "BackfillState",
@@ -13,8 +15,12 @@ __all__ = [
     "CustomerProfile",
     "ErasedIdentity",
     "InboundEvent",
+    "Interaction",
     "OrderFact",
     "OrderLineFact",
     "RFMBreakpoints",
+    "SLAPolicy",
+    "Ticket",
+    "TicketMessage",
     "TimelineEvent",
 ]

@@ -22,6 +22,10 @@ CRM_BEAT_SCHEDULE = {
         "task": "saleor_crm.mark_abandoned_checkouts",
         "schedule": timedelta(minutes=15),
     },
+    "saleor-crm-mark-sla-breaches": {
+        "task": "saleor_crm.mark_sla_breaches",
+        "schedule": timedelta(minutes=5),
+    },
     "saleor-crm-recompute-profiles": {
         "task": "saleor_crm.recompute_profiles",
         "schedule": crontab(hour=3, minute=15),

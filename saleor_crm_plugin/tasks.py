@@ -20,6 +20,8 @@ from .ingestion.services import (
     process_pending_events,
     purge_processed_events,
 )
+from .tickets.mail import send_satisfaction_survey, send_ticket_message
+from .tickets.services import mark_sla_breaches
 
 logger = logging.getLogger(__name__)
 
@@ -81,3 +83,50 @@ def purge_processed_events_task() -> int:
     """Delete processed events past their retention. Schedule daily."""
     with writer():
         return purge_processed_events()
+
+
+@shared_task(
+    name="saleor_crm.send_ticket_message",
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=8,
+)
+def send_ticket_message_task(message_id: int) -> bool:
+    """Email a staff reply to the customer (retried while the mail server is
+    unreachable; never sent twice).
+    """
+    with writer():
+        return send_ticket_message(message_id)
+
+
+@shared_task(
+    name="saleor_crm.send_satisfaction_survey",
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=8,
+)
+def send_satisfaction_survey_task(ticket_id: str) -> bool:
+    """Email the signed rating link of a solved ticket."""
+    return send_satisfaction_survey(ticket_id)
+
+
+@shared_task(name="saleor_crm.mark_sla_breaches")
+def mark_sla_breaches_task() -> int:
+    """Flag tickets past their SLA targets. Schedule every 5 minutes."""
+    with writer():
+        return mark_sla_breaches()
+
+
+TASKS = {
+    task.name: task
+    for task in (
+        process_event_task,
+        sweep_pending_events_task,
+        mark_abandoned_checkouts_task,
+        recompute_profiles_task,
+        purge_processed_events_task,
+        send_ticket_message_task,
+        send_satisfaction_survey_task,
+        mark_sla_breaches_task,
+    )
+}

@@ -24,6 +24,7 @@ def ann(user_factory):
 REQUESTORS = {
     "anonymous": Requestor.anonymous(),
     "customer": Requestor(kind=RequestorKind.CUSTOMER, user_id="1", email="ann@example.com"),
+    "customer_b": Requestor(kind=RequestorKind.CUSTOMER, user_id="9", email="bob@example.com"),
     "staff_without_permissions": Requestor(kind=RequestorKind.STAFF, user_id="2"),
     "staff": Requestor(
         kind=RequestorKind.STAFF,

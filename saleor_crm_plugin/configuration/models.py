@@ -18,6 +18,12 @@ class CRMConfiguration(models.Model):
     reporting_currency = models.CharField(max_length=3, default="USD")
     # {"EUR": "1.08"}: one unit of EUR is worth 1.08 of the reporting currency.
     exchange_rates = models.JSONField(default=dict, blank=True)
+    # Help desk mail: From address of replies; replies to the customer come
+    # back to its plus-address (support+t<token>@…) and thread into the ticket.
+    support_email = models.CharField(max_length=254, blank=True, default="")
+    # Shared with chat/social tools and the mail relay: HMAC-SHA256 key that
+    # signs what they send to the CRM's inbound endpoints.
+    inbound_secret = models.CharField(max_length=255, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

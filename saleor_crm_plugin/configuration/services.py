@@ -4,10 +4,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from .models import CRMConfiguration
 
 CURRENCY_LENGTH = 3
+MIN_SECRET_LENGTH = 24
 
 
 def get_configuration() -> CRMConfiguration:
@@ -73,6 +75,20 @@ def validate_options(options: dict[str, Any]) -> dict[str, Any]:
             )
         except (ValueError, InvalidOperation) as exc:
             errors["exchange_rates"] = str(exc)
+    if "support_email" in options:
+        address = str(options["support_email"] or "").strip()
+        try:
+            if address:
+                validate_email(address)
+            cleaned["support_email"] = address.lower()
+        except ValidationError:
+            errors["support_email"] = "Enter a valid email address, e.g. support@shop.com."
+    if "inbound_secret" in options:
+        secret = str(options["inbound_secret"] or "").strip()
+        if secret and len(secret) < MIN_SECRET_LENGTH:
+            errors["inbound_secret"] = f"Use at least {MIN_SECRET_LENGTH} characters."
+        else:
+            cleaned["inbound_secret"] = secret
     at_risk = cleaned.get("at_risk_after_days")
     lapsed = cleaned.get("lapsed_after_days")
     if at_risk and lapsed and lapsed <= at_risk:

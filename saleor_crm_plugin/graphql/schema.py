@@ -10,16 +10,17 @@ import graphene
 
 from ..auth import Requestor
 from .core.errors import PermissionDenied
-from .core.permissions import OPERATION_PERMISSIONS
+from .core.permissions import OPERATION_PERMISSIONS, SignedInCustomer
 from .profiles.schema import CustomerProfileMutations, CustomerProfileQueries
+from .tickets.schema import TicketMutations, TicketQueries
 
 
-class Query(CustomerProfileQueries, graphene.ObjectType):
+class Query(CustomerProfileQueries, TicketQueries, graphene.ObjectType):
     class Meta:
         description = "CRM queries. Each lists the permission it needs."
 
 
-class Mutation(CustomerProfileMutations, graphene.ObjectType):
+class Mutation(CustomerProfileMutations, TicketMutations, graphene.ObjectType):
     class Meta:
         description = "CRM mutations. Each returns `errors { field code message }`."
 
@@ -50,7 +51,7 @@ def permission_middleware(next_, root, info, **kwargs):
         if rule is None:
             raise PermissionDenied()
         if not rule.allows(info.context.requestor):
-            raise PermissionDenied(rule.describe())
+            raise PermissionDenied(rule.describe(), customer=isinstance(rule, SignedInCustomer))
     return next_(root, info, **kwargs)
 
 

@@ -121,21 +121,24 @@ def record_event(
     return event
 
 
-def enqueue_event(event_id: int) -> bool:
-    """Send one event to Celery; a broker failure is logged, not raised."""
-    from ..tasks import process_event_task
+def send_task_safely(name: str, *args: Any) -> bool:
+    """Queue a CRM task by name; a broker failure is logged, not raised."""
+    from .. import tasks
 
     try:
         options = {}
         if queue := crm_setting("SALEOR_CRM_CELERY_QUEUE"):
             options["queue"] = queue
-        process_event_task.apply_async((event_id,), **options)
-    except Exception:  # noqa: BLE001 - the sweeper delivers it later
-        logger.warning(
-            "CRM event %s not sent to Celery; it stays pending.", event_id, exc_info=True
-        )
+        tasks.TASKS[name].apply_async(args, **options)
+    except Exception:  # noqa: BLE001 - callers have a durable fallback
+        logger.warning("CRM task %s%r not sent to Celery.", name, args, exc_info=True)
         return False
     return True
+
+
+def enqueue_event(event_id: int) -> bool:
+    """Send one event to Celery; if that fails it stays pending for the sweeper."""
+    return send_task_safely("saleor_crm.process_event", event_id)
 
 
 def apply_event(event_type: str, payload: dict[str, Any], occurred_at: datetime) -> None:

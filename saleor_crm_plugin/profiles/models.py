@@ -84,6 +84,12 @@ class CustomerProfile(models.Model):
     tags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     note = models.TextField(blank=True, default="")
 
+    # From the help desk's satisfaction surveys (1-5).
+    satisfaction_average = models.DecimalField(
+        max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    satisfaction_count = models.PositiveIntegerField(default=0)
+
     # Lower-cased "email first last city" for the search filter (trigram index).
     search_document = models.TextField(blank=True, default="")
     # ``updated_at`` of the last customer snapshot applied: older ones are stale.
@@ -146,6 +152,11 @@ class TimelineEventType(models.TextChoices):
     ACCOUNT_DELETED = "account_deleted", "Account deleted"
     STAGE_CHANGED = "stage_changed", "Lifecycle stage changed"
     PROFILES_MERGED = "profiles_merged", "Profiles merged"
+    INTERACTION = "interaction", "Interaction"
+    TICKET_OPENED = "ticket_opened", "Ticket opened"
+    TICKET_SOLVED = "ticket_solved", "Ticket solved"
+    TICKET_SLA_BREACHED = "ticket_sla_breached", "Ticket SLA breached"
+    TICKET_RATED = "ticket_rated", "Ticket rated"
 
 
 class TimelineEvent(models.Model):

@@ -8,9 +8,11 @@ from graphql.error import GraphQLError
 class PermissionDenied(GraphQLError):
     code = "PermissionDenied"
 
-    def __init__(self, permissions: str | None = None) -> None:
+    def __init__(self, permissions: str | None = None, *, customer: bool = False) -> None:
         message = "You do not have permission to perform this action"
-        if permissions:
+        if customer:
+            message = "You need to be signed in as a customer to perform this action"
+        elif permissions:
             message = f"You need one of the following permissions: {permissions}"
         super().__init__(message)
 

@@ -192,6 +192,22 @@ class CustomerProfile(graphene.ObjectType):
         description="The customer's history, newest first.",
         **connection_args(),
     )
+    satisfaction_average = graphene.Float(
+        description="Average help desk rating, 1-5; null before any rating."
+    )
+    satisfaction_count = graphene.Int(required=True, description="Ratings given.")
+    tickets = graphene.Field(
+        "saleor_crm_plugin.graphql.tickets.types.TicketCountableConnection",
+        required=True,
+        description="The customer's tickets, newest first.",
+        **connection_args(),
+    )
+    interactions = graphene.Field(
+        "saleor_crm_plugin.graphql.tickets.types.InteractionCountableConnection",
+        required=True,
+        description="Contacts with the customer, newest first.",
+        **connection_args(),
+    )
     orders = graphene.Field(
         CustomerProfileOrderCountableConnection,
         required=True,
@@ -264,6 +280,18 @@ class CustomerProfile(graphene.ObjectType):
         if types:
             events = events.filter(type__in=types)
         return paginate(events, [("occurred_at", True)], **pagination)
+
+    @staticmethod
+    def resolve_satisfaction_average(root: models.CustomerProfile, info):
+        return float(root.satisfaction_average) if root.satisfaction_average is not None else None
+
+    @staticmethod
+    def resolve_tickets(root: models.CustomerProfile, info, **pagination):
+        return paginate(root.tickets.all(), [("created_at", True)], **pagination)
+
+    @staticmethod
+    def resolve_interactions(root: models.CustomerProfile, info, **pagination):
+        return paginate(root.interactions.all(), [("occurred_at", True)], **pagination)
 
     @staticmethod
     def resolve_orders(root: models.CustomerProfile, info, **pagination):

@@ -1,0 +1,73 @@
+import graphene
+
+from ...interactions.models import InteractionChannel, InteractionDirection
+from ...tickets.models import TicketAuthorKind, TicketMessageKind, TicketPriority, TicketStatus
+from ..profiles.enums import enum_from_choices
+
+TicketStatusEnum = enum_from_choices(
+    "TicketStatusEnum",
+    TicketStatus,
+    "Where a ticket stands.",
+    {
+        TicketStatus.NEW: "Opened, nobody has answered yet.",
+        TicketStatus.OPEN: "Being worked on, or the customer wrote again.",
+        TicketStatus.PENDING: "Answered; waiting for the customer.",
+        TicketStatus.ON_HOLD: "Waiting on something else (a supplier, a carrier).",
+        TicketStatus.SOLVED: "Solved; reopens if the customer writes again.",
+        TicketStatus.CLOSED: "Closed for good.",
+    },
+)
+TicketPriorityEnum = enum_from_choices("TicketPriorityEnum", TicketPriority, "Ticket priority.")
+InteractionChannelEnum = enum_from_choices(
+    "InteractionChannelEnum", InteractionChannel, "Where a contact with a customer happened."
+)
+InteractionDirectionEnum = enum_from_choices(
+    "InteractionDirectionEnum", InteractionDirection, "Who reached out."
+)
+TicketMessageKindEnum = enum_from_choices(
+    "TicketMessageKindEnum",
+    TicketMessageKind,
+    "Public replies reach the customer; notes are for staff only.",
+)
+TicketAuthorKindEnum = enum_from_choices(
+    "TicketAuthorKindEnum", TicketAuthorKind, "Who wrote a ticket message."
+)
+
+
+class TicketSortField(graphene.Enum):
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+    NUMBER = "number"
+    RESOLUTION_DUE_AT = "resolution_due_at"
+
+    class Meta:
+        description = "Fields tickets can be sorted by."
+
+    @property
+    def description(self):
+        return {
+            "created_at": "When the ticket was opened.",
+            "updated_at": "Last activity.",
+            "number": "Ticket number.",
+            "resolution_due_at": "Resolution deadline (tickets without one last).",
+        }[self.value]
+
+
+class TicketErrorCode(graphene.Enum):
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+    CLOSED = "closed"
+    EXPIRED = "expired"
+
+    class Meta:
+        description = "Error codes of help desk mutations."
+
+
+class InteractionErrorCode(graphene.Enum):
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+
+    class Meta:
+        description = "Error codes of interaction mutations."

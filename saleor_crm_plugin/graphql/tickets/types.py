@@ -1,0 +1,265 @@
+import graphene
+from graphene.types.generic import GenericScalar
+from graphql_relay import to_global_id
+
+from ...interactions import models as interaction_models
+from ...tickets import models
+from ...tickets.models import TicketMessageKind
+from ...tickets.services import is_breached
+from ..core.connection import connection_args, connection_type, paginate
+from .enums import (
+    InteractionChannelEnum,
+    InteractionDirectionEnum,
+    TicketAuthorKindEnum,
+    TicketMessageKindEnum,
+    TicketPriorityEnum,
+    TicketStatusEnum,
+)
+
+
+def _saleor_id(type_name: str, pk) -> str | None:
+    return to_global_id(type_name, pk) if pk else None
+
+
+class TicketSatisfaction(graphene.ObjectType):
+    rating = graphene.Int(required=True, description="1 (poor) to 5 (great).")
+    comment = graphene.String(required=True, description="The customer's comment.")
+    rated_at = graphene.DateTime(required=True, description="When the customer rated.")
+
+    class Meta:
+        description = "The customer's rating of a solved ticket."
+
+
+def _satisfaction(ticket: models.Ticket):
+    if ticket.satisfaction_rating is None:
+        return None
+    return TicketSatisfaction(
+        rating=ticket.satisfaction_rating,
+        comment=ticket.satisfaction_comment,
+        rated_at=ticket.rated_at,
+    )
+
+
+class TicketMessage(graphene.ObjectType):
+    id = graphene.ID(required=True, description="ID of the message.")
+    kind = graphene.Field(TicketMessageKindEnum, required=True, description="Reply or note.")
+    author_kind = graphene.Field(TicketAuthorKindEnum, required=True, description="Who wrote it.")
+    author = graphene.ID(description="Saleor global ID of the staff author.")
+    author_name = graphene.String(required=True, description="Name shown for the author.")
+    body = graphene.String(required=True, description="Sanitised HTML.")
+    via = graphene.Field(InteractionChannelEnum, required=True, description="Channel.")
+    created_at = graphene.DateTime(required=True, description="When it was written.")
+    emailed_at = graphene.DateTime(description="When it was emailed to the customer.")
+
+    class Meta:
+        description = "A message on a ticket, as staff see it (notes included)."
+
+    @staticmethod
+    def resolve_id(root, info):
+        return to_global_id("TicketMessage", root.pk)
+
+    @staticmethod
+    def resolve_author(root, info):
+        return _saleor_id("User", root.author_user_id)
+
+
+TicketMessageCountableConnection = connection_type(
+    TicketMessage, "TicketMessage", "A page of ticket messages."
+)
+
+
+class Ticket(graphene.ObjectType):
+    id = graphene.ID(required=True, description="ID of the ticket.")
+    number = graphene.Int(required=True, description="Ticket number, shown to customers.")
+    subject = graphene.String(required=True, description="Subject.")
+    status = graphene.Field(TicketStatusEnum, required=True, description="Status.")
+    priority = graphene.Field(TicketPriorityEnum, required=True, description="Priority.")
+    channel = graphene.Field(InteractionChannelEnum, required=True, description="Came in by.")
+    customer = graphene.Field(
+        "saleor_crm_plugin.graphql.profiles.types.CustomerProfile",
+        required=True,
+        description="The customer's profile.",
+    )
+    requester_email = graphene.String(required=True, description="Where replies are sent.")
+    order = graphene.ID(description="Saleor global ID of the order it is about.")
+    assignee = graphene.ID(description="Saleor global ID of the staff member assigned.")
+    tags = graphene.List(graphene.NonNull(graphene.String), required=True, description="Tags.")
+    created_at = graphene.DateTime(required=True, description="Opened.")
+    updated_at = graphene.DateTime(required=True, description="Last activity.")
+    first_response_at = graphene.DateTime(description="First staff reply.")
+    first_response_due_at = graphene.DateTime(description="SLA target for the first reply.")
+    resolution_due_at = graphene.DateTime(description="SLA target for solving it.")
+    first_response_breached_at = graphene.DateTime(
+        description="When the first-reply target was found missed."
+    )
+    resolution_breached_at = graphene.DateTime(
+        description="When the resolution target was found missed."
+    )
+    is_breached = graphene.Boolean(required=True, description="An SLA target was missed.")
+    solved_at = graphene.DateTime(description="Solved.")
+    closed_at = graphene.DateTime(description="Closed.")
+    satisfaction = graphene.Field(TicketSatisfaction, description="The customer's rating.")
+    merged_into = graphene.ID(description="The ticket this one was merged into.")
+    messages = graphene.Field(
+        TicketMessageCountableConnection,
+        required=True,
+        description="Replies and notes, oldest first.",
+        **connection_args(),
+    )
+
+    class Meta:
+        description = "A customer service ticket (staff view)."
+
+    @staticmethod
+    def resolve_id(root, info):
+        return to_global_id("Ticket", root.pk)
+
+    @staticmethod
+    def resolve_customer(root, info):
+        return root.profile
+
+    @staticmethod
+    def resolve_order(root, info):
+        return _saleor_id("Order", root.order_id)
+
+    @staticmethod
+    def resolve_assignee(root, info):
+        return _saleor_id("User", root.assignee_id)
+
+    @staticmethod
+    def resolve_is_breached(root, info):
+        return is_breached(root)
+
+    @staticmethod
+    def resolve_satisfaction(root, info):
+        return _satisfaction(root)
+
+    @staticmethod
+    def resolve_merged_into(root, info):
+        return _saleor_id("Ticket", root.merged_into_id)
+
+    @staticmethod
+    def resolve_messages(root, info, **pagination):
+        return paginate(root.messages.all(), [("created_at", False)], **pagination)
+
+
+TicketCountableConnection = connection_type(Ticket, "Ticket", "A page of tickets.")
+
+
+class CustomerTicketMessage(graphene.ObjectType):
+    id = graphene.ID(required=True, description="ID of the message.")
+    author_kind = graphene.Field(TicketAuthorKindEnum, required=True, description="Who wrote it.")
+    author_name = graphene.String(required=True, description="Name shown for the author.")
+    body = graphene.String(required=True, description="Sanitised HTML.")
+    created_at = graphene.DateTime(required=True, description="When it was written.")
+
+    class Meta:
+        description = "A public message on a ticket, as the customer sees it."
+
+    @staticmethod
+    def resolve_id(root, info):
+        return to_global_id("TicketMessage", root.pk)
+
+
+class CustomerTicket(graphene.ObjectType):
+    id = graphene.ID(required=True, description="ID of the ticket.")
+    number = graphene.Int(required=True, description="Ticket number.")
+    subject = graphene.String(required=True, description="Subject.")
+    status = graphene.Field(TicketStatusEnum, required=True, description="Status.")
+    order = graphene.ID(description="Saleor global ID of the order it is about.")
+    created_at = graphene.DateTime(required=True, description="Opened.")
+    updated_at = graphene.DateTime(required=True, description="Last activity.")
+    solved_at = graphene.DateTime(description="Solved.")
+    can_rate = graphene.Boolean(required=True, description="Solved and open to a rating.")
+    satisfaction = graphene.Field(TicketSatisfaction, description="The customer's rating.")
+    messages = graphene.List(
+        graphene.NonNull(CustomerTicketMessage),
+        required=True,
+        description="The conversation, oldest first (internal notes excluded).",
+    )
+
+    class Meta:
+        description = "A ticket as its customer sees it: no notes, no internal fields."
+
+    @staticmethod
+    def resolve_id(root, info):
+        return to_global_id("Ticket", root.pk)
+
+    @staticmethod
+    def resolve_order(root, info):
+        return _saleor_id("Order", root.order_id)
+
+    @staticmethod
+    def resolve_can_rate(root, info):
+        return root.status in (models.TicketStatus.SOLVED, models.TicketStatus.CLOSED)
+
+    @staticmethod
+    def resolve_satisfaction(root, info):
+        return _satisfaction(root)
+
+    @staticmethod
+    def resolve_messages(root, info):
+        return list(root.messages.filter(kind=TicketMessageKind.REPLY).order_by("created_at", "id"))
+
+
+CustomerTicketCountableConnection = connection_type(
+    CustomerTicket, "CustomerTicket", "A page of the customer's own tickets."
+)
+
+
+class SlaPolicy(graphene.ObjectType):
+    id = graphene.ID(required=True, description="ID of the policy.")
+    priority = graphene.Field(TicketPriorityEnum, required=True, description="Priority.")
+    first_response_minutes = graphene.Int(required=True, description="First reply within.")
+    resolution_minutes = graphene.Int(required=True, description="Solved within.")
+
+    class Meta:
+        description = "SLA targets of one priority, in calendar minutes from opening."
+
+    @staticmethod
+    def resolve_id(root, info):
+        return to_global_id("SlaPolicy", root.pk)
+
+
+class Interaction(graphene.ObjectType):
+    id = graphene.ID(required=True, description="ID of the interaction.")
+    channel = graphene.Field(InteractionChannelEnum, required=True, description="Channel.")
+    direction = graphene.Field(InteractionDirectionEnum, required=True, description="Direction.")
+    subject = graphene.String(required=True, description="Subject.")
+    body = graphene.String(required=True, description="Sanitised HTML.")
+    occurred_at = graphene.DateTime(required=True, description="When it happened.")
+    author = graphene.ID(description="Saleor global ID of the staff member who logged it.")
+    author_name = graphene.String(required=True, description="Who logged it otherwise.")
+    order = graphene.ID(description="Saleor global ID of the related order.")
+    source = graphene.String(required=True, description="Tool it came from.")
+    external_id = graphene.String(description="Its ID in that tool.")
+    metadata = GenericScalar(required=True, description="Free metadata.")
+    customer = graphene.Field(
+        "saleor_crm_plugin.graphql.profiles.types.CustomerProfile",
+        required=True,
+        description="The customer's profile.",
+    )
+
+    class Meta:
+        description = "One contact with a customer on any channel."
+
+    @staticmethod
+    def resolve_id(root: interaction_models.Interaction, info):
+        return to_global_id("Interaction", root.pk)
+
+    @staticmethod
+    def resolve_author(root, info):
+        return _saleor_id("User", root.author_user_id)
+
+    @staticmethod
+    def resolve_order(root, info):
+        return _saleor_id("Order", root.order_id)
+
+    @staticmethod
+    def resolve_customer(root, info):
+        return root.profile
+
+
+InteractionCountableConnection = connection_type(
+    Interaction, "Interaction", "A page of interactions."
+)

@@ -1,0 +1,1 @@
+"""Every contact with a customer, whatever the channel, on one timeline."""

@@ -1,0 +1,105 @@
+"""Log contacts with customers from any channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..profiles.models import CustomerProfile, TimelineEventType
+from ..profiles.services import add_timeline_event, resolve_profile
+from ..text import sanitize_html, text_to_html
+from .models import Interaction
+
+
+class InteractionError(ValueError):
+    def __init__(self, field: str, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.field, self.code = field, code
+
+
+@dataclass(frozen=True)
+class InteractionInput:
+    channel: str
+    direction: str
+    email: str = ""
+    user_id: str | None = None
+    subject: str = ""
+    body: str = ""
+    # Plain text is escaped into paragraphs; HTML is sanitised.
+    body_is_html: bool = False
+    occurred_at: datetime | None = None
+    author_user_id: Any = None
+    author_name: str = ""
+    order_id: str | None = None
+    source: str = ""
+    external_id: str | None = None
+    metadata: dict[str, Any] | None = None
+
+
+def log_interaction(
+    data: InteractionInput, profile: CustomerProfile | None = None
+) -> tuple[Interaction, bool]:
+    """Store an interaction and put it on the customer's timeline.
+
+    Idempotent by (``source``, ``external_id``): logging the same external
+    contact again returns the stored one and ``False``.
+    """
+    if data.external_id:
+        existing = Interaction.objects.filter(
+            source=data.source, external_id=data.external_id
+        ).first()
+        if existing is not None:
+            return existing, False
+    occurred_at = data.occurred_at or timezone.now()
+    body = sanitize_html(data.body) if data.body_is_html else text_to_html(data.body)
+    try:
+        with transaction.atomic():
+            if profile is None:
+                profile = resolve_profile(
+                    email=data.email,
+                    user_id=data.user_id,
+                    seen_at=occurred_at,
+                    source_time=occurred_at,
+                ).profile
+            if profile is None:
+                raise InteractionError("email", "Say who the customer is: an email.", "required")
+            interaction = Interaction.objects.create(
+                profile=profile,
+                channel=data.channel,
+                direction=data.direction,
+                subject=data.subject.strip()[:255],
+                body=body,
+                occurred_at=occurred_at,
+                author_user_id=data.author_user_id,
+                author_name=data.author_name[:255],
+                order_id=data.order_id,
+                source=data.source,
+                external_id=data.external_id,
+                metadata=data.metadata or {},
+            )
+            add_timeline_event(
+                profile,
+                TimelineEventType.INTERACTION,
+                occurred_at,
+                object_type="interaction",
+                object_id=str(interaction.pk),
+                data={
+                    "channel": data.channel,
+                    "direction": data.direction,
+                    "subject": interaction.subject,
+                },
+                dedupe_key=f"interaction:{interaction.pk}",
+            )
+    except IntegrityError:
+        # The same external contact, logged concurrently.
+        existing = Interaction.objects.filter(
+            source=data.source, external_id=data.external_id
+        ).first()
+        if existing is None:
+            raise
+        return existing, False
+    return interaction, True

@@ -1,0 +1,1 @@
+"""The help desk: tickets with SLA, assignment, order context and surveys."""

@@ -1,0 +1,199 @@
+"""Ticket mail: replies and surveys out, customers' replies in.
+
+Out: a staff reply is sent from the support address with a Reply-To of
+``support+t<token>@domain``; the customer's answer comes back to that
+address (through the mail relay posting to the CRM), which names the ticket.
+In: a raw RFC 822 message; its plus-address (or a ``[ref:<token>]`` in the
+subject) threads it, otherwise it opens a new ticket.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import getaddresses, make_msgid, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
+
+from ..conf import crm_setting
+from ..configuration.services import get_configuration
+from ..interactions.models import InteractionChannel
+from ..text import html_to_text, text_to_html
+from .models import Ticket, TicketAuthorKind, TicketMessage, TicketMessageKind
+from .services import (
+    Author,
+    NewTicket,
+    TicketError,
+    customer_reply,
+    open_ticket,
+    survey_token,
+)
+
+TOKEN_IN_ADDRESS = re.compile(r"\+t([0-9a-f]{24})@", re.IGNORECASE)
+TOKEN_IN_SUBJECT = re.compile(r"\[ref:([0-9a-f]{24})\]", re.IGNORECASE)
+# Where a reply's quoted history starts in common mail clients.
+QUOTE_START = re.compile(
+    r"^(On .+ wrote:|-----Original Message-----|From: .+|Le .+ a écrit :|Am .+ schrieb .+:)\s*$",
+    re.MULTILINE,
+)
+
+
+def _support_address() -> str:
+    return get_configuration().support_email or settings.DEFAULT_FROM_EMAIL
+
+
+def reply_address(ticket: Ticket) -> str:
+    local, _, domain = _support_address().partition("@")
+    return f"{local}+t{ticket.reply_token}@{domain}"
+
+
+def _subject(ticket: Ticket) -> str:
+    return f"Re: {ticket.subject} [#{ticket.number}] [ref:{ticket.reply_token}]"
+
+
+def send_ticket_message(message_id: int) -> bool:
+    """Email a staff reply to the customer once (a retry does not resend)."""
+    message = (
+        TicketMessage.objects.select_related("ticket")
+        .filter(pk=message_id, emailed_at__isnull=True)
+        .exclude(kind=TicketMessageKind.NOTE)
+        .first()
+    )
+    if message is None:
+        return False
+    ticket = message.ticket
+    domain = _support_address().partition("@")[2] or "localhost"
+    message_id_header = make_msgid(domain=domain)
+    earlier = list(
+        ticket.messages.exclude(email_message_id=None)
+        .exclude(pk=message.pk)
+        .values_list("email_message_id", flat=True)
+    )
+    email = EmailMultiAlternatives(
+        subject=_subject(ticket),
+        body=html_to_text(message.body),
+        from_email=_support_address(),
+        to=[ticket.requester_email],
+        reply_to=[reply_address(ticket)],
+        headers={
+            "Message-ID": message_id_header,
+            **({"In-Reply-To": earlier[-1], "References": " ".join(earlier)} if earlier else {}),
+        },
+    )
+    email.attach_alternative(message.body, "text/html")
+    email.send()
+    TicketMessage.objects.filter(pk=message.pk).update(
+        emailed_at=timezone.now(), email_message_id=message_id_header
+    )
+    return True
+
+
+def survey_url(ticket: Ticket) -> str:
+    base = (crm_setting("SALEOR_CRM_PUBLIC_URL") or "").rstrip("/")
+    return f"{base}/plugins/global/saleor.crm/tickets/rate/?token={survey_token(ticket)}"
+
+
+def send_satisfaction_survey(ticket_id: str) -> bool:
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    if ticket is None or ticket.rated_at is not None:
+        return False
+    url = survey_url(ticket)
+    text = (
+        f"Your request #{ticket.number} “{ticket.subject}” has been solved.\n\n"
+        f"How did we do? Rate us from 1 to 5: {url}"
+    )
+    email = EmailMultiAlternatives(
+        subject=f"How did we do? [#{ticket.number}]",
+        body=text,
+        from_email=_support_address(),
+        to=[ticket.requester_email],
+        reply_to=[reply_address(ticket)],
+    )
+    email.attach_alternative(
+        text_to_html(text.replace(url, "")) + f'<p><a href="{url}">Rate our help</a></p>',
+        "text/html",
+    )
+    email.send()
+    return True
+
+
+@dataclass
+class InboundResult:
+    ticket: Ticket
+    message: TicketMessage
+    created_ticket: bool
+    duplicate: bool = False
+
+
+def _text_of(message: EmailMessage) -> tuple[str, bool]:
+    """The reply's own text (quoted history cut off) and whether it is HTML."""
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return "", False
+    content = part.get_content()
+    if part.get_content_type() == "text/html":
+        return content, True
+    match = QUOTE_START.search(content)
+    if match:
+        content = content[: match.start()]
+    lines = [line for line in content.splitlines() if not line.startswith(">")]
+    return "\n".join(lines).strip(), False
+
+
+def receive_email(raw: bytes) -> InboundResult:
+    """Thread an inbound email into its ticket, or open a new one.
+
+    Raises :class:`TicketError` for mail that names an unknown ticket (a
+    forged or mistyped reference) or has no sender.
+    """
+    message = message_from_bytes(raw, policy=policy.default)
+    message_id = (message.get("Message-ID") or "").strip() or None
+    if message_id:
+        known = (
+            TicketMessage.objects.select_related("ticket")
+            .filter(email_message_id=message_id)
+            .first()
+        )
+        if known is not None:
+            return InboundResult(known.ticket, known, created_ticket=False, duplicate=True)
+    name, sender = parseaddr(message.get("From", ""))
+    if not sender or "@" not in sender:
+        raise TicketError("from", "The message has no sender address.", "required")
+    subject = str(message.get("Subject", "")).strip()
+    recipients = " ".join(
+        address
+        for _, address in getaddresses(
+            [str(message.get(h, "")) for h in ("To", "Cc", "Delivered-To", "X-Original-To")]
+        )
+    )
+    token_match = TOKEN_IN_ADDRESS.search(recipients) or TOKEN_IN_SUBJECT.search(subject)
+    body, is_html = _text_of(message)
+    if token_match:
+        ticket = Ticket.objects.filter(reply_token=token_match.group(1).lower()).first()
+        if ticket is None:
+            raise TicketError("to", "The message names a ticket that does not exist.", "not_found")
+        reply = customer_reply(
+            ticket,
+            body or "(empty message)",
+            via=InteractionChannel.EMAIL,
+            author_name=name or sender,
+            body_is_html=is_html,
+            email_message_id=message_id,
+        )
+        return InboundResult(ticket, reply, created_ticket=False)
+    ticket = open_ticket(
+        NewTicket(
+            subject=subject or "(no subject)",
+            body=body or "(empty message)",
+            email=sender,
+            channel=InteractionChannel.EMAIL,
+            body_is_html=is_html,
+            email_message_id=message_id,
+        ),
+        Author(kind=TicketAuthorKind.CUSTOMER, name=name or sender),
+    )
+    return InboundResult(ticket, ticket.messages.get(), created_ticket=True)

@@ -1,0 +1,141 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from ..interactions.models import InteractionChannel
+from ..profiles.models import CustomerProfile
+
+
+class TicketStatus(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    PENDING = "pending", "Pending customer"
+    ON_HOLD = "on_hold", "On hold"
+    SOLVED = "solved", "Solved"
+    CLOSED = "closed", "Closed"
+
+
+# Statuses in which the SLA clock runs and breaches can happen.
+ACTIVE_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD)
+
+
+class TicketPriority(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+class SLAPolicy(models.Model):
+    """Targets for one priority, in calendar minutes from the ticket's
+    creation.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    priority = models.CharField(max_length=8, choices=TicketPriority.choices, unique=True)
+    first_response_minutes = models.PositiveIntegerField()
+    resolution_minutes = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("priority",)
+
+
+class Ticket(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.PositiveIntegerField(unique=True, editable=False)
+    subject = models.CharField(max_length=255)
+    status = models.CharField(max_length=8, choices=TicketStatus.choices, default=TicketStatus.NEW)
+    priority = models.CharField(
+        max_length=8, choices=TicketPriority.choices, default=TicketPriority.NORMAL
+    )
+    channel = models.CharField(
+        max_length=16, choices=InteractionChannel.choices, default=InteractionChannel.WEB_FORM
+    )
+    profile = models.ForeignKey(CustomerProfile, on_delete=models.CASCADE, related_name="tickets")
+    # Where replies go; the profile's email when the ticket was opened.
+    requester_email = models.CharField(max_length=254)
+    order_id = models.CharField(max_length=64, null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    tags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    # Unguessable: threads email replies (support+t<token>@…) and lets a guest
+    # follow the ticket through a signed link.
+    reply_token = models.CharField(max_length=32, unique=True, editable=False)
+    sla_policy = models.ForeignKey(
+        SLAPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    first_response_breached_at = models.DateTimeField(null=True, blank=True)
+    resolution_breached_at = models.DateTimeField(null=True, blank=True)
+    solved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    satisfaction_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    satisfaction_comment = models.TextField(blank=True, default="")
+    rated_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_tickets"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [
+            models.Index(fields=["profile", "-created_at"], name="crm_ticket_profile_idx"),
+            models.Index(fields=["status", "priority"], name="crm_ticket_status_idx"),
+            models.Index(fields=["assignee", "status"], name="crm_ticket_assignee_idx"),
+            models.Index(fields=["order_id"], name="crm_ticket_order_idx"),
+            models.Index(
+                fields=["resolution_due_at"],
+                name="crm_ticket_due_idx",
+                condition=models.Q(status__in=["new", "open", "pending", "on_hold"]),
+            ),
+        ]
+
+
+class TicketMessageKind(models.TextChoices):
+    REPLY = "reply", "Public reply"
+    NOTE = "note", "Internal note"
+
+
+class TicketAuthorKind(models.TextChoices):
+    STAFF = "staff", "Staff"
+    CUSTOMER = "customer", "Customer"
+    SYSTEM = "system", "System"
+
+
+class TicketMessage(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=8, choices=TicketMessageKind.choices)
+    author_kind = models.CharField(max_length=8, choices=TicketAuthorKind.choices)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    author_name = models.CharField(max_length=255, blank=True, default="")
+    # Sanitised HTML.
+    body = models.TextField()
+    via = models.CharField(max_length=16, choices=InteractionChannel.choices)
+    # The email's Message-ID: inbound mail delivered twice is stored once;
+    # outbound mail is threaded with it.
+    email_message_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "id")

@@ -1,0 +1,531 @@
+"""The help desk's actions: open, reply, note, assign, change, merge, link an
+order, SLA breaches and satisfaction ratings.
+
+Every action runs in one transaction; mail goes out from Celery after commit.
+Errors are :class:`TicketError` with the input field and a code, so the API
+can report them as ``errors { field code message }``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import connection, transaction
+from django.db.models import Avg, Count
+from django.utils import timezone
+
+from ..commerce.models import OrderFact
+from ..interactions.models import InteractionChannel
+from ..profiles.models import CustomerProfile, TimelineEventType
+from ..profiles.services import TimelineEntry, add_timeline_events, resolve_profile
+from ..text import sanitize_html, text_to_html
+from .models import (
+    ACTIVE_STATUSES,
+    SLAPolicy,
+    Ticket,
+    TicketAuthorKind,
+    TicketMessage,
+    TicketMessageKind,
+    TicketPriority,
+    TicketStatus,
+)
+
+NUMBER_SEQUENCE = "saleor_crm_ticket_number_seq"
+SURVEY_SALT = "saleor-crm.ticket-survey"
+ACCESS_SALT = "saleor-crm.ticket-access"
+SURVEY_MAX_AGE = timedelta(days=30)
+ACCESS_MAX_AGE = timedelta(days=180)
+DUE_SOON = timedelta(hours=2)
+MAX_SUBJECT = 255
+# Channels whose customers hear about staff replies by email.
+EMAILED_CHANNELS = (InteractionChannel.EMAIL, InteractionChannel.WEB_FORM)
+
+
+class TicketError(ValueError):
+    def __init__(self, field: str | None, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.field, self.code = field, code
+
+
+@dataclass
+class Author:
+    """Who wrote a message."""
+
+    kind: str
+    user_id: Any = None
+    name: str = ""
+
+
+@dataclass
+class NewTicket:
+    subject: str
+    body: str
+    email: str
+    user_id: str | None = None
+    channel: str = InteractionChannel.WEB_FORM
+    priority: str = TicketPriority.NORMAL
+    order_id: str | None = None
+    tags: list[str] = field(default_factory=list)
+    body_is_html: bool = False
+    email_message_id: str | None = None
+
+
+def _body(text: str, is_html: bool) -> str:
+    body = sanitize_html(text) if is_html else text_to_html(text)
+    if not body:
+        raise TicketError("body", "Write a message.", "required")
+    return body
+
+
+def _next_number() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s)", [NUMBER_SEQUENCE])
+        return cursor.fetchone()[0]
+
+
+def apply_sla(ticket: Ticket) -> None:
+    """Set the due times from the priority's policy (none: no targets)."""
+    policy = SLAPolicy.objects.filter(priority=ticket.priority).first()
+    ticket.sla_policy = policy
+    start = ticket.created_at or timezone.now()
+    if policy is None:
+        ticket.first_response_due_at = ticket.resolution_due_at = None
+        return
+    if ticket.first_response_at is None:
+        ticket.first_response_due_at = start + timedelta(minutes=policy.first_response_minutes)
+    ticket.resolution_due_at = start + timedelta(minutes=policy.resolution_minutes)
+
+
+def _timeline(ticket: Ticket, type: str, at: datetime, key: str, **data: Any) -> None:
+    add_timeline_events(
+        ticket.profile,
+        [
+            TimelineEntry(
+                type=type,
+                occurred_at=at,
+                object_type="ticket",
+                object_id=str(ticket.pk),
+                data={"number": ticket.number, "subject": ticket.subject, **data},
+                dedupe_key=key,
+            )
+        ],
+    )
+
+
+def order_of_customer(order_id: str, profile: CustomerProfile) -> OrderFact:
+    order = OrderFact.objects.filter(pk=order_id).first()
+    if order is None or order.profile_id != profile.pk:
+        raise TicketError("order", "This customer has no such order.", "not_found")
+    return order
+
+
+def open_ticket(data: NewTicket, author: Author) -> Ticket:
+    """Open a ticket for the customer with ``data.email`` (created if new),
+    with its first message. A staff-opened ticket needs no first response.
+    """
+    subject = data.subject.strip()
+    if not subject:
+        raise TicketError("subject", "Give the ticket a subject.", "required")
+    body = _body(data.body, data.body_is_html)
+    now = timezone.now()
+    with transaction.atomic():
+        profile = resolve_profile(
+            email=data.email, user_id=data.user_id, seen_at=now, source_time=now
+        ).profile
+        if profile is None:
+            raise TicketError("email", "Say who the customer is: an email.", "required")
+        if data.order_id:
+            order_of_customer(data.order_id, profile)
+        ticket = Ticket(
+            number=_next_number(),
+            subject=subject[:MAX_SUBJECT],
+            channel=data.channel,
+            priority=data.priority,
+            profile=profile,
+            requester_email=profile.email,
+            order_id=data.order_id,
+            tags=_clean_tags(data.tags),
+            reply_token=secrets.token_hex(12),
+            created_at=now,
+        )
+        if author.kind == TicketAuthorKind.STAFF:
+            ticket.first_response_at = now
+            ticket.status = TicketStatus.OPEN
+        apply_sla(ticket)
+        ticket.save()
+        TicketMessage.objects.create(
+            ticket=ticket,
+            kind=TicketMessageKind.REPLY,
+            author_kind=author.kind,
+            author_user_id=author.user_id,
+            author_name=author.name,
+            body=body,
+            via=data.channel,
+            email_message_id=data.email_message_id,
+        )
+        _timeline(ticket, TimelineEventType.TICKET_OPENED, now, f"ticket_opened:{ticket.pk}")
+    return ticket
+
+
+def _clean_tags(tags: list[str]) -> list[str]:
+    cleaned: list[str] = []
+    for tag in tags or []:
+        tag = tag.strip()
+        if len(tag) > 100:
+            raise TicketError("tags", "Tags are at most 100 characters.")
+        if tag and tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("profile").get(pk=ticket.pk)
+
+
+def staff_reply(
+    ticket: Ticket,
+    body: str,
+    author: Author,
+    *,
+    status: str | None = None,
+    body_is_html: bool = True,
+) -> TicketMessage:
+    """A public reply; emailed to the customer when the ticket's channel is
+    email or a web form. The ticket waits on the customer unless ``status``
+    says otherwise (e.g. solved with this reply).
+    """
+    html_body = _body(body, body_is_html)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        _ensure_open(ticket)
+        message = TicketMessage.objects.create(
+            ticket=ticket,
+            kind=TicketMessageKind.REPLY,
+            author_kind=TicketAuthorKind.STAFF,
+            author_user_id=author.user_id,
+            author_name=author.name,
+            body=html_body,
+            via=ticket.channel,
+        )
+        now = timezone.now()
+        if ticket.first_response_at is None:
+            ticket.first_response_at = now
+        ticket.save(update_fields=["first_response_at", "updated_at"])
+        set_status(ticket, status or TicketStatus.PENDING)
+        if ticket.channel in EMAILED_CHANNELS:
+            _send_later("saleor_crm.send_ticket_message", message.pk)
+    return message
+
+
+def add_note(
+    ticket: Ticket, body: str, author: Author, *, body_is_html: bool = True
+) -> TicketMessage:
+    """An internal note: staff only, never emailed, no first response."""
+    html_body = _body(body, body_is_html)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        message = TicketMessage.objects.create(
+            ticket=ticket,
+            kind=TicketMessageKind.NOTE,
+            author_kind=TicketAuthorKind.STAFF,
+            author_user_id=author.user_id,
+            author_name=author.name,
+            body=html_body,
+            via=ticket.channel,
+        )
+        Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    return message
+
+
+def customer_reply(
+    ticket: Ticket,
+    body: str,
+    *,
+    via: str,
+    author_name: str = "",
+    body_is_html: bool = False,
+    email_message_id: str | None = None,
+) -> TicketMessage:
+    """The customer writes again: a solved or pending ticket reopens."""
+    html_body = _body(body, body_is_html)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.status == TicketStatus.CLOSED:
+            raise TicketError("ticket", "This ticket is closed; open a new one.", "closed")
+        message = TicketMessage.objects.create(
+            ticket=ticket,
+            kind=TicketMessageKind.REPLY,
+            author_kind=TicketAuthorKind.CUSTOMER,
+            author_name=author_name,
+            body=html_body,
+            via=via,
+            email_message_id=email_message_id,
+        )
+        if ticket.status in (TicketStatus.PENDING, TicketStatus.SOLVED):
+            set_status(ticket, TicketStatus.OPEN)
+        else:
+            Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    return message
+
+
+def _ensure_open(ticket: Ticket) -> None:
+    if ticket.status == TicketStatus.CLOSED:
+        raise TicketError("ticket", "This ticket is closed.", "closed")
+    if ticket.merged_into_id:
+        raise TicketError("ticket", "This ticket was merged into another.", "invalid")
+
+
+def set_status(ticket: Ticket, status: str, at: datetime | None = None) -> Ticket:
+    """Move a (locked) ticket to ``status``. Solving sends the satisfaction
+    survey; closing is final.
+    """
+    if status not in TicketStatus.values:
+        raise TicketError("status", f"Unknown status {status}.")
+    if ticket.status == TicketStatus.CLOSED and status != TicketStatus.CLOSED:
+        raise TicketError("status", "A closed ticket cannot be reopened.", "closed")
+    at = at or timezone.now()
+    previous = ticket.status
+    ticket.status = status
+    if status == TicketStatus.SOLVED and previous != TicketStatus.SOLVED:
+        ticket.solved_at = at
+        _timeline(
+            ticket,
+            TimelineEventType.TICKET_SOLVED,
+            at,
+            f"ticket_solved:{ticket.pk}:{at.isoformat()}",
+        )
+        _send_later("saleor_crm.send_satisfaction_survey", str(ticket.pk))
+    elif status in ACTIVE_STATUSES:
+        ticket.solved_at = None
+    if status == TicketStatus.CLOSED and ticket.closed_at is None:
+        ticket.closed_at = at
+        ticket.solved_at = ticket.solved_at or at
+    ticket.save(update_fields=["status", "solved_at", "closed_at", "updated_at"])
+    return ticket
+
+
+def update_ticket(ticket: Ticket, changes: dict[str, Any]) -> Ticket:
+    """Change subject, status, priority or tags (staff)."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if "subject" in changes:
+            subject = (changes["subject"] or "").strip()
+            if not subject:
+                raise TicketError("subject", "Give the ticket a subject.", "required")
+            ticket.subject = subject[:MAX_SUBJECT]
+        if "tags" in changes:
+            ticket.tags = _clean_tags(changes["tags"])
+        if "priority" in changes and changes["priority"] != ticket.priority:
+            if changes["priority"] not in TicketPriority.values:
+                raise TicketError("priority", "Unknown priority.")
+            ticket.priority = changes["priority"]
+            apply_sla(ticket)
+        ticket.save()
+        if "status" in changes and changes["status"] != ticket.status:
+            set_status(ticket, changes["status"])
+    return ticket
+
+
+def assign(ticket: Ticket, user_id: Any) -> Ticket:
+    """Give the ticket to a staff member, or to nobody (``None``)."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if user_id is not None:
+            user = get_user_model()._default_manager.filter(pk=user_id).first()
+            if user is None or not user.is_staff or not user.is_active:
+                raise TicketError(
+                    "assignee", "Assign tickets to active staff members.", "not_found"
+                )
+        ticket.assignee_id = user_id
+        ticket.save(update_fields=["assignee", "updated_at"])
+    return ticket
+
+
+def link_order(ticket: Ticket, order_id: str | None) -> Ticket:
+    """Attach one of the customer's orders to the ticket (or detach it)."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if order_id is not None:
+            order_of_customer(order_id, ticket.profile)
+        ticket.order_id = order_id
+        ticket.save(update_fields=["order_id", "updated_at"])
+    return ticket
+
+
+def merge(source: Ticket, target: Ticket, author: Author) -> Ticket:
+    """Fold a duplicate into ``target``: its messages move, it is closed and
+    points at the target. Both must be the same customer's.
+    """
+    if source.pk == target.pk:
+        raise TicketError("source", "A ticket cannot be merged into itself.")
+    with transaction.atomic():
+        first, second = sorted([source.pk, target.pk], key=str)
+        locked = {
+            t.pk: t
+            for t in Ticket.objects.select_for_update()
+            .select_related("profile")
+            .filter(pk__in=[first, second])
+            .order_by("pk")
+        }
+        source, target = locked[source.pk], locked[target.pk]
+        if source.profile_id != target.profile_id:
+            raise TicketError("source", "Only one customer's tickets can be merged.")
+        for ticket, name in ((source, "source"), (target, "target")):
+            if ticket.status == TicketStatus.CLOSED or ticket.merged_into_id:
+                raise TicketError(name, f"Ticket #{ticket.number} is closed or merged.", "closed")
+        source.messages.update(ticket=target)
+        TicketMessage.objects.create(
+            ticket=target,
+            kind=TicketMessageKind.NOTE,
+            author_kind=TicketAuthorKind.SYSTEM,
+            author_user_id=author.user_id,
+            author_name=author.name,
+            body=f"<p>Merged ticket #{source.number} ({sanitize_html(source.subject)}).</p>",
+            via=target.channel,
+        )
+        target.tags = _clean_tags([*target.tags, *source.tags])
+        target.order_id = target.order_id or source.order_id
+        target.save(update_fields=["tags", "order_id", "updated_at"])
+        source.merged_into = target
+        source.save(update_fields=["merged_into", "updated_at"])
+        set_status(source, TicketStatus.CLOSED)
+    return target
+
+
+def mark_sla_breaches(now: datetime | None = None) -> int:
+    """Flag missed first-response and resolution targets, once each, and put
+    them on the customer's timeline. Run every few minutes.
+    """
+    now = now or timezone.now()
+    breaches = 0
+    for kind, due, met, breached in (
+        (
+            "first_response",
+            "first_response_due_at",
+            "first_response_at",
+            "first_response_breached_at",
+        ),
+        ("resolution", "resolution_due_at", "solved_at", "resolution_breached_at"),
+    ):
+        tickets = list(
+            Ticket.objects.select_related("profile").filter(
+                status__in=ACTIVE_STATUSES,
+                **{f"{due}__lt": now, f"{met}__isnull": True, f"{breached}__isnull": True},
+            )
+        )
+        for ticket in tickets:
+            updated = Ticket.objects.filter(pk=ticket.pk, **{f"{breached}__isnull": True}).update(
+                **{breached: now}
+            )
+            if updated:
+                breaches += 1
+                _timeline(
+                    ticket,
+                    TimelineEventType.TICKET_SLA_BREACHED,
+                    getattr(ticket, due),
+                    f"ticket_breached:{kind}:{ticket.pk}",
+                    target=kind,
+                )
+    return breaches
+
+
+def is_breached(ticket: Ticket, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    if ticket.first_response_breached_at or ticket.resolution_breached_at:
+        return True
+    if ticket.status not in ACTIVE_STATUSES:
+        return False
+    return bool(
+        (
+            ticket.first_response_at is None
+            and ticket.first_response_due_at
+            and ticket.first_response_due_at < now
+        )
+        or (ticket.resolution_due_at and ticket.resolution_due_at < now)
+    )
+
+
+# --- signed links ----------------------------------------------------------
+
+
+def survey_token(ticket: Ticket) -> str:
+    return signing.dumps({"t": str(ticket.pk)}, salt=SURVEY_SALT, compress=True)
+
+
+def access_token(ticket: Ticket) -> str:
+    """Lets a guest follow and answer their ticket without an account."""
+    return signing.dumps(
+        {"t": str(ticket.pk), "e": ticket.requester_email}, salt=ACCESS_SALT, compress=True
+    )
+
+
+def ticket_from_access_token(token: str) -> Ticket | None:
+    try:
+        claims = signing.loads(token, salt=ACCESS_SALT, max_age=ACCESS_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Ticket.objects.filter(pk=claims.get("t"), requester_email=claims.get("e")).first()
+
+
+def rate(token: str, rating: int, comment: str = "") -> Ticket:
+    """Store the customer's 1-5 rating of a solved ticket (a new rating
+    replaces the old one) and update their profile's average.
+    """
+    try:
+        claims = signing.loads(token, salt=SURVEY_SALT, max_age=SURVEY_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise TicketError("token", "This survey link has expired.", "expired") from exc
+    except signing.BadSignature as exc:
+        raise TicketError("token", "This survey link is not valid.", "invalid") from exc
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise TicketError("rating", "Rate from 1 to 5.")
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update()
+            .select_related("profile")
+            .filter(pk=claims.get("t"))
+            .first()
+        )
+        if ticket is None:
+            raise TicketError("token", "This survey link is not valid.", "not_found")
+        if ticket.status not in (TicketStatus.SOLVED, TicketStatus.CLOSED):
+            raise TicketError("token", "Only solved tickets can be rated.", "invalid")
+        now = timezone.now()
+        ticket.satisfaction_rating = rating
+        ticket.satisfaction_comment = (comment or "").strip()[:5000]
+        ticket.rated_at = now
+        ticket.save(
+            update_fields=["satisfaction_rating", "satisfaction_comment", "rated_at", "updated_at"]
+        )
+        figures = Ticket.objects.filter(
+            profile=ticket.profile, satisfaction_rating__isnull=False
+        ).aggregate(average=Avg("satisfaction_rating"), count=Count("pk"))
+        CustomerProfile.objects.filter(pk=ticket.profile_id).update(
+            satisfaction_average=Decimal(figures["average"]).quantize(
+                Decimal("0.01"), ROUND_HALF_UP
+            ),
+            satisfaction_count=figures["count"],
+        )
+        _timeline(
+            ticket,
+            TimelineEventType.TICKET_RATED,
+            now,
+            f"ticket_rated:{ticket.pk}",
+            rating=rating,
+        )
+    return ticket
+
+
+def _send_later(task_name: str, arg: Any) -> None:
+    """Queue a mail task after commit; a broker outage loses no ticket data,
+    only that notification (logged).
+    """
+    from ..ingestion.services import send_task_safely
+
+    transaction.on_commit(lambda: send_task_safely(task_name, arg))
