@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 
 from ..interactions.models import InteractionChannel
 from ..profiles.models import CustomerProfile
@@ -86,7 +87,8 @@ class Ticket(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_tickets"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the service, so SLA due times count from exactly this moment.
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
