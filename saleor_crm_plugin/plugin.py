@@ -36,6 +36,8 @@ LAPSED = "lapsed_after_days"
 ABANDONED = "checkout_abandoned_after_hours"
 CURRENCY = "reporting_currency"
 RATES = "exchange_rates"
+SUPPORT_EMAIL = "support_email"
+INBOUND_SECRET = "inbound_secret"
 
 
 class CRMPlugin(BasePlugin):
@@ -54,6 +56,8 @@ class CRMPlugin(BasePlugin):
         {"name": ABANDONED, "value": "24"},
         {"name": CURRENCY, "value": "USD"},
         {"name": RATES, "value": ""},
+        {"name": SUPPORT_EMAIL, "value": ""},
+        {"name": INBOUND_SECRET, "value": ""},
     ]
     CONFIG_STRUCTURE = {
         AT_RISK: {
@@ -82,6 +86,19 @@ class CRMPlugin(BasePlugin):
             "label": "Exchange rates to the reporting currency",
             "help_text": "E.g. 'EUR=1.08, GBP=1.27'. Orders in currencies without a rate "
             "count only in per-currency figures.",
+        },
+        SUPPORT_EMAIL: {
+            "type": ConfigurationTypeField.STRING,
+            "label": "Help desk email address",
+            "help_text": "Ticket replies are sent from it; customers' answers come back to "
+            "its plus-address (support+t<ref>@…), which your mail relay forwards to "
+            "/plugins/global/saleor.crm/tickets/inbound-email/.",
+        },
+        INBOUND_SECRET: {
+            "type": ConfigurationTypeField.SECRET,
+            "label": "Inbound signing secret",
+            "help_text": "At least 24 characters, shared with chat/social tools and the mail "
+            "relay: they sign what they send with HMAC-SHA256.",
         },
     }
 

@@ -59,3 +59,12 @@ def crm_plugin(setup_dummy_gateways, settings):
         "saleor.crm", None, {"active": True}
     )
     return settings
+
+
+@pytest.fixture
+def manager_token(staff_user, permission_manage_users):
+    """A real Saleor staff JWT with MANAGE_USERS."""
+    from saleor.core.jwt import create_access_token
+
+    staff_user.user_permissions.add(permission_manage_users)
+    return create_access_token(staff_user)

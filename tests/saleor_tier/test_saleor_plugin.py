@@ -82,12 +82,6 @@ def crm(query, variables=None, *, token=None, scheme="JWT", path=CRM_URL):
     return response
 
 
-@pytest.fixture
-def manager_token(staff_user, permission_manage_users):
-    staff_user.user_permissions.add(permission_manage_users)
-    return create_access_token(staff_user)
-
-
 def test_checkout_complete_creates_the_profile(
     crm_plugin,
     user_api_client,
