@@ -584,3 +584,143 @@ def test_unsolved_ticket_cannot_be_rated():
     ticket = email_ticket()
     with pytest.raises(desk.TicketError, match="Only solved"):
         desk.rate(desk.survey_token(ticket), 5)
+
+
+# --- remaining staff operations -------------------------------------------------
+
+CREATE = """
+mutation ($input: TicketCreateInput!) {
+  ticketCreate(input: $input) {
+    ticket { number status channel priority firstResponseAt customer { email } tags }
+    errors { field code message }
+  }
+}
+"""
+UPDATE = """
+mutation ($id: ID!, $input: TicketUpdateInput!) {
+  ticketUpdate(id: $id, input: $input) {
+    ticket { status priority resolutionDueAt tags }
+    errors { field code message }
+  }
+}
+"""
+SLA_SET = """
+mutation ($priority: TicketPriorityEnum!, $first: Int!, $resolution: Int!) {
+  slaPolicySet(priority: $priority, firstResponseMinutes: $first, resolutionMinutes: $resolution) {
+    slaPolicy { priority firstResponseMinutes resolutionMinutes }
+    errors { field code message }
+  }
+}
+"""
+
+
+def test_staff_open_a_ticket_for_a_caller():
+    data = run(
+        CREATE,
+        {
+            "input": {
+                "customerEmail": "Caller@Example.com",
+                "subject": "Called about beans",
+                "body": "<p>Wants a coarser grind</p>",
+                "tags": ["phone", "phone", " grind "],
+            }
+        },
+    )["ticketCreate"]
+    assert data["errors"] == []
+    ticket = data["ticket"]
+    assert (ticket["status"], ticket["channel"], ticket["priority"]) == ("OPEN", "PHONE", "NORMAL")
+    assert ticket["firstResponseAt"] is not None  # staff opened it: nothing to answer
+    assert ticket["customer"] == {"email": "caller@example.com"}
+    assert ticket["tags"] == ["phone", "grind"]
+
+
+def test_sla_policies_and_a_priority_change_moves_the_deadline():
+    # given
+    normal = run(SLA_SET, {"priority": "NORMAL", "first": 60, "resolution": 600})["slaPolicySet"]
+    urgent = run(SLA_SET, {"priority": "URGENT", "first": 10, "resolution": 60})["slaPolicySet"]
+    bad = run(SLA_SET, {"priority": "LOW", "first": 60, "resolution": 30})["slaPolicySet"]
+    ticket = email_ticket()
+
+    # when
+    data = run(
+        UPDATE,
+        {
+            "id": to_global_id("Ticket", ticket.pk),
+            "input": {"priority": "URGENT", "status": "ON_HOLD", "tags": ["vip"]},
+        },
+    )
+
+    # then
+    assert normal["errors"] == urgent["errors"] == []
+    assert bad["errors"] == [
+        {
+            "field": "resolutionMinutes",
+            "code": "INVALID",
+            "message": "Resolution cannot come before the first response.",
+        }
+    ]
+    assert [p["priority"] for p in run("{ slaPolicies { priority } }")["slaPolicies"]] == [
+        "NORMAL",
+        "URGENT",
+    ]
+    updated = data["ticketUpdate"]["ticket"]
+    assert (updated["status"], updated["priority"], updated["tags"]) == (
+        "ON_HOLD",
+        "URGENT",
+        ["vip"],
+    )
+    ticket.refresh_from_db()
+    assert ticket.resolution_due_at == ticket.created_at + timedelta(minutes=60)
+    deleted = run("mutation { slaPolicyDelete(priority: URGENT) { deleted errors { code } } }")
+    assert deleted["slaPolicyDelete"] == {"deleted": True, "errors": []}
+
+
+def test_closed_ticket_stays_closed():
+    ticket = email_ticket()
+    desk.update_ticket(ticket, {"status": "closed"})
+    reopen = run(UPDATE, {"id": to_global_id("Ticket", ticket.pk), "input": {"status": "OPEN"}})
+    assert reopen["ticketUpdate"]["errors"][0]["code"] == "CLOSED"
+    with pytest.raises(desk.TicketError):
+        desk.customer_reply(ticket, "hello?", via="email")
+
+
+INTERACTIONS = """
+query ($filter: InteractionFilterInput) {
+  interactions(first: 10, filter: $filter) { totalCount edges { node { channel subject } } }
+}
+"""
+
+
+def test_interactions_query_filters_and_profile_connections(client):
+    # given
+    signed_post(client, "/interactions/inbound/", chat("c1"), "application/json")
+    signed_post(
+        client,
+        "/interactions/inbound/",
+        chat("c2", channel="social", email="bob@example.com"),
+        "application/json",
+    )
+    email_ticket()
+    ann = CustomerProfile.objects.get(email="ann@example.com")
+
+    # when
+    everything = run(INTERACTIONS)["interactions"]
+    social = run(INTERACTIONS, {"filter": {"channels": ["SOCIAL"]}})["interactions"]
+    of_ann = run(INTERACTIONS, {"filter": {"customer": to_global_id("CustomerProfile", ann.pk)}})
+    profile = run(
+        """query ($email: String) { customerProfile(email: $email) {
+        tickets(first: 5) { totalCount } interactions(first: 5) { totalCount }
+        satisfactionAverage satisfactionCount } }""",
+        {"email": "ann@example.com"},
+    )
+
+    # then
+    assert everything["totalCount"] == 2
+    assert social["totalCount"] == 1
+    assert of_ann["interactions"]["totalCount"] == 1
+    assert profile["customerProfile"] == {
+        "tickets": {"totalCount": 1},
+        "interactions": {"totalCount": 1},
+        "satisfactionAverage": None,
+        "satisfactionCount": 0,
+    }
