@@ -3,16 +3,19 @@
 Saleor calls it from the plugin's ``webhook()``; the host project mounts it
 as a Django view. Paths below the route: ``/graphql/`` (POST JSON, GET
 GraphiQL); the signed inbound endpoints ``/interactions/inbound/`` and
-``/tickets/inbound-email/``; the survey page ``/tickets/rate/``.
+``/tickets/inbound-email/``; the survey page ``/tickets/rate/``; the
+Dashboard extension's files under ``/dashboard/``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import mimetypes
 from collections.abc import Callable
+from pathlib import Path
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 
 from .auth import AuthenticationError, Requestor, authenticate
 from .conf import crm_setting
@@ -45,7 +48,33 @@ def handle(
     }
     if view := routes.get(path if path.endswith("/") else f"{path}/"):
         return view(request)
+    if path == "/dashboard" or path.startswith("/dashboard/"):
+        return dashboard_file(path.removeprefix("/dashboard").lstrip("/"))
     return _error(f"No CRM endpoint at {path}.", "NotFound", 404)
+
+
+DASHBOARD_DIR = Path(__file__).resolve().parent / "static" / "saleor_crm_plugin" / "dashboard"
+# Vite puts content-hashed files under assets/: they never change.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def dashboard_file(relative: str) -> HttpResponse:
+    """Serve the built Dashboard extension (shipped inside the package)."""
+    root = DASHBOARD_DIR
+    target = (root / (relative or "index.html")).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        if not (root / "index.html").is_file():
+            return _error(
+                "The dashboard extension is not built into this package.", "NotFound", 404
+            )
+        return _error(f"No dashboard file {relative}.", "NotFound", 404)
+    content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    if content_type.startswith("text/") or content_type == "application/javascript":
+        content_type += "; charset=utf-8"
+    response = FileResponse(target.open("rb"), content_type=content_type)
+    response["Cache-Control"] = IMMUTABLE if relative.startswith("assets/") else "no-cache"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def graphql_view(request: HttpRequest, authenticator: Callable) -> HttpResponse:

@@ -100,3 +100,33 @@ def test_get_with_query_executes(client, staff_headers):
 def test_unknown_path_is_404(client):
     response = client.get("/plugins/global/saleor.crm/nothing-here/")
     assert response.status_code == 404
+
+
+@pytest.fixture
+def built_dashboard(tmp_path, monkeypatch):
+    from saleor_crm_plugin import http
+
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text("<!doctype html><div id=root></div>")
+    (tmp_path / "assets" / "app-1a2b.js").write_text("console.log(1)")
+    monkeypatch.setattr(http, "DASHBOARD_DIR", tmp_path)
+    return tmp_path
+
+
+def test_dashboard_files_are_served_with_caching(client, built_dashboard):
+    index = client.get("/plugins/global/saleor.crm/dashboard/")
+    asset = client.get("/plugins/global/saleor.crm/dashboard/assets/app-1a2b.js")
+    assert index.status_code == 200
+    assert index["Content-Type"] == "text/html; charset=utf-8"
+    assert index["Cache-Control"] == "no-cache"
+    assert b"".join(index.streaming_content).startswith(b"<!doctype html>")
+    assert asset["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "javascript" in asset["Content-Type"]
+
+
+@pytest.mark.parametrize(
+    "path", ["assets/missing.js", "../settings.py", "..%2F..%2Fsetup.py", "assets/../../x"]
+)
+def test_dashboard_refuses_missing_and_outside_files(client, built_dashboard, path):
+    response = client.get(f"/plugins/global/saleor.crm/dashboard/{path}")
+    assert response.status_code == 404
