@@ -334,3 +334,60 @@ def test_profile_update_of_unknown_or_erased_profile(gql, customers):
     # then
     assert unknown["customerProfileUpdate"]["errors"][0]["code"] == "NOT_FOUND"
     assert gone["customerProfileUpdate"]["errors"][0]["code"] == "INVALID"
+
+
+LOOKUP = """
+query ($userId: ID, $orderId: ID) {
+  customerProfile(userId: $userId, orderId: $orderId) { email }
+}
+"""
+
+
+def test_profile_by_saleor_user_and_by_order(gql, customers, ann):
+    by_user, _ = gql(LOOKUP, {"userId": to_global_id("User", ann.pk)})
+    by_order, _ = gql(LOOKUP, {"orderId": to_global_id("Order", "o3")})
+    unknown, errors = gql(LOOKUP, {"orderId": to_global_id("Order", "nope")})
+    both, both_errors = gql(LOOKUP, {"userId": to_global_id("User", ann.pk), "orderId": "x"})
+    assert by_user["customerProfile"] == {"email": "ann@example.com"}
+    assert by_order["customerProfile"] == {"email": "bob@example.com"}
+    assert unknown["customerProfile"] is None
+    assert errors is None
+    assert "exactly one" in both_errors[0].message
+
+
+STATS = """
+query ($period: CrmStatsPeriod!, $last: Int!) {
+  crmCustomerStats {
+    totalCount
+    byLifecycleStage { stage count }
+    rfmGrid { recency fm count }
+    newVsReturning(period: $period, last: $last) { periodStart new returning }
+  }
+}
+"""
+
+
+def test_customer_stats_for_charts(gql, customers):
+    # given: ann bought 40 and 2 days ago, bob 10 days ago, cid only browsed
+    data, errors = gql(STATS, {"period": "MONTH", "last": 3})
+
+    # then
+    assert errors is None
+    stats = data["crmCustomerStats"]
+    assert stats["totalCount"] == 3
+    stages = {row["stage"]: row["count"] for row in stats["byLifecycleStage"]}
+    assert len(stages) == 6
+    assert sum(stages.values()) == 3
+    assert stages["PROSPECT"] == 1
+    assert sum(cell["count"] for cell in stats["rfmGrid"]) == 2
+    points = stats["newVsReturning"]
+    assert len(points) == 3
+    assert points[-1]["periodStart"].startswith(timezone.now().strftime("%Y-%m-01T00:00:00"))
+    assert sum(p["new"] for p in points) == 2  # ann's and bob's first orders
+    assert points[-1]["new"] + points[-1]["returning"] >= 1
+
+
+def test_customer_stats_period_bounds(gql):
+    data, errors = gql(STATS, {"period": "WEEK", "last": 99})
+    assert data is None or data["crmCustomerStats"] is None
+    assert "1 to 36" in errors[0].message

@@ -9,13 +9,14 @@ from typing import Any
 import graphene
 
 from ..auth import Requestor
+from .analytics.schema import AnalyticsQueries
 from .core.errors import PermissionDenied
 from .core.permissions import OPERATION_PERMISSIONS, SignedInCustomer
 from .profiles.schema import CustomerProfileMutations, CustomerProfileQueries
 from .tickets.schema import TicketMutations, TicketQueries
 
 
-class Query(CustomerProfileQueries, TicketQueries, graphene.ObjectType):
+class Query(CustomerProfileQueries, TicketQueries, AnalyticsQueries, graphene.ObjectType):
     class Meta:
         description = "CRM queries. Each lists the permission it needs."
 

@@ -738,6 +738,19 @@ def _whole_seconds(now: datetime | None) -> datetime:
     return (now or timezone.now()).replace(microsecond=0)
 
 
+def _plan_customers(rng: random.Random, customers: int, now: datetime) -> list[Customer]:
+    taken: set[str] = set()
+    return [_plan_customer(rng, index, now, taken) for index in range(customers)]
+
+
+def plan_customers(customers: int, seed: int = 7, now: datetime | None = None) -> list[Customer]:
+    """The shoppers of :func:`generate_store` with the same arguments: names,
+    emails and cities, for what else the demo adds (its help desk). Their
+    ``user_pk`` is unset; :func:`ensure_users` fills it.
+    """
+    return _plan_customers(random.Random(seed), customers, _whole_seconds(now))
+
+
 def generate_store(customers: int, seed: int = 7, now: datetime | None = None) -> Iterator[Event]:
     """The demo store's events, oldest first: ``(event type, snapshot, occurred_at)``.
 
@@ -747,8 +760,7 @@ def generate_store(customers: int, seed: int = 7, now: datetime | None = None) -
     rng = random.Random(seed)
     now = _whole_seconds(now)
     catalogue = build_catalogue()
-    taken: set[str] = set()
-    plans = [_plan_customer(rng, index, now, taken) for index in range(customers)]
+    plans = _plan_customers(rng, customers, now)
     ensure_users(plans)
 
     placed = sorted(

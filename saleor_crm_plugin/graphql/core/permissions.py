@@ -64,6 +64,7 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "ticket": MANAGE_USERS,
         "interactions": MANAGE_USERS,
         "slaPolicies": MANAGE_USERS,
+        "crmCustomerStats": MANAGE_USERS,
         "myTickets": CUSTOMER,
         "myTicket": CUSTOMER,
         "ticketByAccessToken": PUBLIC,

@@ -7,6 +7,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from graphql_relay import from_global_id
 
+from ...commerce.models import OrderFact
 from ...profiles import models
 from ...snapshots import normalize_email
 from ..core.connection import connection_args, paginate
@@ -108,7 +109,24 @@ class CustomerProfileQueries(graphene.ObjectType):
         CustomerProfile,
         id=graphene.Argument(graphene.ID, description="ID of the profile."),
         email=graphene.Argument(graphene.String, description="Email of the customer."),
-        description="Look up one customer profile by ID or email. Requires MANAGE_USERS.",
+        user_id=graphene.Argument(
+            graphene.ID,
+            description=(
+                "Saleor global ID of the customer's account (`User`); what Dashboard "
+                "customer extensions receive as `customerId`."
+            ),
+        ),
+        order_id=graphene.Argument(
+            graphene.ID,
+            description=(
+                "Saleor global ID of an order (`Order`); the profile of the customer who "
+                "placed it, guest or not."
+            ),
+        ),
+        description=(
+            "Look up one customer profile by ID, email, Saleor customer or Saleor order. Give "
+            "exactly one argument. Requires MANAGE_USERS."
+        ),
     )
     customer_profiles = graphene.Field(
         CustomerProfileCountableConnection,
@@ -119,12 +137,22 @@ class CustomerProfileQueries(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_customer_profile(root, info, id=None, email=None):
-        if bool(id) == bool(email):
-            raise InvalidInput("Provide exactly one of `id` or `email`.")
+    def resolve_customer_profile(root, info, id=None, email=None, user_id=None, order_id=None):
+        given = [value for value in (id, email, user_id, order_id) if value]
+        if len(given) != 1:
+            raise InvalidInput("Provide exactly one of `id`, `email`, `userId` or `orderId`.")
         if id:
             pk = decode_profile_id(id)
             return models.CustomerProfile.objects.filter(pk=pk).first() if pk else None
+        if user_id:
+            pk = _saleor_pk(user_id, "User")
+            return models.CustomerProfile.objects.filter(user_id=pk).first() if pk else None
+        if order_id:
+            pk = _saleor_pk(order_id, "Order")
+            order = (
+                OrderFact.objects.filter(pk=pk).select_related("profile").first() if pk else None
+            )
+            return order.profile if order else None
         return models.CustomerProfile.objects.filter(email=normalize_email(email)).first()
 
     @staticmethod
@@ -132,6 +160,15 @@ class CustomerProfileQueries(graphene.ObjectType):
         annotations, keys = sort_keys(sort_by)
         queryset = filter_profiles(models.CustomerProfile.objects.all(), filter or {})
         return paginate(queryset.annotate(**annotations), keys, **pagination)
+
+
+def _saleor_pk(global_id: str, type_name: str) -> str | None:
+    """The primary key in a Saleor global ID of ``type_name``, else None."""
+    try:
+        decoded_type, pk = from_global_id(global_id)
+    except Exception:  # noqa: BLE001 - any undecodable ID is simply unknown
+        return None
+    return pk if decoded_type == type_name and pk else None
 
 
 def decode_profile_id(global_id: str):

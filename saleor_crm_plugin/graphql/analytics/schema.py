@@ -1,0 +1,123 @@
+import graphene
+
+from ...analytics import stats
+from ..core.errors import InvalidInput
+from ..profiles.enums import CustomerLifecycleStageEnum
+
+
+class CrmStatsPeriod(graphene.Enum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+    class Meta:
+        description = "Length of a statistics period."
+
+
+class CrmLifecycleStageCount(graphene.ObjectType):
+    stage = graphene.Field(CustomerLifecycleStageEnum, required=True, description="The stage.")
+    count = graphene.Int(required=True, description="Profiles in it.")
+
+    class Meta:
+        description = "Profiles in one lifecycle stage."
+
+
+class CrmRfmGridCell(graphene.ObjectType):
+    recency = graphene.Int(required=True, description="Recency score, 1-5.")
+    fm = graphene.Int(
+        required=True, description="Frequency-monetary score, 1-5: (F + M + 1) div 2."
+    )
+    count = graphene.Int(required=True, description="Profiles in the cell.")
+
+    class Meta:
+        description = "Profiles in one cell of the RFM grid."
+
+
+class CrmNewVsReturningPoint(graphene.ObjectType):
+    period_start = graphene.DateTime(
+        required=True,
+        description="Start of the period (UTC midnight; Monday for weeks, the 1st for months).",
+    )
+    new = graphene.Int(
+        required=True, description="Customers whose first sale order was in the period."
+    )
+    returning = graphene.Int(
+        required=True,
+        description="Customers with a sale order in the period and an earlier one before it.",
+    )
+
+    class Meta:
+        description = "New and returning buyers in one period."
+
+
+class CrmCustomerStats(graphene.ObjectType):
+    total_count = graphene.Int(required=True, description="Profiles, erased ones excluded.")
+    by_lifecycle_stage = graphene.List(
+        graphene.NonNull(CrmLifecycleStageCount),
+        required=True,
+        description="Profiles per lifecycle stage; every stage is listed, with 0 when empty.",
+    )
+    rfm_grid = graphene.List(
+        graphene.NonNull(CrmRfmGridCell),
+        required=True,
+        description=(
+            "Scored profiles per RFM cell: recency score × frequency-monetary score (the "
+            "rounded-up mean of F and M, as segments use). Empty cells are left out."
+        ),
+    )
+    new_vs_returning = graphene.List(
+        graphene.NonNull(CrmNewVsReturningPoint),
+        required=True,
+        period=graphene.Argument(
+            CrmStatsPeriod,
+            required=True,
+            default_value="month",
+            description="Length of one period.",
+        ),
+        last=graphene.Argument(
+            graphene.Int,
+            required=True,
+            default_value=12,
+            description="Number of periods, ending with the current one (1-36).",
+        ),
+        description=(
+            "Per period, oldest first: customers whose first sale order fell in the period "
+            "(new) and customers with a sale order in the period who had ordered before "
+            "(returning). The current, partial period is the last one."
+        ),
+    )
+
+    class Meta:
+        description = "Counts over all customer profiles, as of the last recompute."
+
+    @staticmethod
+    def resolve_total_count(root, info):
+        return stats.live_profiles().count()
+
+    @staticmethod
+    def resolve_by_lifecycle_stage(root, info):
+        return [CrmLifecycleStageCount(stage=s, count=n) for s, n in stats.by_lifecycle_stage()]
+
+    @staticmethod
+    def resolve_rfm_grid(root, info):
+        return [CrmRfmGridCell(recency=r, fm=fm, count=n) for r, fm, n in stats.rfm_grid()]
+
+    @staticmethod
+    def resolve_new_vs_returning(root, info, period, last):
+        try:
+            points = stats.new_vs_returning(period, last)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from exc
+        return [CrmNewVsReturningPoint(period_start=s, new=n, returning=r) for s, n, r in points]
+
+
+class AnalyticsQueries(graphene.ObjectType):
+    crm_customer_stats = graphene.Field(
+        CrmCustomerStats,
+        required=True,
+        description="Aggregates over all customer profiles, for charts. Requires MANAGE_USERS.",
+    )
+
+    @staticmethod
+    def resolve_crm_customer_stats(root, info):
+        return CrmCustomerStats()
