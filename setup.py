@@ -3,9 +3,51 @@
 The Django migrations live in the top-level ``migrations/`` folder and are
 installed as ``saleor_crm_plugin.migrations``; Saleor finds the plugin through
 the ``saleor.plugins`` entry point, which also adds the app to INSTALLED_APPS.
+
+The Dashboard extension (``dashboard-extension/``, React + Vite) is built into
+``saleor_crm_plugin/static/saleor_crm_plugin/dashboard/`` when a wheel or an
+sdist is made from a source checkout with Node available, so stores install it
+without Node. Set SALEOR_CRM_SKIP_DASHBOARD_BUILD=1 to skip the build.
 """
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 from setuptools import setup
+from setuptools.command.build_py import build_py
+from setuptools.command.sdist import sdist
+
+HERE = Path(__file__).resolve().parent
+EXTENSION = HERE / "dashboard-extension"
+BUILT_INDEX = HERE / "saleor_crm_plugin" / "static" / "saleor_crm_plugin" / "dashboard" / "index.html"
+
+
+def build_dashboard() -> None:
+    if os.environ.get("SALEOR_CRM_SKIP_DASHBOARD_BUILD") or not (EXTENSION / "package.json").exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        if not BUILT_INDEX.exists():
+            sys.stderr.write("warning: npm not found; the Dashboard extension is not built.\n")
+        return
+    if not (EXTENSION / "node_modules").exists():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=EXTENSION, check=True)
+    subprocess.run([npm, "run", "build"], cwd=EXTENSION, check=True)
+
+
+class BuildPyWithDashboard(build_py):
+    def run(self):
+        build_dashboard()
+        super().run()
+
+
+class SdistWithDashboard(sdist):
+    def run(self):
+        build_dashboard()
+        super().run()
 
 setup(
     name="saleor-crm-plugin",
@@ -33,7 +75,8 @@ setup(
         "saleor_crm_plugin.migrations",
     ],
     package_dir={"saleor_crm_plugin.migrations": "migrations"},
-    include_package_data=True,
+    package_data={"saleor_crm_plugin": ["static/saleor_crm_plugin/dashboard/**/*"]},
+    cmdclass={"build_py": BuildPyWithDashboard, "sdist": SdistWithDashboard},
     install_requires=[
         "Django>=5.2,<5.3",
         "graphene>=2.1.9,<3",

@@ -724,3 +724,75 @@ def test_interactions_query_filters_and_profile_connections(client):
         "satisfactionAverage": None,
         "satisfactionCount": 0,
     }
+
+
+# --- profiles merged or erased ----------------------------------------------------
+
+
+def test_merging_profiles_keeps_the_help_desk_history(ann):
+    # given: an account, and a guest profile under another email with a rated ticket
+    ingest("customer_created", f.customer(ann))
+    ticket = email_ticket(email="ann@work.example")
+    desk.staff_reply(ticket, "Done", staff(), status="solved")
+    desk.rate(desk.survey_token(ticket), 5)
+
+    # when: the account switches to the guest's email
+    ingest(
+        "customer_updated",
+        f.customer(ann, email="ann@work.example", updated_at=timezone.now() + timedelta(1)),
+    )
+
+    # then
+    profile = CustomerProfile.objects.get()
+    assert profile.user == ann
+    assert Ticket.objects.get().profile == profile
+    assert (float(profile.satisfaction_average), profile.satisfaction_count) == (5.0, 1)
+
+
+def test_erasure_scrubs_tickets_interactions_and_their_timeline(ann, client):
+    # given
+    from saleor_crm_plugin.snapshots import CustomerSnapshot
+
+    ingest("customer_created", f.customer(ann))
+    ticket = email_ticket(subject="My address is 1 Secret Lane")
+    desk.staff_reply(ticket, "Noted, Ann", staff(), status="solved")
+    desk.rate(desk.survey_token(ticket), 4, "Ann was happy")
+    signed_post(
+        client, "/interactions/inbound/", chat(metadata={"instagram": "@ann"}), "application/json"
+    )
+
+    # when
+    ingest(
+        "customer_deleted",
+        CustomerSnapshot(user_id=str(ann.pk), email=ann.email, updated_at=timezone.now()),
+    )
+
+    # then
+    ticket.refresh_from_db()
+    assert ticket.subject == "[erased]"
+    assert ticket.requester_email.endswith("@erased.invalid")
+    assert ticket.satisfaction_comment == ""
+    assert set(ticket.messages.values_list("body", flat=True)) == {"<p>[erased]</p>"}
+    interaction = Interaction.objects.get()
+    assert (interaction.subject, interaction.metadata) == ("[erased]", {})
+    assert (
+        not TimelineEvent.objects.filter(object_type__in=["ticket", "interaction"])
+        .exclude(data={})
+        .exists()
+    )
+    assert ticket.satisfaction_rating == 4  # the figure stays, without identity
+
+
+def test_closing_a_merged_duplicate_does_not_count_as_solved():
+    first, duplicate = email_ticket("One"), email_ticket("Two")
+    desk.merge(duplicate, first, staff())
+    duplicate.refresh_from_db()
+    assert duplicate.closed_at is not None
+    assert duplicate.solved_at is None
+
+
+def test_notifications_off_sends_nothing(on_commit):
+    ticket = email_ticket()
+    with on_commit(), desk.notifications_off():
+        desk.staff_reply(ticket, "Quiet reply", staff(), status="solved")
+    assert mail.outbox == []

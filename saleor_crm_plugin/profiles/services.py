@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Avg, Count
 from django.utils import timezone
 
 from ..analytics.models import RFMBreakpoints
@@ -200,13 +201,17 @@ def _location(*addresses: AddressSnapshot | None) -> tuple[str, str]:
 def merge_profiles(target: CustomerProfile, source: CustomerProfile, at: datetime) -> None:
     """Fold ``source`` into ``target`` (e.g. a guest who registered).
 
-    Orders, checkouts and timeline move to ``target``; tags are united and
-    notes kept; ``source`` is deleted.
+    Orders, checkouts, tickets, interactions and timeline move to ``target``;
+    tags are united and notes kept; ``source`` is deleted.
     """
     from ..commerce.models import CheckoutFact, OrderFact
+    from ..interactions.models import Interaction
+    from ..tickets.models import Ticket
 
     OrderFact.objects.filter(profile=source).update(profile=target)
     CheckoutFact.objects.filter(profile=source).update(profile=target)
+    Ticket.objects.filter(profile=source).update(profile=target)
+    Interaction.objects.filter(profile=source).update(profile=target)
     TimelineEvent.objects.filter(profile=source).update(profile=target)
     ErasedIdentity.objects.filter(profile=source).update(profile=target)
     target.tags = sorted(set(target.tags) | set(source.tags))
@@ -218,6 +223,7 @@ def merge_profiles(target: CustomerProfile, source: CustomerProfile, at: datetim
             setattr(target, name, getattr(source, name))
     source_email, source_id = source.email, str(source.pk)
     source.delete()
+    update_satisfaction(target)
     target.save()
     add_timeline_event(
         target,
@@ -293,6 +299,45 @@ def apply_customer(snapshot: CustomerSnapshot, event_type: str, occurred_at: dat
         )
 
 
+def update_satisfaction(profile: CustomerProfile) -> None:
+    """Average the profile's ticket ratings (in memory; the caller saves)."""
+    from ..tickets.models import Ticket
+
+    figures = Ticket.objects.filter(profile=profile, satisfaction_rating__isnull=False).aggregate(
+        average=Avg("satisfaction_rating"), count=Count("pk")
+    )
+    profile.satisfaction_count = figures["count"]
+    profile.satisfaction_average = (
+        Decimal(figures["average"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if figures["count"]
+        else None
+    )
+
+
+ERASED_TEXT = "[erased]"
+
+
+def _erase_conversations(profile: CustomerProfile) -> None:
+    """Scrub what the customer (and staff about them) wrote: tickets,
+    messages, interactions, and the subjects copied onto the timeline.
+    """
+    from ..interactions.models import Interaction
+    from ..tickets.models import Ticket, TicketMessage
+
+    Ticket.objects.filter(profile=profile).update(
+        requester_email=profile.email, subject=ERASED_TEXT, satisfaction_comment="", tags=[]
+    )
+    TicketMessage.objects.filter(ticket__profile=profile).update(
+        body=f"<p>{ERASED_TEXT}</p>", author_name=""
+    )
+    Interaction.objects.filter(profile=profile).update(
+        subject=ERASED_TEXT, body=f"<p>{ERASED_TEXT}</p>", metadata={}, author_name=""
+    )
+    TimelineEvent.objects.filter(profile=profile, object_type__in=["ticket", "interaction"]).update(
+        data={}
+    )
+
+
 def erase_customer(snapshot: CustomerSnapshot, occurred_at: datetime) -> CustomerProfile | None:
     """Anonymise a deleted customer's profile; aggregates stay without identity.
 
@@ -330,6 +375,7 @@ def erase_customer(snapshot: CustomerSnapshot, occurred_at: datetime) -> Custome
             profile=profile, type=TimelineEventType.PROFILES_MERGED
         ).update(data={})
         profile.email = f"erased-{profile.pk}@{ERASED_EMAIL_DOMAIN}"
+        _erase_conversations(profile)
         profile.user = None
         profile.first_name = profile.last_name = profile.city = ""
         profile.language_code = profile.note = profile.search_document = ""

@@ -9,21 +9,27 @@ can report them as ``errors { field code message }``.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import Avg, Count
 from django.utils import timezone
 
 from ..commerce.models import OrderFact
 from ..interactions.models import InteractionChannel
 from ..profiles.models import CustomerProfile, TimelineEventType
-from ..profiles.services import TimelineEntry, add_timeline_events, resolve_profile
+from ..profiles.services import (
+    TimelineEntry,
+    add_timeline_events,
+    resolve_profile,
+    update_satisfaction,
+)
 from ..text import sanitize_html, text_to_html
 from .models import (
     ACTIVE_STATUSES,
@@ -304,8 +310,8 @@ def set_status(ticket: Ticket, status: str, at: datetime | None = None) -> Ticke
     elif status in ACTIVE_STATUSES:
         ticket.solved_at = None
     if status == TicketStatus.CLOSED and ticket.closed_at is None:
+        # Closed without being solved (a merged duplicate, spam) stays unsolved.
         ticket.closed_at = at
-        ticket.solved_at = ticket.solved_at or at
     ticket.save(update_fields=["status", "solved_at", "closed_at", "updated_at"])
     return ticket
 
@@ -503,15 +509,9 @@ def rate(token: str, rating: int, comment: str = "") -> Ticket:
         ticket.save(
             update_fields=["satisfaction_rating", "satisfaction_comment", "rated_at", "updated_at"]
         )
-        figures = Ticket.objects.filter(
-            profile=ticket.profile, satisfaction_rating__isnull=False
-        ).aggregate(average=Avg("satisfaction_rating"), count=Count("pk"))
-        CustomerProfile.objects.filter(pk=ticket.profile_id).update(
-            satisfaction_average=Decimal(figures["average"]).quantize(
-                Decimal("0.01"), ROUND_HALF_UP
-            ),
-            satisfaction_count=figures["count"],
-        )
+        profile = CustomerProfile.objects.select_for_update().get(pk=ticket.profile_id)
+        update_satisfaction(profile)
+        profile.save(update_fields=["satisfaction_average", "satisfaction_count", "updated_at"])
         _timeline(
             ticket,
             TimelineEventType.TICKET_RATED,
@@ -522,10 +522,27 @@ def rate(token: str, rating: int, comment: str = "") -> Ticket:
     return ticket
 
 
+_notifications_off: ContextVar[bool] = ContextVar("crm_notifications_off", default=False)
+
+
+@contextmanager
+def notifications_off() -> Iterator[None]:
+    """Act on tickets without emailing anyone: imports, migrations from
+    another help desk, demo data.
+    """
+    token = _notifications_off.set(True)
+    try:
+        yield
+    finally:
+        _notifications_off.reset(token)
+
+
 def _send_later(task_name: str, arg: Any) -> None:
     """Queue a mail task after commit; a broker outage loses no ticket data,
     only that notification (logged).
     """
+    if _notifications_off.get():
+        return
     from ..ingestion.services import send_task_safely
 
     transaction.on_commit(lambda: send_task_safely(task_name, arg))

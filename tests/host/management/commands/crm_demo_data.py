@@ -6,11 +6,15 @@ Every event of :mod:`tests.host.store` is recorded as a store hook would
 record it and then processed by the sweeper's own function, so the demo
 exercises the same code as production, merges and refunds included.
 Abandoned carts are then flagged and a full recompute ranks RFM and sets the
-breakpoints later events are scored against.
+breakpoints later events are scored against. Last, :mod:`tests.host.helpdesk_demo`
+plays three months of help desk through the ticket and interaction services:
+SLA policies, a support team, tickets with their conversations, ratings and
+breaches, and logged chats, calls, DMs and shop visits.
 
 Running it twice on the same day without ``--reset`` changes nothing: the
 store's clock is anchored at midnight UTC, so the second run produces the
-same snapshots and the event log dedupes them.
+same snapshots and the event log dedupes them; the shoppers' tickets are
+found and left alone, and interactions are deduped by their external id.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections import Counter
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from saleor_crm_plugin import models as crm_models
@@ -31,10 +35,17 @@ from saleor_crm_plugin.configuration.services import get_configuration, update_c
 from saleor_crm_plugin.ingestion.models import InboundEvent, InboundEventStatus
 from saleor_crm_plugin.ingestion.services import process_pending_events, record_event
 from saleor_crm_plugin.profiles.models import CustomerProfile
+from saleor_crm_plugin.tickets.services import NUMBER_SEQUENCE
+from tests.host.helpdesk_demo import HelpdeskOutcome, build_helpdesk
 from tests.host.store import DEMO_USERNAME_PREFIX, USD_PER_EUR, generate_store
 
-# Everything the CRM holds but the merchant's settings (CRMConfiguration).
+# Everything the CRM holds but the merchant's settings (CRMConfiguration);
+# the demo's SLA policies go too.
 RESET_MODELS = (
+    crm_models.TicketMessage,
+    crm_models.Ticket,
+    crm_models.SLAPolicy,
+    crm_models.Interaction,
     crm_models.InboundEvent,
     crm_models.BackfillState,
     crm_models.TimelineEvent,
@@ -56,7 +67,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Delete all CRM data and the demo store users first.",
+            help="Delete all CRM data, help desk included, and the demo users first.",
         )
         parser.add_argument(
             "--batch", type=int, default=500, help="Events processed per sweeper call."
@@ -91,26 +102,40 @@ class Command(BaseCommand):
 
         abandoned = mark_abandoned_checkouts(after_hours=config.checkout_abandoned_after_hours)
         recompute = recompute_all_profiles()
+        helpdesk_started = time.perf_counter()
+        helpdesk = build_helpdesk(customers, seed, now=anchor)
+        helpdesk_seconds = time.perf_counter() - helpdesk_started
         self._summary(
             recorded=recorded,
             new_events=new_events,
             processed=outcome["processed"],
             abandoned=abandoned,
             recompute=recompute,
-            timings=(record_seconds, process_seconds, time.perf_counter() - started),
+            helpdesk=helpdesk,
+            timings=(
+                record_seconds,
+                process_seconds,
+                helpdesk_seconds,
+                time.perf_counter() - started,
+            ),
         )
 
     def _reset(self) -> None:
         tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in RESET_MODELS)
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            # Ticket numbers start again at the first one.
+            cursor.execute(f"ALTER SEQUENCE {connection.ops.quote_name(NUMBER_SEQUENCE)} RESTART")
         deleted, _ = (
             get_user_model().objects.filter(username__startswith=DEMO_USERNAME_PREFIX).delete()
         )
-        self.stdout.write(f"Reset: CRM data truncated, {deleted} demo user rows deleted.")
+        self.stdout.write(
+            f"Reset: CRM data and help desk truncated, {deleted} demo user rows deleted"
+            " (shoppers and support staff)."
+        )
 
-    def _summary(self, *, recorded, new_events, processed, abandoned, recompute, timings):
-        record_seconds, process_seconds, total_seconds = timings
+    def _summary(self, *, recorded, new_events, processed, abandoned, recompute, helpdesk, timings):
+        record_seconds, process_seconds, helpdesk_seconds, total_seconds = timings
         pending = Counter(
             InboundEvent.objects.exclude(status=InboundEventStatus.PROCESSED).values_list(
                 "status", flat=True
@@ -134,10 +159,46 @@ class Command(BaseCommand):
             "RFM segments       "
             + self._breakdown(profiles.exclude(rfm_segment=""), "rfm_segment"),
             f"Recompute          {recompute}",
+            *self._helpdesk_lines(helpdesk),
             f"Seconds            record {record_seconds:.1f}, process {process_seconds:.1f},"
-            f" total {total_seconds:.1f}",
+            f" help desk {helpdesk_seconds:.1f}, total {total_seconds:.1f}",
         ]
         self.stdout.write("\n".join(lines))
+
+    def _helpdesk_lines(self, helpdesk: HelpdeskOutcome) -> list[str]:
+        tickets = crm_models.Ticket.objects.all()
+        interactions = crm_models.Interaction.objects.all()
+        breached = tickets.filter(
+            Q(first_response_breached_at__isnull=False) | Q(resolution_breached_at__isnull=False)
+        )
+        rated = tickets.filter(satisfaction_rating__isnull=False).aggregate(
+            average=Avg("satisfaction_rating"), count=Count("pk")
+        )
+        if helpdesk.tickets_existing:
+            new_tickets = f"none new, the shoppers' {helpdesk.tickets_existing} were kept"
+        else:
+            new_tickets = f"{helpdesk.tickets_created} new, {helpdesk.messages_created} messages"
+        return [
+            f"Tickets            {tickets.count()} ({new_tickets})",
+            "  by status        " + self._breakdown(tickets, "status"),
+            "  by priority      " + self._breakdown(tickets, "priority"),
+            f"  SLA breached     {breached.count()}"
+            f" (first response {tickets.filter(first_response_breached_at__isnull=False).count()},"
+            f" resolution {tickets.filter(resolution_breached_at__isnull=False).count()};"
+            f" {helpdesk.breaches_flagged} flagged this run)",
+            f"  merged           {tickets.filter(merged_into__isnull=False).count()}",
+            "  satisfaction     "
+            + (
+                f"{rated['average']:.2f} average of {rated['count']} ratings"
+                if rated["count"]
+                else "no ratings"
+            ),
+            f"  SLA policies     {crm_models.SLAPolicy.objects.count()},"
+            f" demo staff {helpdesk.staff_created} new",
+            f"Interactions       {interactions.count()} ({helpdesk.interactions_created} new"
+            f" of {helpdesk.interactions_planned} planned)",
+            "  by channel       " + self._breakdown(interactions, "channel"),
+        ]
 
     @staticmethod
     def _breakdown(queryset, field: str) -> str:
