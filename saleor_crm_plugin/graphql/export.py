@@ -41,6 +41,16 @@ def _deprecated(reason: str | None) -> str:
     return f' @deprecated(reason: "{reason}")' if reason else ""
 
 
+def _default(value, graphql_type) -> str:
+    """A default value as SDL; enum defaults by name (graphene stores values)."""
+    inner = getattr(graphql_type, "of_type", graphql_type)
+    if isinstance(inner, GraphQLEnumType):
+        for enum_value in inner.values:
+            if enum_value.value == value or enum_value.name == value:
+                return enum_value.name
+    return print_ast(ast_from_value(value, graphql_type))
+
+
 def _args(args: dict, indent: str) -> str:
     if not args:
         return ""
@@ -48,7 +58,7 @@ def _args(args: dict, indent: str) -> str:
     for name, arg in args.items():
         default = ""
         if arg.default_value is not None:
-            default = f" = {print_ast(ast_from_value(arg.default_value, arg.type))}"
+            default = f" = {_default(arg.default_value, arg.type)}"
         items.append(
             f"{_description(arg.description, indent + '  ')}{indent}  {name}: {arg.type}{default}"
         )
@@ -80,7 +90,7 @@ def print_type(graphql_type) -> str:
         for field_name, field in graphql_type.fields.items():
             default = ""
             if field.default_value is not None:
-                default = f" = {print_ast(ast_from_value(field.default_value, field.type))}"
+                default = f" = {_default(field.default_value, field.type)}"
             out.append(
                 f"{_description(field.description, '  ')}  {field_name}: {field.type}{default}"
             )

@@ -1,0 +1,82 @@
+import { AppBridgeProvider, useAppBridge, type AppBridge } from "@saleor/app-sdk/app-bridge";
+import { Box, Button, ThemeProvider } from "@saleor/macaw-ui";
+import { useMemo } from "react";
+
+import { CrmProvider } from "./modules/core/crm-context";
+import { createDashboardActions } from "./modules/core/dashboard-bridge";
+import type { CrmClient } from "./modules/core/graphql-client";
+import type { ThemeName } from "./modules/core/launch-params";
+import { matchRoute, type Route } from "./modules/core/routes";
+import { ThemeSynchronizer } from "./modules/core/ThemeSynchronizer";
+import { EmptyState } from "./modules/core/ui/States";
+import { useHashRoute } from "./modules/core/use-hash-route";
+import { CustomersPage } from "./modules/customers/CustomersPage";
+import { ProfilePage } from "./modules/customers/profile/ProfilePage";
+import { CustomerActionsPopup } from "./modules/customers/widgets/CustomerActionsPopup";
+import { CustomerWidget, OrderWidget } from "./modules/customers/widgets/CustomerWidget";
+import { HomeWidget } from "./modules/customers/widgets/HomeWidget";
+
+export interface AppProps {
+  appBridge: AppBridge;
+  client: CrmClient;
+  params: URLSearchParams;
+  initialTheme?: ThemeName;
+}
+
+export function App({ appBridge, client, params, initialTheme }: AppProps) {
+  return (
+    <AppBridgeProvider appBridgeInstance={appBridge}>
+      <ThemeProvider defaultTheme={initialTheme === "dark" ? "defaultDark" : "defaultLight"}>
+        <ThemeSynchronizer />
+        <Shell appBridge={appBridge} client={client} params={params} />
+      </ThemeProvider>
+    </AppBridgeProvider>
+  );
+}
+
+function Shell({ appBridge, client, params }: Omit<AppProps, "initialTheme">) {
+  const [path, navigate] = useHashRoute();
+  const { appBridgeState } = useAppBridge();
+  const locale = appBridgeState?.locale || params.get("locale") || undefined;
+  const value = useMemo(
+    () => ({ client, dashboard: createDashboardActions(appBridge), params, locale, navigate }),
+    [client, appBridge, params, locale, navigate],
+  );
+  const route = matchRoute(path);
+  return (
+    <CrmProvider value={value}>
+      <View route={route} onHome={() => navigate("/app/customers")} />
+    </CrmProvider>
+  );
+}
+
+function View({ route, onHome }: { route: Route; onHome: () => void }) {
+  switch (route.name) {
+    case "customers":
+      return <CustomersPage tab={route.tab} />;
+    case "profile":
+      return <ProfilePage key={route.profileId} profileId={route.profileId} />;
+    case "customer-widget":
+      return <CustomerWidget />;
+    case "order-widget":
+      return <OrderWidget />;
+    case "home-widget":
+      return <HomeWidget />;
+    case "customer-actions-popup":
+      return <CustomerActionsPopup />;
+    case "not-found":
+      return (
+        <Box padding={6}>
+          <EmptyState
+            title="Nothing here"
+            detail={`The CRM has no page at ${route.path}.`}
+            action={
+              <Button variant="secondary" onClick={onHome}>
+                Go to customers
+              </Button>
+            }
+          />
+        </Box>
+      );
+  }
+}

@@ -1,0 +1,98 @@
+import { actions, type AppBridge } from "@saleor/app-sdk/app-bridge";
+
+import type { TokenSource } from "./graphql-client";
+import { secondsUntilExpiry, TokenStore } from "./token-store";
+
+type BridgeEvents = Pick<AppBridge, "subscribe" | "getState">;
+type BridgeDispatch = Pick<AppBridge, "dispatch">;
+
+/** Copies the handshake token and every `tokenRefresh` into the store. */
+export function connectTokens(bridge: BridgeEvents, store: TokenStore): () => void {
+  const initial = bridge.getState().token;
+  if (initial) store.set(initial);
+  const offHandshake = bridge.subscribe("handshake", ({ token }) => store.set(token));
+  const offRefresh = bridge.subscribe("tokenRefresh", ({ token }) => store.set(token));
+  return () => {
+    offHandshake();
+    offRefresh();
+  };
+}
+
+export interface TokenTimings {
+  /** How long to wait for the Dashboard's handshake before giving up. */
+  handshakeTimeoutMs: number;
+  /** How long to wait for a refreshed token after one expired. */
+  refreshTimeoutMs: number;
+  /** Treat a JWT this close to its expiry as expired. */
+  expirySkewSeconds: number;
+}
+
+const DEFAULT_TIMINGS: TokenTimings = {
+  handshakeTimeoutMs: 10_000,
+  refreshTimeoutMs: 15_000,
+  expirySkewSeconds: 5,
+};
+
+/** The client's view of the store: waits for the handshake and for refreshes. */
+export function tokenSource(store: TokenStore, timings: Partial<TokenTimings> = {}): TokenSource {
+  const t = { ...DEFAULT_TIMINGS, ...timings };
+  return {
+    async current() {
+      const token = await store.waitForToken(t.handshakeTimeoutMs);
+      if (!token) return undefined;
+      const remaining = secondsUntilExpiry(token);
+      if (remaining !== undefined && remaining < t.expirySkewSeconds) {
+        // About to expire: the Dashboard's refresh is due; prefer its token.
+        return (await store.waitForRefresh(token, t.refreshTimeoutMs)) ?? token;
+      }
+      return token;
+    },
+    refreshed(stale) {
+      return store.waitForRefresh(stale, t.refreshTimeoutMs);
+    },
+  };
+}
+
+/** Dashboard paths, as the Dashboard's own router spells them. */
+export const dashboardPaths = {
+  order: (orderId: string) => `/orders/${encodeURIComponent(orderId)}`,
+  customer: (userId: string) => `/customers/${encodeURIComponent(userId)}`,
+};
+
+export interface DashboardActions {
+  /** Navigate the Dashboard (not the iframe) to one of its own pages. */
+  redirect(to: string): Promise<boolean>;
+  openOrder(orderId: string): Promise<boolean>;
+  openCustomer(userId: string): Promise<boolean>;
+  notify(status: "info" | "success" | "warning" | "error", title: string, text?: string): Promise<boolean>;
+  closePopup(): Promise<boolean>;
+}
+
+export function createDashboardActions(bridge: BridgeDispatch | undefined): DashboardActions {
+  const send = async (action: Parameters<AppBridge["dispatch"]>[0]) => {
+    if (!bridge) return false;
+    try {
+      await bridge.dispatch(action);
+      return true;
+    } catch (error) {
+      // Outside the Dashboard nobody answers; the page keeps working.
+      console.warn("Dashboard did not accept the action", action.type, error);
+      return false;
+    }
+  };
+  return {
+    redirect: (to) => send(actions.Redirect({ to })),
+    openOrder: (orderId) => send(actions.Redirect({ to: dashboardPaths.order(orderId) })),
+    openCustomer: (userId) => send(actions.Redirect({ to: dashboardPaths.customer(userId) })),
+    notify: (status, title, text) => send(actions.Notification({ status, title, text })),
+    closePopup: () => send(actions.PopupClose()),
+  };
+}
+
+/** The CRM endpoint: same origin as the served files, under the plugin's route. */
+export function crmEndpoint(origin: string = window.location.origin): string {
+  if (import.meta.env.DEV && import.meta.env.VITE_CRM_API_URL) {
+    return import.meta.env.VITE_CRM_API_URL;
+  }
+  return new URL("/plugins/global/saleor.crm/graphql/", origin).href;
+}

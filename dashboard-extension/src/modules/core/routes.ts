@@ -1,0 +1,67 @@
+import { DEFAULT_PATH } from "./launch-params";
+
+/**
+ * The extension's views. Each Dashboard mount opens one of the entry routes;
+ * the customers app page also navigates between list, overview and profile.
+ */
+export type Route =
+  | { name: "customers"; tab: "list" | "overview" }
+  | { name: "profile"; profileId: string }
+  | { name: "customer-widget" }
+  | { name: "order-widget" }
+  | { name: "home-widget" }
+  | { name: "customer-actions-popup" }
+  | { name: "not-found"; path: string };
+
+export function matchRoute(path: string): Route {
+  const segments = path.split("/").filter(Boolean);
+  const [area, view, rest, ...extra] = segments;
+  if (area === "app" && view === "customers") {
+    if (rest === undefined) return { name: "customers", tab: "list" };
+    if (rest === "overview" && extra.length === 0) return { name: "customers", tab: "overview" };
+    if (extra.length === 0) return { name: "profile", profileId: safeDecode(rest) };
+  }
+  if (area === "widget" && rest === undefined) {
+    if (view === "customer") return { name: "customer-widget" };
+    if (view === "order") return { name: "order-widget" };
+    if (view === "home") return { name: "home-widget" };
+  }
+  if (area === "popup" && view === "customer-actions" && rest === undefined) {
+    return { name: "customer-actions-popup" };
+  }
+  return { name: "not-found", path };
+}
+
+export function routePath(route: Route): string {
+  switch (route.name) {
+    case "customers":
+      return route.tab === "overview" ? "/app/customers/overview" : DEFAULT_PATH;
+    case "profile":
+      return `/app/customers/${encodeURIComponent(route.profileId)}`;
+    case "customer-widget":
+      return "/widget/customer";
+    case "order-widget":
+      return "/widget/order";
+    case "home-widget":
+      return "/widget/home";
+    case "customer-actions-popup":
+      return "/popup/customer-actions";
+    case "not-found":
+      return route.path;
+  }
+}
+
+/** Routes rendered in a Dashboard widget card: no page chrome, auto height. */
+export function isWidgetRoute(route: Route): boolean {
+  return (
+    route.name === "customer-widget" || route.name === "order-widget" || route.name === "home-widget"
+  );
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

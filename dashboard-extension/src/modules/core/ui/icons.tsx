@@ -1,0 +1,12 @@
+// lucide-react is macaw-ui's icon set, so icons match the Dashboard's.
+export {
+  ArrowDown as ArrowDownIcon,
+  ArrowLeft as ArrowLeftIcon,
+  ArrowUp as ArrowUpIcon,
+  ChevronLeft as ChevronLeftIcon,
+  ChevronRight as ChevronRightIcon,
+  ExternalLink as ExternalLinkIcon,
+  RefreshCw as RefreshIcon,
+  Search as SearchIcon,
+  X as CloseIcon,
+} from "lucide-react";

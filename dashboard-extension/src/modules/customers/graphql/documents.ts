@@ -1,0 +1,91 @@
+import { typedDocument } from "../../core/graphql-client";
+import atRiskCustomers from "./at-risk-customers.graphql?raw";
+import crmCustomerStats from "./crm-customer-stats.graphql?raw";
+import byOrder from "./customer-profile-by-order.graphql?raw";
+import byUser from "./customer-profile-by-user.graphql?raw";
+import details from "./customer-profile-details.graphql?raw";
+import list from "./customer-profile-list.graphql?raw";
+import orders from "./customer-profile-orders.graphql?raw";
+import timeline from "./customer-profile-timeline.graphql?raw";
+import update from "./customer-profile-update.graphql?raw";
+import fragmentsSource from "./fragments.graphql?raw";
+import type {
+  AtRiskCustomersData,
+  CrmCustomerStatsData,
+  CustomerProfileDetailsData,
+  CustomerProfileListData,
+  CustomerProfileListVariables,
+  CustomerProfileOrdersData,
+  CustomerProfileSnapshotData,
+  CustomerProfileTimelineData,
+  CustomerProfileUpdateData,
+  CustomerProfileUpdateVariables,
+  TimelineEventType,
+} from "./types";
+
+/** Fragment definitions by name, so each operation sends only what it spreads. */
+const fragments = new Map(
+  fragmentsSource
+    .split(/(?=^fragment\s)/m)
+    .map((chunk) => chunk.trim())
+    .filter((chunk) => chunk.startsWith("fragment"))
+    .map((chunk) => [/^fragment\s+(\w+)/.exec(chunk)?.[1] ?? "", chunk] as const),
+);
+
+/** The fragments an operation spreads, directly or through other fragments. */
+export function fragmentsFor(source: string): string[] {
+  const needed = new Set<string>();
+  const visit = (text: string) => {
+    for (const [, name] of text.matchAll(/\.\.\.\s*(\w+)/g)) {
+      if (name && !needed.has(name) && fragments.has(name)) {
+        needed.add(name);
+        visit(fragments.get(name) ?? "");
+      }
+    }
+  };
+  visit(source);
+  return [...needed].map((name) => fragments.get(name) ?? "");
+}
+
+function operation<TData, TVariables>(source: string) {
+  return typedDocument<TData, TVariables>(source, ...fragmentsFor(source));
+}
+
+export const CustomerProfileList = operation<CustomerProfileListData, CustomerProfileListVariables>(
+  list,
+);
+export const CustomerProfileDetails = operation<CustomerProfileDetailsData, { id: string }>(details);
+export const CustomerProfileTimeline = operation<
+  CustomerProfileTimelineData,
+  { id: string; after?: string | null; types?: TimelineEventType[] }
+>(timeline);
+export const CustomerProfileOrders = operation<
+  CustomerProfileOrdersData,
+  { id: string; after?: string | null }
+>(orders);
+export const CustomerProfileUpdate = operation<
+  CustomerProfileUpdateData,
+  CustomerProfileUpdateVariables
+>(update);
+export const CustomerProfileByUser = operation<CustomerProfileSnapshotData, { userId: string }>(
+  byUser,
+);
+export const CustomerProfileByOrder = operation<CustomerProfileSnapshotData, { orderId: string }>(
+  byOrder,
+);
+export const CrmCustomerStats = operation<CrmCustomerStatsData, Record<string, never>>(
+  crmCustomerStats,
+);
+export const AtRiskCustomers = operation<AtRiskCustomersData, { first: number }>(atRiskCustomers);
+
+export const allDocuments = {
+  CustomerProfileList,
+  CustomerProfileDetails,
+  CustomerProfileTimeline,
+  CustomerProfileOrders,
+  CustomerProfileUpdate,
+  CustomerProfileByUser,
+  CustomerProfileByOrder,
+  CrmCustomerStats,
+  AtRiskCustomers,
+};
