@@ -796,3 +796,42 @@ def test_notifications_off_sends_nothing(on_commit):
     with on_commit(), desk.notifications_off():
         desk.staff_reply(ticket, "Quiet reply", staff(), status="solved")
     assert mail.outbox == []
+
+
+TICKET_STATS = """
+{
+  crmTicketStats {
+    openCount breachedCount byStatus { status count }
+    volume(period: WEEK, last: 4) { periodStart opened solved }
+    slaAttainment(period: WEEK, last: 4) { periodStart solved withinTarget rate }
+  }
+}
+"""
+
+
+def test_ticket_stats_for_charts():
+    # given: one solved in time, one solved late, one open and breached
+    SLAPolicy.objects.create(priority="normal", first_response_minutes=60, resolution_minutes=120)
+    start = timezone.now() - timedelta(days=1)
+    with freeze_time(start):
+        on_time, late, _waiting = email_ticket("A"), email_ticket("B"), email_ticket("C")
+    with freeze_time(start + timedelta(minutes=30)):
+        desk.staff_reply(on_time, "Done", staff(), status="solved")
+    with freeze_time(start + timedelta(hours=5)):
+        desk.staff_reply(late, "Done", staff(), status="solved")
+
+    # when
+    stats = run(TICKET_STATS)["crmTicketStats"]
+
+    # then
+    assert (stats["openCount"], stats["breachedCount"]) == (1, 1)
+    by_status = {row["status"]: row["count"] for row in stats["byStatus"]}
+    assert len(by_status) == 6
+    assert (by_status["SOLVED"], by_status["NEW"]) == (2, 1)
+    assert sum(p["opened"] for p in stats["volume"]) == 3
+    assert sum(p["solved"] for p in stats["volume"]) == 2
+    attained = [p for p in stats["slaAttainment"] if p["solved"]]
+    assert sum(p["solved"] for p in attained) == 2
+    assert sum(p["withinTarget"] for p in attained) == 1
+    assert all(p["rate"] is None for p in stats["slaAttainment"] if not p["solved"])
+    assert len(stats["volume"]) == len(stats["slaAttainment"]) == 4

@@ -1,8 +1,10 @@
 import graphene
 
 from ...analytics import stats
+from ...tickets import stats as ticket_stats
 from ..core.errors import InvalidInput
 from ..profiles.enums import CustomerLifecycleStageEnum
+from ..tickets.enums import TicketStatusEnum
 
 
 class CrmStatsPeriod(graphene.Enum):
@@ -111,6 +113,111 @@ class CrmCustomerStats(graphene.ObjectType):
         return [CrmNewVsReturningPoint(period_start=s, new=n, returning=r) for s, n, r in points]
 
 
+class CrmTicketStatusCount(graphene.ObjectType):
+    status = graphene.Field(TicketStatusEnum, required=True, description="The status.")
+    count = graphene.Int(required=True, description="Tickets in it.")
+
+    class Meta:
+        description = "Tickets in one status."
+
+
+class CrmTicketVolumePoint(graphene.ObjectType):
+    period_start = graphene.DateTime(required=True, description="Start of the period (UTC).")
+    opened = graphene.Int(required=True, description="Tickets opened in the period.")
+    solved = graphene.Int(required=True, description="Tickets solved in the period.")
+
+    class Meta:
+        description = "Ticket volume in one period."
+
+
+class CrmSlaAttainmentPoint(graphene.ObjectType):
+    period_start = graphene.DateTime(required=True, description="Start of the period (UTC).")
+    solved = graphene.Int(
+        required=True, description="Tickets solved in the period that had a resolution target."
+    )
+    within_target = graphene.Int(required=True, description="Those solved by their target.")
+    rate = graphene.Float(description="withinTarget / solved; null when nothing was solved.")
+
+    class Meta:
+        description = "How many tickets met their resolution target in one period."
+
+
+def _period_args() -> dict:
+    return {
+        "period": graphene.Argument(
+            CrmStatsPeriod, required=True, default_value="week", description="Length of one period."
+        ),
+        "last": graphene.Argument(
+            graphene.Int,
+            required=True,
+            default_value=12,
+            description="Number of periods, ending with the current one (1-36).",
+        ),
+    }
+
+
+def _points(compute, period, last):
+    try:
+        return compute(period, last)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from exc
+
+
+class CrmTicketStats(graphene.ObjectType):
+    open_count = graphene.Int(
+        required=True, description="Tickets new, open, pending customer or on hold."
+    )
+    breached_count = graphene.Int(
+        required=True, description="Those among them with a missed SLA target."
+    )
+    by_status = graphene.List(
+        graphene.NonNull(CrmTicketStatusCount),
+        required=True,
+        description="Tickets per status; every status is listed.",
+    )
+    volume = graphene.List(
+        graphene.NonNull(CrmTicketVolumePoint),
+        required=True,
+        description="Tickets opened and solved per period, oldest first.",
+        **_period_args(),
+    )
+    sla_attainment = graphene.List(
+        graphene.NonNull(CrmSlaAttainmentPoint),
+        required=True,
+        description="Share of solved tickets that met their resolution target, per period.",
+        **_period_args(),
+    )
+
+    class Meta:
+        description = "Help desk figures."
+
+    @staticmethod
+    def resolve_open_count(root, info):
+        return ticket_stats.open_count()
+
+    @staticmethod
+    def resolve_breached_count(root, info):
+        return ticket_stats.breached_count()
+
+    @staticmethod
+    def resolve_by_status(root, info):
+        return [CrmTicketStatusCount(status=s, count=n) for s, n in ticket_stats.by_status()]
+
+    @staticmethod
+    def resolve_volume(root, info, period, last):
+        return [
+            CrmTicketVolumePoint(period_start=s, opened=o, solved=v)
+            for s, o, v in _points(ticket_stats.volume, period, last)
+        ]
+
+    @staticmethod
+    def resolve_sla_attainment(root, info, period, last):
+        return [
+            CrmSlaAttainmentPoint(period_start=s, solved=n, within_target=w, rate=r)
+            for s, n, w, r in _points(ticket_stats.sla_attainment, period, last)
+        ]
+
+
 class AnalyticsQueries(graphene.ObjectType):
     crm_customer_stats = graphene.Field(
         CrmCustomerStats,
@@ -118,6 +225,16 @@ class AnalyticsQueries(graphene.ObjectType):
         description="Aggregates over all customer profiles, for charts. Requires MANAGE_USERS.",
     )
 
+    crm_ticket_stats = graphene.Field(
+        CrmTicketStats,
+        required=True,
+        description="Help desk figures for charts. Requires MANAGE_USERS.",
+    )
+
     @staticmethod
     def resolve_crm_customer_stats(root, info):
         return CrmCustomerStats()
+
+    @staticmethod
+    def resolve_crm_ticket_stats(root, info):
+        return CrmTicketStats()

@@ -65,6 +65,7 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "interactions": MANAGE_USERS,
         "slaPolicies": MANAGE_USERS,
         "crmCustomerStats": MANAGE_USERS,
+        "crmTicketStats": MANAGE_USERS,
         "myTickets": CUSTOMER,
         "myTicket": CUSTOMER,
         "ticketByAccessToken": PUBLIC,
