@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..commerce.models import OrderFact
@@ -439,6 +440,32 @@ def mark_sla_breaches(now: datetime | None = None) -> int:
                     target=kind,
                 )
     return breaches
+
+
+def missed_target(now: datetime | None = None) -> Q:
+    """Tickets with a missed SLA target: flagged by the sweeper, or past due
+    and still active (the sweeper has not run yet).
+    """
+    now = now or timezone.now()
+    return (
+        Q(first_response_breached_at__isnull=False)
+        | Q(resolution_breached_at__isnull=False)
+        | Q(status__in=ACTIVE_STATUSES)
+        & (
+            Q(first_response_at__isnull=True, first_response_due_at__lt=now)
+            | Q(resolution_due_at__lt=now)
+        )
+    )
+
+
+def due_soon(now: datetime | None = None) -> Q:
+    """Active tickets with a target falling within DUE_SOON."""
+    now = now or timezone.now()
+    soon = now + DUE_SOON
+    return Q(status__in=ACTIVE_STATUSES) & (
+        Q(first_response_at__isnull=True, first_response_due_at__range=(now, soon))
+        | Q(resolution_due_at__range=(now, soon))
+    )
 
 
 def is_breached(ticket: Ticket, now: datetime | None = None) -> bool:

@@ -9,6 +9,7 @@ from django.db.models import Count
 
 from ..analytics.stats import MAX_PERIODS, PERIODS, _database
 from .models import ACTIVE_STATUSES, Ticket, TicketStatus
+from .services import missed_target
 
 
 def _periods(period: str, last: int) -> str:
@@ -37,11 +38,9 @@ def open_count() -> int:
     return Ticket.objects.using(_database()).filter(status__in=ACTIVE_STATUSES).count()
 
 
-def breached_count(now: datetime | None = None) -> int:
-    from ..graphql.tickets.schema import filter_tickets
-
+def breached_count() -> int:
     active = Ticket.objects.using(_database()).filter(status__in=ACTIVE_STATUSES)
-    return filter_tickets(active, {"breached": True}).count()
+    return active.filter(missed_target()).count()
 
 
 def by_status() -> list[tuple[str, int]]:

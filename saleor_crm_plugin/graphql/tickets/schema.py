@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 import graphene
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from graphene.types.generic import GenericScalar
 
 from ...auth import RequestorKind
@@ -15,7 +14,7 @@ from ...profiles.models import CustomerProfile
 from ...snapshots import normalize_email
 from ...tickets import models
 from ...tickets import services as desk
-from ...tickets.models import ACTIVE_STATUSES, TicketAuthorKind
+from ...tickets.models import TicketAuthorKind
 from ..core.connection import connection_args, paginate
 from ..core.mutations import MutationErrorMixin, decode_id, error_type
 from ..core.types import CrmDateTimeRangeInput, CrmSortDirection
@@ -112,7 +111,6 @@ class TicketSortingInput(graphene.InputObjectType):
 
 
 def filter_tickets(queryset, data: dict):
-    now = timezone.now()
     if search := (data.get("search") or "").strip():
         condition = Q(subject__icontains=search) | Q(requester_email__icontains=search)
         if search.lstrip("#").isdigit():
@@ -141,23 +139,11 @@ def filter_tickets(queryset, data: dict):
         )
     if tags := data.get("tags"):
         queryset = queryset.filter(tags__contains=tags)
-    missed = (
-        Q(first_response_breached_at__isnull=False)
-        | Q(resolution_breached_at__isnull=False)
-        | Q(status__in=ACTIVE_STATUSES)
-        & (
-            Q(first_response_at__isnull=True, first_response_due_at__lt=now)
-            | Q(resolution_due_at__lt=now)
-        )
-    )
     if data.get("breached") is not None:
+        missed = desk.missed_target()
         queryset = queryset.filter(missed) if data["breached"] else queryset.exclude(missed)
     if data.get("due_soon"):
-        soon = now + desk.DUE_SOON
-        queryset = queryset.filter(status__in=ACTIVE_STATUSES).filter(
-            Q(first_response_at__isnull=True, first_response_due_at__range=(now, soon))
-            | Q(resolution_due_at__range=(now, soon))
-        )
+        queryset = queryset.filter(desk.due_soon())
     return queryset
 
 
