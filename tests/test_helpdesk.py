@@ -835,3 +835,8 @@ def test_ticket_stats_for_charts():
     assert sum(p["withinTarget"] for p in attained) == 1
     assert all(p["rate"] is None for p in stats["slaAttainment"] if not p["solved"])
     assert len(stats["volume"]) == len(stats["slaAttainment"]) == 4
+
+
+def test_ticket_stats_period_arguments_have_defaults():
+    stats = run("{ crmTicketStats { volume { opened } slaAttainment { rate } } }")["crmTicketStats"]
+    assert len(stats["volume"]) == len(stats["slaAttainment"]) == 12

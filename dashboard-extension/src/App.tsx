@@ -1,6 +1,6 @@
 import { AppBridgeProvider, useAppBridge, type AppBridge } from "@saleor/app-sdk/app-bridge";
 import { Box, Button, ThemeProvider } from "@saleor/macaw-ui";
-import { useMemo } from "react";
+import { lazy, Suspense, useMemo } from "react";
 
 import { CrmProvider } from "./modules/core/crm-context";
 import { createDashboardActions } from "./modules/core/dashboard-bridge";
@@ -8,13 +8,19 @@ import type { CrmClient } from "./modules/core/graphql-client";
 import type { ThemeName } from "./modules/core/launch-params";
 import { matchRoute, type Route } from "./modules/core/routes";
 import { ThemeSynchronizer } from "./modules/core/ThemeSynchronizer";
-import { EmptyState } from "./modules/core/ui/States";
+import { userIdFromToken } from "./modules/core/token-store";
+import { EmptyState, LinesSkeleton } from "./modules/core/ui/States";
 import { useHashRoute } from "./modules/core/use-hash-route";
 import { CustomersPage } from "./modules/customers/CustomersPage";
 import { ProfilePage } from "./modules/customers/profile/ProfilePage";
 import { CustomerActionsPopup } from "./modules/customers/widgets/CustomerActionsPopup";
 import { CustomerWidget, OrderWidget } from "./modules/customers/widgets/CustomerWidget";
 import { HomeWidget } from "./modules/customers/widgets/HomeWidget";
+
+// The ticket page is only reached from the app page: load it when opened.
+const TicketPage = lazy(() =>
+  import("./modules/tickets/ticket/TicketPage").then((module) => ({ default: module.TicketPage })),
+);
 
 export interface AppProps {
   appBridge: AppBridge;
@@ -38,9 +44,18 @@ function Shell({ appBridge, client, params }: Omit<AppProps, "initialTheme">) {
   const [path, navigate] = useHashRoute();
   const { appBridgeState } = useAppBridge();
   const locale = appBridgeState?.locale || params.get("locale") || undefined;
+  const saleorApiUrl = params.get("saleorApiUrl") || appBridgeState?.saleorApiUrl || undefined;
   const value = useMemo(
-    () => ({ client, dashboard: createDashboardActions(appBridge), params, locale, navigate }),
-    [client, appBridge, params, locale, navigate],
+    () => ({
+      client,
+      dashboard: createDashboardActions(appBridge, { appId: params.get("id") }),
+      params,
+      locale,
+      navigate,
+      saleor: saleorApiUrl ? client.withEndpoint(saleorApiUrl) : undefined,
+      currentUserId: async () => userIdFromToken(await client.token()),
+    }),
+    [client, appBridge, params, locale, navigate, saleorApiUrl],
   );
   const route = matchRoute(path);
   return (
@@ -56,6 +71,18 @@ function View({ route, onHome }: { route: Route; onHome: () => void }) {
       return <CustomersPage tab={route.tab} />;
     case "profile":
       return <ProfilePage key={route.profileId} profileId={route.profileId} />;
+    case "ticket":
+      return (
+        <Suspense
+          fallback={
+            <Box padding={6}>
+              <LinesSkeleton lines={8} />
+            </Box>
+          }
+        >
+          <TicketPage key={route.ticketId} ticketId={route.ticketId} />
+        </Suspense>
+      );
     case "customer-widget":
       return <CustomerWidget />;
     case "order-widget":

@@ -72,13 +72,11 @@ class CrmCustomerStats(graphene.ObjectType):
         required=True,
         period=graphene.Argument(
             CrmStatsPeriod,
-            required=True,
             default_value="month",
             description="Length of one period.",
         ),
         last=graphene.Argument(
             graphene.Int,
-            required=True,
             default_value=12,
             description="Number of periods, ending with the current one (1-36).",
         ),
@@ -145,11 +143,10 @@ class CrmSlaAttainmentPoint(graphene.ObjectType):
 def _period_args() -> dict:
     return {
         "period": graphene.Argument(
-            CrmStatsPeriod, required=True, default_value="week", description="Length of one period."
+            CrmStatsPeriod, default_value="week", description="Length of one period."
         ),
         "last": graphene.Argument(
             graphene.Int,
-            required=True,
             default_value=12,
             description="Number of periods, ending with the current one (1-36).",
         ),

@@ -12,6 +12,13 @@ export interface CrmContextValue {
   locale: string | undefined;
   /** Move inside the extension (hash route). */
   navigate: (path: string) => void;
+  /**
+   * Saleor's own GraphQL API with the same token (for staff names); absent
+   * when the Dashboard did not pass `saleorApiUrl`.
+   */
+  saleor?: CrmClient;
+  /** The signed-in staff member's Saleor User ID, read from the token. */
+  currentUserId: () => Promise<string | undefined>;
 }
 
 export const CrmContext = createContext<CrmContextValue | null>(null);

@@ -101,6 +101,18 @@ describe("createDashboardActions", () => {
 
   it("builds Dashboard paths", () => {
     expect(dashboardPaths.customer("VXNlcjox")).toBe("/customers/VXNlcjox");
+    expect(dashboardPaths.appPage("QXBwOjE=", "/tickets/VGlja2V0OjE%3D")).toBe(
+      "/extensions/app/QXBwOjE%3D/tickets/VGlja2V0OjE%3D",
+    );
+  });
+
+  it("opens a page of the CRM app from a widget when it knows the App", async () => {
+    const dispatch = vi.fn(async () => undefined);
+    await expect(createDashboardActions({ dispatch }, { appId: "QXBwOjE=" }).openAppPage("/tickets")).resolves.toBe(true);
+    const [action] = dispatch.mock.calls[0] as unknown as [{ payload: { to: string } }];
+    expect(action.payload.to).toBe("/extensions/app/QXBwOjE%3D/tickets");
+    await expect(createDashboardActions({ dispatch }).openAppPage("/tickets")).resolves.toBe(false);
+    expect(dispatch).toHaveBeenCalledTimes(1);
   });
 });
 

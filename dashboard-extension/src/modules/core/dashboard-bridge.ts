@@ -57,6 +57,13 @@ export function tokenSource(store: TokenStore, timings: Partial<TokenTimings> = 
 export const dashboardPaths = {
   order: (orderId: string) => `/orders/${encodeURIComponent(orderId)}`,
   customer: (userId: string) => `/customers/${encodeURIComponent(userId)}`,
+  /**
+   * A page inside this App's app page. The Dashboard loads the App URL
+   * (`…/dashboard/#/app/customers`) with `subPath` appended, which
+   * `matchRoute` understands (e.g. `/tickets/<id>`).
+   */
+  appPage: (appId: string, subPath: string) =>
+    `/extensions/app/${encodeURIComponent(appId)}${subPath.startsWith("/") ? subPath : `/${subPath}`}`,
 };
 
 export interface DashboardActions {
@@ -64,11 +71,19 @@ export interface DashboardActions {
   redirect(to: string): Promise<boolean>;
   openOrder(orderId: string): Promise<boolean>;
   openCustomer(userId: string): Promise<boolean>;
+  /**
+   * Open the CRM app page at `subPath` (from a widget or popup). False when
+   * the Dashboard did not say which App this is (`?id=`) or did not answer.
+   */
+  openAppPage(subPath: string): Promise<boolean>;
   notify(status: "info" | "success" | "warning" | "error", title: string, text?: string): Promise<boolean>;
   closePopup(): Promise<boolean>;
 }
 
-export function createDashboardActions(bridge: BridgeDispatch | undefined): DashboardActions {
+export function createDashboardActions(
+  bridge: BridgeDispatch | undefined,
+  context: { appId?: string | null } = {},
+): DashboardActions {
   const send = async (action: Parameters<AppBridge["dispatch"]>[0]) => {
     if (!bridge) return false;
     try {
@@ -84,6 +99,10 @@ export function createDashboardActions(bridge: BridgeDispatch | undefined): Dash
     redirect: (to) => send(actions.Redirect({ to })),
     openOrder: (orderId) => send(actions.Redirect({ to: dashboardPaths.order(orderId) })),
     openCustomer: (userId) => send(actions.Redirect({ to: dashboardPaths.customer(userId) })),
+    openAppPage: async (subPath) =>
+      context.appId
+        ? send(actions.Redirect({ to: dashboardPaths.appPage(context.appId, subPath) }))
+        : false,
     notify: (status, title, text) => send(actions.Notification({ status, title, text })),
     closePopup: () => send(actions.PopupClose()),
   };

@@ -102,6 +102,21 @@ export class CrmClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
+  /** A client for another GraphQL API that takes the same token (Saleor's own). */
+  withEndpoint(endpoint: string): CrmClient {
+    return new CrmClient({
+      endpoint,
+      tokens: this.tokens,
+      fetch: this.fetchImpl,
+      timeoutMs: this.timeoutMs,
+    });
+  }
+
+  /** The token requests are sent with (waits briefly for the handshake). */
+  token(): Promise<string | undefined> {
+    return this.tokens.current();
+  }
+
   async request<TData, TVariables>(
     document: TypedDocument<TData, TVariables>,
     variables?: TVariables,

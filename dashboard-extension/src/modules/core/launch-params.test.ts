@@ -50,6 +50,16 @@ describe("routes", () => {
     expect(matchRoute(path)).toEqual({ name: "profile", profileId });
   });
 
+  it("maps the tickets tab and ticket pages, also under the App URL's deep-link path", () => {
+    expect(matchRoute("/app/tickets")).toEqual({ name: "customers", tab: "tickets" });
+    expect(matchRoute("/app/tickets/VGlja2V0OjE%3D")).toEqual({ name: "ticket", ticketId: "VGlja2V0OjE=" });
+    expect(matchRoute("/app/customers/tickets")).toEqual({ name: "customers", tab: "tickets" });
+    expect(matchRoute("/app/customers/tickets/VGlja2V0OjE%3D")).toEqual({ name: "ticket", ticketId: "VGlja2V0OjE=" });
+    expect(matchRoute("/app/tickets/a/b")).toEqual({ name: "not-found", path: "/app/tickets/a/b" });
+    expect(routePath({ name: "ticket", ticketId: "VGlja2V0OjE=" })).toBe("/app/tickets/VGlja2V0OjE%3D");
+    expect(routePath({ name: "customers", tab: "tickets" })).toBe("/app/tickets");
+  });
+
   it("knows which routes are widgets", () => {
     expect(isWidgetRoute(matchRoute("/widget/home"))).toBe(true);
     expect(isWidgetRoute(matchRoute("/app/customers"))).toBe(false);

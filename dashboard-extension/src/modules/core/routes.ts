@@ -2,11 +2,15 @@ import { DEFAULT_PATH } from "./launch-params";
 
 /**
  * The extension's views. Each Dashboard mount opens one of the entry routes;
- * the customers app page also navigates between list, overview and profile.
+ * the customers app page also navigates between list, tickets, overview,
+ * profile and ticket pages.
  */
+export type CrmTab = "list" | "tickets" | "overview";
+
 export type Route =
-  | { name: "customers"; tab: "list" | "overview" }
+  | { name: "customers"; tab: CrmTab }
   | { name: "profile"; profileId: string }
+  | { name: "ticket"; ticketId: string }
   | { name: "customer-widget" }
   | { name: "order-widget" }
   | { name: "home-widget" }
@@ -16,9 +20,19 @@ export type Route =
 export function matchRoute(path: string): Route {
   const segments = path.split("/").filter(Boolean);
   const [area, view, rest, ...extra] = segments;
+  if (area === "app" && view === "tickets") {
+    if (rest === undefined) return { name: "customers", tab: "tickets" };
+    if (extra.length === 0) return { name: "ticket", ticketId: safeDecode(rest) };
+  }
   if (area === "app" && view === "customers") {
     if (rest === undefined) return { name: "customers", tab: "list" };
     if (rest === "overview" && extra.length === 0) return { name: "customers", tab: "overview" };
+    // The Dashboard opens deep links into the app page as the App URL
+    // (`#/app/customers`) plus a sub-path, so tickets are reachable here too.
+    if (rest === "tickets" && extra.length === 0) return { name: "customers", tab: "tickets" };
+    if (rest === "tickets" && extra.length === 1 && extra[0]) {
+      return { name: "ticket", ticketId: safeDecode(extra[0]) };
+    }
     if (extra.length === 0) return { name: "profile", profileId: safeDecode(rest) };
   }
   if (area === "widget" && rest === undefined) {
@@ -35,9 +49,15 @@ export function matchRoute(path: string): Route {
 export function routePath(route: Route): string {
   switch (route.name) {
     case "customers":
-      return route.tab === "overview" ? "/app/customers/overview" : DEFAULT_PATH;
+      return route.tab === "overview"
+        ? "/app/customers/overview"
+        : route.tab === "tickets"
+          ? "/app/tickets"
+          : DEFAULT_PATH;
     case "profile":
       return `/app/customers/${encodeURIComponent(route.profileId)}`;
+    case "ticket":
+      return `/app/tickets/${encodeURIComponent(route.ticketId)}`;
     case "customer-widget":
       return "/widget/customer";
     case "order-widget":
@@ -65,3 +85,12 @@ function safeDecode(segment: string): string {
     return segment;
   }
 }
+
+/** In-app paths the views link to. */
+export const appPaths = {
+  customers: () => routePath({ name: "customers", tab: "list" }),
+  tickets: () => routePath({ name: "customers", tab: "tickets" }),
+  overview: () => routePath({ name: "customers", tab: "overview" }),
+  profile: (profileId: string) => routePath({ name: "profile", profileId }),
+  ticket: (ticketId: string) => routePath({ name: "ticket", ticketId }),
+};

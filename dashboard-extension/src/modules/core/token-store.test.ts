@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { secondsUntilExpiry, TokenStore } from "./token-store";
+import { secondsUntilExpiry, TokenStore, userIdFromToken } from "./token-store";
 
 function jwt(claims: Record<string, unknown>): string {
   const encode = (value: unknown) =>
@@ -71,5 +71,18 @@ describe("secondsUntilExpiry", () => {
     expect(secondsUntilExpiry("opaque-app-token")).toBeUndefined();
     expect(secondsUntilExpiry("a.%%%.c")).toBeUndefined();
     expect(secondsUntilExpiry(jwt({ email: "staff@example.com" }))).toBeUndefined();
+  });
+});
+
+describe("userIdFromToken", () => {
+  it("reads the staff member's Saleor User ID from the token", () => {
+    const token = `e30.${btoa(JSON.stringify({ user_id: "VXNlcjoxNQ==", exp: 1 })).replace(/=+$/, "")}.sig`;
+    expect(userIdFromToken(token)).toBe("VXNlcjoxNQ==");
+  });
+
+  it("has none for other tokens", () => {
+    expect(userIdFromToken(undefined)).toBeUndefined();
+    expect(userIdFromToken("opaque")).toBeUndefined();
+    expect(userIdFromToken(`e30.${btoa(JSON.stringify({ app: "QXBwOjE=" }))}.sig`)).toBeUndefined();
   });
 });

@@ -56,17 +56,35 @@ export class TokenStore {
 }
 
 /**
+ * The claims of a JWT, or undefined when the token is not one. Only reads
+ * them; the server verifies the signature.
+ */
+export function jwtClaims(token: string | undefined): Record<string, unknown> | undefined {
+  const payload = token?.split(".")[1];
+  if (!payload) return undefined;
+  try {
+    const base64 = payload.replace(/-/g, "+").replace(/_/g, "/");
+    const json = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+    const claims: unknown = JSON.parse(json);
+    return claims && typeof claims === "object" && !Array.isArray(claims)
+      ? (claims as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Seconds until a JWT's `exp`, or undefined when the token is not a JWT or
  * has no expiry. Only reads the claims; the server verifies the signature.
  */
 export function secondsUntilExpiry(token: string, nowMs: number = Date.now()): number | undefined {
-  const payload = token.split(".")[1];
-  if (!payload) return undefined;
-  try {
-    const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
-    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
-    return typeof exp === "number" ? exp - nowMs / 1000 : undefined;
-  } catch {
-    return undefined;
-  }
+  const exp = jwtClaims(token)?.exp;
+  return typeof exp === "number" ? exp - nowMs / 1000 : undefined;
+}
+
+/** The staff member's Saleor User ID: Dashboard tokens carry it as `user_id`. */
+export function userIdFromToken(token: string | undefined): string | undefined {
+  const id = jwtClaims(token)?.user_id;
+  return typeof id === "string" && id ? id : undefined;
 }

@@ -1,26 +1,41 @@
 import { Box } from "@saleor/macaw-ui";
 import { lazy, Suspense } from "react";
 
+import { appPaths, type CrmTab } from "../core/routes";
 import { Card } from "../core/ui/Card";
 import { PageHeader } from "../core/ui/PageHeader";
 import { LinesSkeleton } from "../core/ui/States";
 import { Tabs } from "../core/ui/Tabs";
 import { useCrm } from "../core/use-crm";
+import { TicketInbox } from "../tickets/inbox/TicketInbox";
 import { CustomersList } from "./list/CustomersList";
 
 // Charts pull in the chart library: load them only when the tab is opened.
 const OverviewTab = lazy(() => import("./overview/OverviewTab"));
 
-export function CustomersPage({ tab }: { tab: "list" | "overview" }) {
+const SUBTITLES: Record<CrmTab, string> = {
+  list: "Everyone who signed up, started a checkout or bought",
+  tickets: "Customer requests by email, web form, chat and phone",
+  overview: "The customer base and the help desk at a glance",
+};
+
+const PATHS: Record<CrmTab, () => string> = {
+  list: appPaths.customers,
+  tickets: appPaths.tickets,
+  overview: appPaths.overview,
+};
+
+export function CustomersPage({ tab }: { tab: CrmTab }) {
   const { navigate } = useCrm();
   return (
     <Box display="flex" flexDirection="column">
-      <PageHeader title="Customers" subtitle="Everyone who signed up, started a checkout or bought">
+      <PageHeader title="Customers" subtitle={SUBTITLES[tab]}>
         <Tabs
           value={tab}
-          onChange={(value) => navigate(value === "overview" ? "/app/customers/overview" : "/app/customers")}
+          onChange={(value) => navigate(PATHS[value]())}
           items={[
             { value: "list", label: "Customers" },
+            { value: "tickets", label: "Tickets" },
             { value: "overview", label: "Overview" },
           ]}
         />
@@ -28,6 +43,8 @@ export function CustomersPage({ tab }: { tab: "list" | "overview" }) {
       <Box padding={6}>
         {tab === "list" ? (
           <CustomersList />
+        ) : tab === "tickets" ? (
+          <TicketInbox />
         ) : (
           <Suspense
             fallback={

@@ -1,4 +1,4 @@
-import { Box, Chip, Text } from "@saleor/macaw-ui";
+import { Box, Chip, Text, useTheme } from "@saleor/macaw-ui";
 import type { ReactNode } from "react";
 
 import type { Rfm } from "./graphql/types";
@@ -22,7 +22,21 @@ const texts = {
   critical1: "critical1",
 } as const;
 
+/** Tones whose background stays pale in the dark theme: outlined there instead, so the text stays readable. */
+const PALE_IN_DARK = new Set<Tone>(["warning1", "critical1"]);
+const isPaleInDark = (tone: Tone): tone is "warning1" | "critical1" => PALE_IN_DARK.has(tone);
+
 export function ToneChip({ tone, children, title }: { tone: Tone; children: ReactNode; title?: string }) {
+  const { theme } = useTheme();
+  if (theme === "defaultDark" && isPaleInDark(tone)) {
+    return (
+      <Chip size="medium" backgroundColor="default1" borderColor={tone} title={title}>
+        <Text size={2} color={tone} fontWeight="medium" whiteSpace="nowrap">
+          {children}
+        </Text>
+      </Chip>
+    );
+  }
   return (
     <Chip size="medium" backgroundColor={backgrounds[tone]} borderColor="transparent" title={title}>
       <Text size={2} color={texts[tone]} fontWeight="medium" whiteSpace="nowrap">

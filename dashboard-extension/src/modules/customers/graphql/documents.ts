@@ -1,4 +1,4 @@
-import { typedDocument } from "../../core/graphql-client";
+import { documentFactory } from "../../core/graphql-documents";
 import atRiskCustomers from "./at-risk-customers.graphql?raw";
 import crmCustomerStats from "./crm-customer-stats.graphql?raw";
 import byOrder from "./customer-profile-by-order.graphql?raw";
@@ -23,33 +23,7 @@ import type {
   TimelineEventType,
 } from "./types";
 
-/** Fragment definitions by name, so each operation sends only what it spreads. */
-const fragments = new Map(
-  fragmentsSource
-    .split(/(?=^fragment\s)/m)
-    .map((chunk) => chunk.trim())
-    .filter((chunk) => chunk.startsWith("fragment"))
-    .map((chunk) => [/^fragment\s+(\w+)/.exec(chunk)?.[1] ?? "", chunk] as const),
-);
-
-/** The fragments an operation spreads, directly or through other fragments. */
-export function fragmentsFor(source: string): string[] {
-  const needed = new Set<string>();
-  const visit = (text: string) => {
-    for (const [, name] of text.matchAll(/\.\.\.\s*(\w+)/g)) {
-      if (name && !needed.has(name) && fragments.has(name)) {
-        needed.add(name);
-        visit(fragments.get(name) ?? "");
-      }
-    }
-  };
-  visit(source);
-  return [...needed].map((name) => fragments.get(name) ?? "");
-}
-
-function operation<TData, TVariables>(source: string) {
-  return typedDocument<TData, TVariables>(source, ...fragmentsFor(source));
-}
+export const { fragmentsFor, operation } = documentFactory(fragmentsSource);
 
 export const CustomerProfileList = operation<CustomerProfileListData, CustomerProfileListVariables>(
   list,

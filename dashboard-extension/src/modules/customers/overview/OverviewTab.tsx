@@ -21,6 +21,7 @@ import type { RfmSegment } from "../graphql/types";
 import { LIFECYCLE_STAGES, type Tone } from "../labels";
 import { presetListFilters } from "../list/CustomersList";
 import { EMPTY_FILTERS } from "../list/filters";
+import { TicketStats } from "../../tickets/overview/TicketStats";
 import { RfmGrid } from "./RfmGrid";
 
 type ThemeColors = ReturnType<typeof useTheme>["themeValues"]["colors"];
@@ -37,15 +38,25 @@ export default function OverviewTab() {
   const { data, error, loading, refetch } = useCrmQuery(CrmCustomerStats, {});
   const stats = data?.crmCustomerStats;
 
-  if (error && !loading) return <ErrorState error={error} onRetry={refetch} />;
+  if (error && !loading) {
+    return (
+      <Box display="flex" flexDirection="column" gap={4}>
+        <ErrorState error={error} onRetry={refetch} />
+        <TicketStats />
+      </Box>
+    );
+  }
   if (!stats) {
     return (
-      <Box display="grid" gap={4} __gridTemplateColumns="repeat(auto-fit, minmax(360px, 1fr))">
-        {[0, 1, 2].map((index) => (
-          <Card key={index} title={<Box __width="160px"><LinesSkeleton lines={1} /></Box>}>
-            <LinesSkeleton lines={6} />
-          </Card>
-        ))}
+      <Box display="flex" flexDirection="column" gap={4}>
+        <Box display="grid" gap={4} __gridTemplateColumns="repeat(auto-fit, minmax(360px, 1fr))">
+          {[0, 1, 2].map((index) => (
+            <Card key={index} title={<Box __width="160px"><LinesSkeleton lines={1} /></Box>}>
+              <LinesSkeleton lines={6} />
+            </Card>
+          ))}
+        </Box>
+        <TicketStats />
       </Box>
     );
   }
@@ -144,6 +155,7 @@ export default function OverviewTab() {
           </ResponsiveContainer>
         </Box>
       </Card>
+      <TicketStats />
     </Box>
   );
 }

@@ -19,6 +19,8 @@ import { useCrm, useCrmQuery } from "../../core/use-crm";
 import { CustomerTypeChip, RfmScores, SegmentChip, StageChip } from "../components";
 import { CustomerProfileDetails } from "../graphql/documents";
 import type { CustomerProfileDetails as Profile, Favourite } from "../graphql/types";
+import { appPaths } from "../../core/routes";
+import { CustomerTickets } from "../../tickets/widgets/CustomerTickets";
 import { OrdersList } from "./OrdersList";
 import { TagsNoteEditor } from "./TagsNoteEditor";
 import { Timeline } from "./Timeline";
@@ -72,7 +74,7 @@ function ProfileView({
   onBack: () => void;
   onSaved: (saved: { tags: string[]; note: string }) => void;
 }) {
-  const { dashboard, locale } = useCrm();
+  const { dashboard, locale, navigate } = useCrm();
   const now = new Date();
   const name = profile.isErased ? "Erased customer" : displayName(profile);
   const place = [profile.city, profile.country ? formatCountry(profile.country, locale) : ""]
@@ -140,6 +142,9 @@ function ProfileView({
           <Box display="flex" flexDirection="column" gap={4} __minWidth="0">
             <Card title="Orders" subtitle={profile.orders.totalCount !== null ? `${profile.orders.totalCount} in total` : undefined}>
               <OrdersList profileId={profile.id} initial={profile.orders} />
+            </Card>
+            <Card title="Tickets">
+              <CustomerTickets profileId={profile.id} onOpen={(ticket) => navigate(appPaths.ticket(ticket.id))} />
             </Card>
             <Card title="Timeline">
               <Timeline profileId={profile.id} />

@@ -5,6 +5,7 @@ import { displayName } from "../../core/format";
 import { ErrorState, LinesSkeleton } from "../../core/ui/States";
 import { useCrm, useCrmQuery } from "../../core/use-crm";
 import { CustomerProfileByOrder, CustomerProfileByUser } from "../graphql/documents";
+import { OrderTickets } from "../../tickets/widgets/OrderTickets";
 import { ProfileSnapshot } from "./ProfileSnapshot";
 import { WidgetFrame } from "./WidgetFrame";
 
@@ -32,7 +33,7 @@ export function CustomerWidget() {
   );
 }
 
-/** ORDER_DETAILS_WIDGETS: who placed this order, guest or not. */
+/** ORDER_DETAILS_WIDGETS: who placed this order, guest or not, and the tickets about it. */
 export function OrderWidget() {
   const { params, dashboard } = useCrm();
   const orderId = params.get("orderId") ?? "";
@@ -48,41 +49,46 @@ export function OrderWidget() {
         <LinesSkeleton lines={5} />
       ) : profile ? (
         <>
-        <Box display="flex" flexDirection="column">
-          <Text size={4} fontWeight="bold" ellipsis>
-            {displayName(profile)}
-          </Text>
-          {displayName(profile) !== profile.email && (
-            <Text size={2} color="default2" ellipsis>
-              {profile.email}
+          <Box display="flex" flexDirection="column">
+            <Text size={4} fontWeight="bold" ellipsis>
+              {displayName(profile)}
             </Text>
-          )}
-        </Box>
-        <ProfileSnapshot
-          profile={profile}
-          footer={
-            profile.user ? (
-              <Text
-                as="a"
-                size={3}
-                color="accent1"
-                cursor="pointer"
-                onClick={() => void dashboard.openCustomer(profile.user!)}
-              >
-                View customer
+            {displayName(profile) !== profile.email && (
+              <Text size={2} color="default2" ellipsis>
+                {profile.email}
               </Text>
-            ) : (
-              <Text size={2} color="default2">
-                Guest checkout: {profile.email}
-              </Text>
-            )
-          }
-        />
+            )}
+          </Box>
+          <ProfileSnapshot
+            profile={profile}
+            footer={
+              profile.user ? (
+                <Text
+                  as="a"
+                  size={3}
+                  color="accent1"
+                  cursor="pointer"
+                  onClick={() => void dashboard.openCustomer(profile.user!)}
+                >
+                  View customer
+                </Text>
+              ) : (
+                <Text size={2} color="default2">
+                  Guest checkout: {profile.email}
+                </Text>
+              )
+            }
+          />
         </>
       ) : (
         <Text size={3} color="default2">
           The CRM has not recorded this order yet.
         </Text>
+      )}
+      {orderId && data && (
+        <Box borderTopWidth={1} borderTopStyle="solid" borderColor="default1" paddingTop={3}>
+          <OrderTickets orderId={orderId} customerEmail={profile && !profile.isErased ? profile.email : undefined} />
+        </Box>
       )}
     </WidgetFrame>
   );

@@ -6,6 +6,7 @@ import { useCrm, useCrmQuery } from "../../core/use-crm";
 import { AtRiskCustomers, CrmCustomerStats } from "../graphql/documents";
 import { LIFECYCLE_STAGES } from "../labels";
 import { StageChip } from "../components";
+import { TicketCountsRow } from "../../tickets/widgets/TicketCounts";
 import { WidgetFrame } from "./WidgetFrame";
 
 /** HOMEPAGE_WIDGETS: the customer base at a glance and who to win back. */
@@ -36,6 +37,7 @@ export function HomeWidget() {
           ))}
         </Box>
       )}
+      <TicketCountsRow />
       <Box display="flex" flexDirection="column" gap={2}>
         <Text size={3} fontWeight="bold">
           Top customers at risk
