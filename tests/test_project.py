@@ -1,10 +1,13 @@
 """Project-level checks: migrations, exported schema, operation documents."""
 
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
 from graphql import parse, validate
 
 from saleor_crm_plugin.graphql.export import print_schema
@@ -22,6 +25,16 @@ def exported_schema() -> str:
 def test_models_have_migrations():
     out = StringIO()
     call_command("makemigrations", "saleor_crm", "--check", "--dry-run", stdout=out)
+
+
+@pytest.mark.django_db
+def test_python_and_postgres_share_one_clock():
+    # Tests derive dates from the application clock; scripts/test-calendar
+    # moves it for the whole process tree, the database server included.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT NOW()")
+        (database_now,) = cursor.fetchone()
+    assert abs(database_now - timezone.now()) < timedelta(minutes=1)
 
 
 def test_exported_schema_is_current():

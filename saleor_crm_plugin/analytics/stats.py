@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from django.db import connections
 from django.db.models import Count
+from django.utils import timezone
 
 from ..conf import crm_setting
 from ..profiles.models import CustomerProfile, LifecycleStage
@@ -53,7 +54,7 @@ def new_vs_returning(period: str, last: int) -> list[tuple[datetime, int, int]]:
         cursor.execute(
             f"""
             WITH bounds AS (
-                SELECT date_trunc(%(unit)s, NOW() AT TIME ZONE 'UTC') AS current
+                SELECT date_trunc(%(unit)s, %(now)s AT TIME ZONE 'UTC') AS current
             ),
             periods AS (
                 SELECT generate_series(
@@ -76,7 +77,7 @@ def new_vs_returning(period: str, last: int) -> list[tuple[datetime, int, int]]:
             FROM periods LEFT JOIN sales s ON s.period = periods.start
             GROUP BY periods.start ORDER BY periods.start
             """,
-            {"unit": period, "last": last},
+            {"unit": period, "last": last, "now": timezone.now()},
         )
         return [
             (start.replace(tzinfo=UTC), new, returning)

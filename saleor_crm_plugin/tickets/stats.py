@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from django.db import connections
 from django.db.models import Count
+from django.utils import timezone
 
 from ..analytics.stats import MAX_PERIODS, PERIODS, _database
 from .models import ACTIVE_STATUSES, Ticket, TicketStatus
@@ -21,8 +22,8 @@ def _periods(period: str, last: int) -> str:
     return f"""
         periods AS (
             SELECT generate_series(
-                date_trunc(%(unit)s, NOW() AT TIME ZONE 'UTC') - (%(last)s - 1) * INTERVAL '{step}',
-                date_trunc(%(unit)s, NOW() AT TIME ZONE 'UTC'),
+                date_trunc(%(unit)s, %(now)s AT TIME ZONE 'UTC') - (%(last)s - 1) * INTERVAL '{step}',
+                date_trunc(%(unit)s, %(now)s AT TIME ZONE 'UTC'),
                 INTERVAL '{step}'
             ) AS start
         )"""
@@ -30,7 +31,7 @@ def _periods(period: str, last: int) -> str:
 
 def _rows(sql: str, period: str, last: int) -> list[tuple]:
     with connections[_database()].cursor() as cursor:
-        cursor.execute(sql, {"unit": period, "last": last})
+        cursor.execute(sql, {"unit": period, "last": last, "now": timezone.now()})
         return [(row[0].replace(tzinfo=UTC), *row[1:]) for row in cursor.fetchall()]
 
 

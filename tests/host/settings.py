@@ -6,7 +6,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "crm-host-not-secret")
 DEBUG = os.environ.get("DEBUG", "1") == "1"
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 USE_TZ = True
-TIME_ZONE = "UTC"
+# The calendar runs of scripts/test-calendar set another zone (DST days).
+TIME_ZONE = os.environ.get("CRM_TIME_ZONE", "UTC")
 ROOT_URLCONF = "tests.host.urls"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
