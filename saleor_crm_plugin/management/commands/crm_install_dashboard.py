@@ -1,6 +1,6 @@
 """Install the CRM's Dashboard extension into Saleor (Saleor adapter).
 
-    python manage.py crm_install_dashboard --api-url https://api.shop.example
+    python manage.py crm_install_dashboard --api-url https://api.shop.example/graphql/
     python manage.py crm_install_dashboard --uninstall
 
 Only Apps get Dashboard extensions, so this creates (or updates) a
@@ -8,11 +8,27 @@ third-party App "CRM" holding the permissions the CRM views need, and one
 extension per place the CRM appears. It works without HTTP: Saleor's
 ``install_app`` fetches a manifest over the network and refuses loopback,
 which a self-hosted store often is. Running it twice changes nothing.
+
+How the Dashboard (3.23) opens each target decides the URLs stored here:
+
+- ``APP_PAGE``: the extension URL must be a path relative to the App URL. The
+  Dashboard navigates to ``/extensions/app/<app id>/<that path>`` and loads
+  the App URL joined with the same path in its iframe, so the App URL ends in
+  the extension's hash route (``…/dashboard/#/app``) and the CRM's pages are
+  paths under it (``/customers``, ``/tickets/<id>``): deep links and
+  ``updateRouting`` use the same paths.
+- ``WIDGET`` and ``POPUP``: absolute URLs. A relative popup URL is not
+  resolved by the Dashboard's "more actions" menu.
+- Widgets are loaded with a GET of the URL followed by the AppBridge
+  handshake only when their options say so: ``widgetTarget.method`` on
+  customer and order pages, ``homeWidgetTarget.method`` on the home page
+  (which ignores ``widgetTarget`` and would otherwise POST the token).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -22,6 +38,8 @@ from ...hosting import running_in_saleor
 APP_IDENTIFIER = "saleor.crm.dashboard"
 APP_NAME = "CRM"
 ROUTE = "/plugins/global/saleor.crm/dashboard/"
+# The App URL: the extension's app-page routes live under `#/app`.
+APP_ROUTE = "#/app"
 # What staff may do through the CRM views (the token Saleor issues to an
 # extension holds these, narrowed to what the staff member has).
 APP_PERMISSIONS = ("account.manage_users", "order.manage_orders")
@@ -33,12 +51,35 @@ class Extension:
     label: str
     mount: str
     target: str
+    # A hash route of the extension (`#/…`), or for the app page a path
+    # relative to the App URL (`/…`).
     view: str
     permissions: tuple[str, ...] = ("account.manage_users",)
 
+    @property
+    def relative(self) -> bool:
+        return self.target == "app_page"
+
+    def url(self, base_url: str) -> str:
+        """The URL stored on the extension."""
+        return self.view if self.relative else base_url + self.view
+
+    def opened_at(self, base_url: str) -> str:
+        """The URL the Dashboard loads for this extension (before its launch query)."""
+        return app_url(base_url) + self.view if self.relative else self.url(base_url)
+
+    @property
+    def settings(self) -> dict:
+        """Extension options as Saleor stores them (the manifest's `options`)."""
+        if self.mount == "homepage_widgets":
+            return {"homeWidgetTarget": {"method": "GET"}}
+        if self.target == "widget":
+            return {"widgetTarget": {"method": "GET"}}
+        return {}
+
 
 EXTENSIONS = (
-    Extension("crm-app", "CRM", "navigation_customers", "app_page", "#/app/customers"),
+    Extension("crm-app", "CRM", "navigation_customers", "app_page", "/customers"),
     Extension(
         "crm-customer-card",
         "Customer 360",
@@ -64,14 +105,43 @@ EXTENSIONS = (
 )
 
 
+def saleor_base_url(api_url: str) -> str:
+    """The root of the Saleor host from its API URL, without a trailing slash.
+
+    Accepts what merchants type: the API URL (`https://shop/graphql/`) or the
+    host's root (`https://shop`), with or without trailing slashes.
+    """
+    parts = urlsplit(api_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise CommandError(
+            f"--api-url {api_url!r} is not an http(s) URL; give the Saleor API URL, "
+            "e.g. https://api.shop.example/graphql/"
+        )
+    if parts.query or parts.fragment:
+        raise CommandError(f"--api-url {api_url!r}: leave out the query string and fragment.")
+    path = parts.path.rstrip("/")
+    if path.endswith("/graphql"):
+        path = path.removesuffix("/graphql").rstrip("/")
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def dashboard_base_url(api_url: str) -> str:
+    """Where the plugin serves the extension's files: `<host>/plugins/global/saleor.crm/dashboard/`."""
+    return saleor_base_url(api_url) + ROUTE
+
+
+def app_url(base_url: str) -> str:
+    return base_url + APP_ROUTE
+
+
 class Command(BaseCommand):
     help = "Create or update the CRM App and its Dashboard extensions (or remove them)."
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--api-url",
-            help="Public URL of this Saleor API host, as the Dashboard's browser reaches it, "
-            "e.g. https://api.shop.example",
+            help="Saleor's API URL as the Dashboard's browser reaches it, e.g. "
+            "https://api.shop.example/graphql/ (the host's root URL works too).",
         )
         parser.add_argument("--uninstall", action="store_true", help="Remove the App.")
 
@@ -86,16 +156,33 @@ class Command(BaseCommand):
                 "Removed the CRM App." if deleted else "The CRM App was not installed."
             )
             return
-        if not api_url or not api_url.startswith(("http://", "https://")):
-            raise CommandError("Give --api-url, the public http(s) URL of this Saleor API host.")
-        base = api_url.rstrip("/") + ROUTE
-        app, created = install(base)
-        verb = "Installed" if created else "Updated"
-        self.stdout.write(f"{verb} the CRM App (id {app.pk}) with {len(EXTENSIONS)} extensions.")
-        for extension in EXTENSIONS:
-            self.stdout.write(
-                f"  {extension.mount:<32} {extension.target:<9} {base}{extension.view}"
+        if not api_url:
+            raise CommandError(
+                "Give --api-url, Saleor's API URL, e.g. https://api.shop.example/graphql/"
             )
+        base = dashboard_base_url(api_url)
+        app, created = install(base)
+        self.report(app, base, created)
+
+    def report(self, app, base: str, created: bool) -> None:
+        from graphql_relay import to_global_id
+
+        app_id = to_global_id("App", app.pk)
+        verb = "Installed" if created else "Updated"
+        self.stdout.write(f"{verb} the App {app.name!r} (pk {app.pk}, ID {app_id})")
+        self.stdout.write(f"  App URL: {app.app_url}")
+        self.stdout.write(
+            f"  The CRM page in the Dashboard: /extensions/app/{quote(app_id, safe='')}/customers"
+        )
+        self.stdout.write(f"{len(EXTENSIONS)} extensions:")
+        for spec in EXTENSIONS:
+            self.stdout.write(f"  {spec.label}: {spec.mount.upper()} -> {spec.target.upper()}")
+            url = spec.url(base)
+            if spec.relative:
+                url += f" (relative to the App URL: {spec.opened_at(base)})"
+            self.stdout.write(f"    URL {url}")
+            if spec.settings:
+                self.stdout.write(f"    options {spec.settings}")
 
 
 def _permissions(codes):
@@ -122,7 +209,7 @@ def install(base_url: str):
     app.type = AppType.THIRDPARTY
     app.is_active = True
     app.is_installed = True
-    app.app_url = base_url + "#/app/customers"
+    app.app_url = app_url(base_url)
     app.about_app = "Customer 360 profiles, help desk and analytics from saleor-crm-plugin."
     app.save()
     app.permissions.set(_permissions(APP_PERMISSIONS))
@@ -133,11 +220,10 @@ def install(base_url: str):
             identifier=spec.identifier,
             defaults={
                 "label": spec.label,
-                "url": base_url + spec.view,
+                "url": spec.url(base_url),
                 "mount": spec.mount,
                 "target": spec.target,
-                # Widgets are loaded with a plain GET of the URL.
-                "settings": {"widgetTarget": {"method": "GET"}} if spec.target == "widget" else {},
+                "settings": spec.settings,
             },
         )
         extension.permissions.set(_permissions(spec.permissions))
