@@ -91,7 +91,7 @@ setup(
     },
     entry_points={
         "saleor.plugins": [
-            "saleor_crm_plugin = saleor_crm_plugin.plugin:CRMPlugin",
+            "saleor_crm_plugin = saleor_crm_plugin.saleor.plugin:CRMPlugin",
         ],
     },
     classifiers=[

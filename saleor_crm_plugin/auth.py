@@ -1,7 +1,7 @@
 """Who is asking: the requestor the API checks permissions against.
 
 Hosts authenticate requests (Saleor: JWTs and app tokens, see
-:mod:`saleor_crm_plugin.saleor_auth`) and hand the core a :class:`Requestor`.
+:mod:`saleor_crm_plugin.saleor.auth`) and hand the core a :class:`Requestor`.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def _authenticator() -> Callable:
 
         if not running_in_saleor():
             raise RuntimeError("Set SALEOR_CRM_AUTHENTICATOR outside Saleor.")
-        path = "saleor_crm_plugin.saleor_auth.authenticate"
+        path = "saleor_crm_plugin.saleor.auth.authenticate"
     return import_string(path)
 
 

@@ -18,6 +18,15 @@ DEFAULTS: dict[str, Any] = {
     # A pending event older than this is re-sent to Celery by the sweeper
     # (covers a broker that was down when the hook ran).
     "SALEOR_CRM_PENDING_EVENT_GRACE_SECONDS": 60,
+    # How the CRM hands tasks to Celery: "background" (a publisher thread, so
+    # no caller ever waits on the broker) or "inline" (in the caller; tests).
+    "SALEOR_CRM_DISPATCH": "background",
+    # Events a worker claims and applies in one transaction.
+    "SALEOR_CRM_BATCH_SIZE": 500,
+    # Dotted path to ``callable(object_type, ids) -> {id: snapshot | None}``
+    # that builds snapshots of events recorded by reference. None: the Saleor
+    # adapter's when Saleor is installed.
+    "SALEOR_CRM_SNAPSHOT_LOADER": None,
     # After this many failed attempts an event is parked as ``failed``.
     "SALEOR_CRM_MAX_EVENT_ATTEMPTS": 8,
     # First retry delay of a failed event; doubles per attempt, capped at 10 min.

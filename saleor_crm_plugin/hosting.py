@@ -1,7 +1,7 @@
 """What the core needs from whichever host runs it, without importing it.
 
 In Saleor, Celery tasks that write must run inside Saleor's ``allow_writer``
-guard; the adapter module :mod:`saleor_crm_plugin.saleor_hosting` provides
+guard; the adapter module :mod:`saleor_crm_plugin.saleor.hosting` provides
 it. Elsewhere the guard is a no-op.
 """
 
@@ -19,7 +19,7 @@ def running_in_saleor() -> bool:
 def writer() -> AbstractContextManager:
     """Context for code that writes to the database from a task."""
     if running_in_saleor():
-        from .saleor_hosting import allow_writer
+        from .saleor.hosting import allow_writer
 
         return allow_writer()
     return nullcontext()

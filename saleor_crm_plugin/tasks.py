@@ -13,45 +13,32 @@ from .commerce.services import mark_abandoned_checkouts
 from .conf import crm_setting
 from .configuration.services import get_configuration
 from .hosting import writer
-from .ingestion.models import InboundEvent, InboundEventStatus
-from .ingestion.services import (
-    EventProcessingError,
-    process_event,
-    process_pending_events,
-    purge_processed_events,
-)
+from .ingestion.services import process_pending_events, purge_processed_events
 from .tickets.mail import send_satisfaction_survey, send_ticket_message
 from .tickets.services import mark_sla_breaches
 
 logger = logging.getLogger(__name__)
 
 
-def _retry_delay(retries: int) -> int:
-    return min(crm_setting("SALEOR_CRM_RETRY_BASE_SECONDS") * 2**retries, 600)
-
-
-@shared_task(bind=True, name="saleor_crm.process_event", acks_late=True, max_retries=None)
-def process_event_task(self, event_id: int) -> bool:
-    """Process one inbound event; on failure retry with exponential back-off
-    until the event's attempts reach SALEOR_CRM_MAX_EVENT_ATTEMPTS.
+@shared_task(name="saleor_crm.process_events", acks_late=True)
+def process_events_task() -> dict:
+    """Process due pending events in batches until none is left. Failed
+    events wait for their back-off (``next_attempt_at``), then come back.
     """
     with writer():
-        try:
-            return process_event(event_id)
-        except EventProcessingError as exc:
-            status = (
-                InboundEvent.objects.filter(pk=event_id).values_list("status", flat=True).first()
-            )
-            if status == InboundEventStatus.FAILED:
-                logger.error("CRM event %s failed for good: %s", event_id, exc.__cause__)
-                return False
-            raise self.retry(exc=exc, countdown=_retry_delay(self.request.retries)) from exc
+        return process_pending_events()
+
+
+@shared_task(name="saleor_crm.process_event", acks_late=True)
+def process_event_task(event_id: int | None = None) -> dict:
+    """Messages queued by earlier versions (one per event): same work."""
+    return process_events_task()
 
 
 @shared_task(name="saleor_crm.sweep_pending_events")
-def sweep_pending_events_task(limit: int = 5000) -> dict:
-    """Process events the broker never delivered (it was down, or a worker
-    died mid-task). Schedule every minute.
+def sweep_pending_events_task(limit: int = 50_000) -> dict:
+    """Process events no worker was asked for (the broker was down, or a
+    worker died mid-batch). Schedule every minute.
     """
     grace = timedelta(seconds=crm_setting("SALEOR_CRM_PENDING_EVENT_GRACE_SECONDS"))
     with writer():
@@ -70,8 +57,8 @@ def mark_abandoned_checkouts_task() -> int:
 
 @shared_task(name="saleor_crm.recompute_profiles")
 def recompute_profiles_task() -> dict:
-    """Full set-based recompute (RFM re-ranking, time-based stage moves).
-    Schedule nightly.
+    """Full set-based recompute (RFM re-ranking, time-based stage moves), in
+    short chunks. Schedule nightly.
     """
     result = recompute_all_profiles()
     logger.info("CRM full recompute: %s", result)
@@ -120,6 +107,7 @@ def mark_sla_breaches_task() -> int:
 TASKS = {
     task.name: task
     for task in (
+        process_events_task,
         process_event_task,
         sweep_pending_events_task,
         mark_abandoned_checkouts_task,

@@ -15,7 +15,7 @@ from saleor_crm_plugin.ingestion.services import (
     record_event,
 )
 from saleor_crm_plugin.models import CustomerProfile
-from saleor_crm_plugin.tasks import process_event_task, sweep_pending_events_task
+from saleor_crm_plugin.tasks import process_events_task, sweep_pending_events_task
 from tests import factories as f
 from tests.host.celery import app as celery_app
 
@@ -25,13 +25,13 @@ def broker_down(monkeypatch):
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("broker unreachable")
 
-    monkeypatch.setattr(process_event_task, "apply_async", refuse)
+    monkeypatch.setattr(process_events_task, "apply_async", refuse)
 
 
 @pytest.fixture
 def fails_once(monkeypatch):
     """Order processing fails on its first attempt only."""
-    real = commerce_services.apply_order
+    real = commerce_services.apply_orders
     calls = []
 
     def flaky(*args, **kwargs):
@@ -40,7 +40,7 @@ def fails_once(monkeypatch):
             raise RuntimeError("database hiccup")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("saleor_crm_plugin.ingestion.services.apply_order", flaky)
+    monkeypatch.setattr("saleor_crm_plugin.ingestion.batch.apply_orders", flaky)
     return calls
 
 
@@ -132,7 +132,7 @@ def test_event_parked_as_failed_after_max_attempts_and_replayed(settings, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("saleor_crm_plugin.ingestion.services.apply_order", broken)
+    monkeypatch.setattr("saleor_crm_plugin.ingestion.batch.apply_orders", broken)
     event = record_event("order_created", f.order(), dispatch=False)
     for _ in range(2):
         with pytest.raises(EventProcessingError):

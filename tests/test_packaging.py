@@ -109,7 +109,7 @@ def test_wheel_holds_every_package_migration_and_static_file(checkout, dist):
         f"saleor_crm_plugin/static/saleor_crm_plugin/dashboard/{a.decode()}" for a in referenced
     } <= assets
     assert "[saleor.plugins]" in entry_points
-    assert "saleor_crm_plugin = saleor_crm_plugin.plugin:CRMPlugin" in entry_points
+    assert "saleor_crm_plugin = saleor_crm_plugin.saleor.plugin:CRMPlugin" in entry_points
 
 
 def test_sdist_holds_the_same_and_no_tests(checkout, dist):

@@ -1,17 +1,11 @@
 """RFM scores, RFM segments and lifecycle stages.
 
-The rules are written once here; the incremental path calls the Python
-functions and the full recompute embeds the SQL built from the same tables,
-so both always agree.
+The rules are written once here, as tables and the SQL built from them;
+:mod:`.derived` embeds that SQL for the live path and the nightly recompute
+alike. ``rfm_segment`` reads the same table (for documentation and tests).
 """
 
 from __future__ import annotations
-
-from datetime import datetime
-from decimal import Decimal
-from typing import Any
-
-from django.utils.dateparse import parse_datetime
 
 from ..profiles.models import LifecycleStage, RFMSegment
 
@@ -59,63 +53,6 @@ def segment_sql(r: str, f: str, m: str) -> str:
         for segment, rs, fms in SEGMENT_RULES
     )
     return f"CASE WHEN {r} IS NULL THEN '' {whens} ELSE '' END"
-
-
-def score_against(value: Any, breakpoints: list[Any]) -> int:
-    """The highest score (2..5) whose threshold ``value`` reaches, else 1.
-
-    Thresholds never decrease; ``None`` marks a score nobody earned.
-    """
-    score = 1
-    for candidate, threshold in zip(SCORES[1:], breakpoints, strict=False):
-        if threshold is not None and value >= threshold:
-            score = candidate
-    return score
-
-
-def rfm_scores(
-    last_order_at: datetime | None,
-    orders_count: int,
-    total_spent: Decimal,
-    breakpoints: Any,
-) -> tuple[int | None, int | None, int | None]:
-    """Score one profile against the breakpoints of the last recompute."""
-    if not orders_count or last_order_at is None:
-        return None, None, None
-    if breakpoints is None or breakpoints.computed_at is None:
-        # No recompute has run yet: nothing to rank against.
-        return None, None, None
-    recency_points = [parse_datetime(v) if v else None for v in breakpoints.recency]
-    monetary_points = [Decimal(v) if v is not None else None for v in breakpoints.monetary]
-    return (
-        score_against(last_order_at, recency_points),
-        score_against(orders_count, breakpoints.frequency),
-        score_against(total_spent, monetary_points),
-    )
-
-
-def lifecycle_stage(
-    *,
-    orders_count: int,
-    last_order_at: datetime | None,
-    rfm_frequency: int | None,
-    rfm_monetary: int | None,
-    at_risk_after_days: int,
-    lapsed_after_days: int,
-    now: datetime,
-) -> str:
-    if not orders_count or last_order_at is None:
-        return LifecycleStage.PROSPECT
-    days = (now - last_order_at).days
-    if days >= lapsed_after_days:
-        return LifecycleStage.LAPSED
-    if days >= at_risk_after_days:
-        return LifecycleStage.AT_RISK
-    if orders_count == 1:
-        return LifecycleStage.NEW
-    if (rfm_frequency or 0) >= LOYAL_MIN_SCORE and (rfm_monetary or 0) >= LOYAL_MIN_SCORE:
-        return LifecycleStage.LOYAL
-    return LifecycleStage.ACTIVE
 
 
 def lifecycle_stage_sql(

@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from ..profiles.models import CustomerProfile, TimelineEventType
-from ..profiles.services import (
-    ResolvedProfile,
-    TimelineEntry,
-    add_timeline_event,
-    add_timeline_events,
-    refresh_profile,
-    resolve_profile,
-)
+from ..profiles.identity import Identity, resolve_profiles
+from ..profiles.models import TimelineEventType
+from ..profiles.timeline import TimelineEntry, add_timeline_event, add_timeline_rows
 from ..snapshots import CheckoutSnapshot, OrderSnapshot, normalize_email
 from .models import NON_SALE_STATUSES, CheckoutFact, OrderFact, OrderLineFact
 
@@ -33,9 +30,28 @@ FULFILLED_STATUSES = ("fulfilled", "partially_returned", "returned")
 PAID_EVENTS = ("order_paid", "order_fully_paid")
 
 
-def _resolve(snapshot: OrderSnapshot | CheckoutSnapshot) -> ResolvedProfile:
-    """The profile of the order's or cart's customer, as of when it was made."""
-    return resolve_profile(
+@dataclass
+class Observed:
+    """One stored event's view of an object: its snapshot, the events the
+    store announced, and when. ``by_reference``: the snapshot was built by
+    the worker (the object as it is now), not when the event happened.
+    """
+
+    snapshot: Any
+    announced: tuple[str, ...]
+    occurred_at: datetime
+    by_reference: bool = False
+
+    @property
+    def evidence_at(self) -> datetime:
+        """From when the snapshot's state is known to hold."""
+        version = getattr(self.snapshot, "updated_at", None) or self.snapshot.last_change
+        return version if self.by_reference else min(self.occurred_at, version)
+
+
+def _identity(snapshot: OrderSnapshot | CheckoutSnapshot) -> Identity:
+    """Who the order or cart names, as of when it was made."""
+    return Identity(
         email=snapshot.email,
         user_id=snapshot.user_id,
         seen_at=snapshot.created_at,
@@ -50,98 +66,148 @@ def _order_location(snapshot: OrderSnapshot) -> tuple[str, str]:
     return "", ""
 
 
-def apply_order(snapshot: OrderSnapshot, event_type: str, occurred_at: datetime) -> None:
-    fact = OrderFact.objects.select_for_update().filter(pk=snapshot.order_id).first()
-    is_new = fact is None
-    stale = not is_new and snapshot.updated_at < fact.source_updated_at
-    previous_profile_id = None if is_new else fact.profile_id
-    if stale:
-        # An older version: it decides nothing about who the order belongs to.
-        profile = (
-            CustomerProfile.objects.select_for_update().filter(pk=fact.profile_id).first()
-            if fact.profile_id
-            else None
-        )
-    else:
-        resolved = _resolve(snapshot)
-        profile = resolved.profile
+ORDER_STATE_FIELDS = [
+    "number", "email", "user_id", "city", "country", "channel", "currency", "status",
+    "charge_status", "origin", "total_gross", "total_net", "total_charged", "total_refunded",
+    "voucher_code", "checkout_token", "placed_at", "source_updated_at",
+]  # fmt: skip
+ORDER_UPSERT_FIELDS = [
+    *ORDER_STATE_FIELDS, "profile", "paid_at", "fulfilled_at", "cancelled_at",
+    "fully_refunded_at", "is_sale", "net_amount", "lines_digest", "updated_at",
+]  # fmt: skip
 
-    if is_new:
-        fact = OrderFact(order_id=snapshot.order_id, source_updated_at=snapshot.updated_at)
-    previously_refunded = fact.total_refunded or Decimal(0)
-    if not stale:
-        country, city = _order_location(snapshot)
-        fact.number = snapshot.number
-        fact.email = "" if resolved.anonymous else normalize_email(snapshot.email)
-        fact.user_id = None if resolved.anonymous else snapshot.user_id
-        fact.city = "" if resolved.anonymous else city
-        fact.country = country
-        fact.channel = snapshot.channel
-        fact.currency = snapshot.currency
-        fact.status = snapshot.status
-        fact.charge_status = snapshot.charge_status
-        fact.origin = snapshot.origin
-        fact.total_gross = snapshot.total_gross
-        fact.total_net = snapshot.total_net
-        fact.total_charged = snapshot.total_charged
-        fact.total_refunded = snapshot.total_refunded
-        fact.voucher_code = snapshot.voucher_code
-        fact.checkout_token = snapshot.checkout_token
-        fact.placed_at = snapshot.created_at
-        fact.source_updated_at = snapshot.updated_at
 
-    # One-off facts (paid, fulfilled, cancelled, fully refunded) keep the
-    # earliest evidence seen: the event itself, or a snapshot showing the
-    # state. Taking the minimum makes the result independent of delivery order.
-    evidence_at = min(occurred_at, snapshot.updated_at)
-    fulfilled = snapshot.status in FULFILLED_STATUSES or snapshot.is_fulfilled
-    fact.paid_at = _earliest(
-        fact.paid_at,
-        occurred_at if event_type in PAID_EVENTS else None,
-        evidence_at if snapshot.charge_status in PAID_CHARGE_STATUSES else None,
+def apply_orders(observed: dict[str, list[Observed]]) -> set[Any]:
+    """Apply every event of a batch to the order facts, per order: the
+    newest snapshot decides the order's state, the earliest evidence its
+    one-off facts (paid, fulfilled, cancelled, fully refunded), so the
+    result does not depend on delivery order. Returns the touched profiles.
+    """
+    if not observed:
+        return set()
+    existing = OrderFact.objects.in_bulk(list(observed))
+    newest = {
+        order_id: max(views, key=lambda v: v.snapshot.updated_at)
+        for order_id, views in observed.items()
+    }
+    fresh = [
+        order_id
+        for order_id, view in newest.items()
+        if order_id not in existing
+        or view.snapshot.updated_at >= existing[order_id].source_updated_at
+    ]
+    resolved = dict(
+        zip(fresh, resolve_profiles([_identity(newest[o].snapshot) for o in fresh]), strict=True)
     )
-    fact.fulfilled_at = _earliest(
-        fact.fulfilled_at,
-        occurred_at if event_type == "order_fulfilled" else None,
-        evidence_at if fulfilled else None,
-    )
-    fact.cancelled_at = _earliest(
-        fact.cancelled_at,
-        occurred_at if event_type == "order_cancelled" else None,
-        evidence_at if snapshot.status == "canceled" else None,
-    )
-    fully_refunded = snapshot.total_gross > 0 and snapshot.total_refunded >= snapshot.total_gross
-    fact.fully_refunded_at = _earliest(
-        fact.fully_refunded_at,
-        occurred_at if event_type == "order_fully_refunded" else None,
-        evidence_at if fully_refunded else None,
-    )
-    fact.is_sale = fact.status not in NON_SALE_STATUSES and fact.fully_refunded_at is None
-    fact.net_amount = max(fact.total_gross - fact.total_refunded, Decimal(0))
-    if profile is not None and not stale:
-        fact.profile = profile
-    lines_digest = _lines_digest(snapshot)
-    lines_changed = not stale and lines_digest != fact.lines_digest
-    if lines_changed:
-        fact.lines_digest = lines_digest
-    fact.save(force_insert=is_new)
+    facts: list[OrderFact] = []
+    lines_of: dict[str, OrderSnapshot] = {}
+    timeline: list[tuple[Any, TimelineEntry]] = []
+    touched: set[Any] = set()
+    completions: list[tuple[str, str, datetime]] = []
+    for order_id, views in observed.items():
+        fact = existing.get(order_id)
+        is_new = fact is None
+        previous_profile_id = None if is_new else fact.profile_id
+        previously_refunded = Decimal(0) if is_new else fact.total_refunded
+        if is_new:
+            fact = OrderFact(order_id=order_id)
+        snapshot = newest[order_id].snapshot
+        result = resolved.get(order_id)
+        if result is not None:  # not stale: this snapshot is the order's state
+            country, city = _order_location(snapshot)
+            fact.number = snapshot.number
+            fact.email = "" if result.anonymous else normalize_email(snapshot.email)
+            fact.user_id = None if result.anonymous else snapshot.user_id
+            fact.city = "" if result.anonymous else city
+            fact.country = country
+            fact.channel = snapshot.channel
+            fact.currency = snapshot.currency
+            fact.status = snapshot.status
+            fact.charge_status = snapshot.charge_status
+            fact.origin = snapshot.origin
+            fact.total_gross = snapshot.total_gross
+            fact.total_net = snapshot.total_net
+            fact.total_charged = snapshot.total_charged
+            fact.total_refunded = snapshot.total_refunded
+            fact.voucher_code = snapshot.voucher_code
+            fact.checkout_token = snapshot.checkout_token
+            fact.placed_at = snapshot.created_at
+            fact.source_updated_at = snapshot.updated_at
+            if result.profile is not None:
+                fact.profile_id = result.profile.pk
+            digest = _lines_digest(snapshot)
+            if digest != fact.lines_digest:
+                fact.lines_digest = digest
+                lines_of[order_id] = snapshot
+        _one_off_facts(fact, views)
+        fact.is_sale = fact.status not in NON_SALE_STATUSES and fact.fully_refunded_at is None
+        fact.net_amount = max(fact.total_gross - fact.total_refunded, Decimal(0))
+        facts.append(fact)
+        if fact.profile_id is not None:
+            touched.add(fact.profile_id)
+            timeline += [
+                (fact.profile_id, entry)
+                for entry in _order_timeline(fact, views, previously_refunded)
+            ]
+        if previous_profile_id is not None and previous_profile_id != fact.profile_id:
+            touched.add(previous_profile_id)  # staff moved the order to another customer
+        if fact.checkout_token:
+            completions.append((fact.checkout_token, fact.order_id, fact.placed_at))
 
-    if lines_changed:
-        _replace_lines(fact, snapshot, is_new)
-    if snapshot.checkout_token:
-        CheckoutFact.objects.filter(token=snapshot.checkout_token).update(
-            completed_order_id=fact.order_id, completed_at=fact.placed_at
-        )
-    if profile is not None:
-        _order_timeline(profile, fact, event_type, occurred_at, previously_refunded)
-        refresh_profile(profile)
-    if previous_profile_id and profile is not None and previous_profile_id != fact.profile_id:
-        # The order's customer changed (staff edited the email): both move.
-        previous = (
-            CustomerProfile.objects.select_for_update().filter(pk=previous_profile_id).first()
-        )
-        if previous is not None:
-            refresh_profile(previous)
+    OrderFact.objects.bulk_create(
+        facts,
+        update_conflicts=True,
+        unique_fields=["order_id"],
+        update_fields=ORDER_UPSERT_FIELDS,
+    )
+    _replace_lines(lines_of, existing)
+    if completions:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE saleor_crm_checkoutfact c
+                SET completed_order_id = d.order_id, completed_at = d.placed_at
+                FROM unnest(%s::varchar[], %s::varchar[], %s::timestamptz[])
+                     AS d(token, order_id, placed_at)
+                WHERE c.token = d.token
+                  AND (c.completed_order_id, c.completed_at)
+                      IS DISTINCT FROM (d.order_id, d.placed_at)
+                """,
+                [list(column) for column in zip(*completions, strict=True)],
+            )
+    add_timeline_rows(timeline)
+    return touched
+
+
+def _one_off_facts(fact: OrderFact, views: list[Observed]) -> None:
+    """Keep the earliest evidence seen of each one-off fact: an announced
+    event, or a snapshot showing the state. Taking the minimum makes the
+    result independent of delivery order.
+    """
+    paid, fulfilled, cancelled, refunded = [], [], [], []
+    for view in views:
+        snapshot, announced, at = view.snapshot, view.announced, view.occurred_at
+        evidence = view.evidence_at
+        if any(event in PAID_EVENTS for event in announced):
+            paid.append(at)
+        if snapshot.charge_status in PAID_CHARGE_STATUSES:
+            paid.append(evidence)
+        if "order_fulfilled" in announced:
+            fulfilled.append(at)
+        if snapshot.status in FULFILLED_STATUSES or snapshot.is_fulfilled:
+            fulfilled.append(evidence)
+        if "order_cancelled" in announced:
+            cancelled.append(at)
+        if snapshot.status == "canceled":
+            cancelled.append(evidence)
+        if "order_fully_refunded" in announced:
+            refunded.append(at)
+        if snapshot.total_gross > 0 and snapshot.total_refunded >= snapshot.total_gross:
+            refunded.append(evidence)
+    fact.paid_at = _earliest(fact.paid_at, *paid)
+    fact.fulfilled_at = _earliest(fact.fulfilled_at, *fulfilled)
+    fact.cancelled_at = _earliest(fact.cancelled_at, *cancelled)
+    fact.fully_refunded_at = _earliest(fact.fully_refunded_at, *refunded)
 
 
 def amount_str(value: Decimal) -> str:
@@ -163,12 +229,16 @@ def _lines_digest(snapshot: OrderSnapshot) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _replace_lines(fact: OrderFact, snapshot: OrderSnapshot, is_new: bool) -> None:
-    if not is_new:
-        OrderLineFact.objects.filter(order=fact).delete()
+def _replace_lines(snapshots: dict[str, OrderSnapshot], existing: dict[str, OrderFact]) -> None:
+    """Rewrite the lines of orders whose lines changed (two statements)."""
+    if not snapshots:
+        return
+    stale = [order_id for order_id in snapshots if order_id in existing]
+    if stale:
+        OrderLineFact.objects.filter(order_id__in=stale).delete()
     OrderLineFact.objects.bulk_create(
         OrderLineFact(
-            order=fact,
+            order_id=order_id,
             line_id=line.line_id,
             product_id=line.product_id,
             product_name=line.product_name,
@@ -181,19 +251,16 @@ def _replace_lines(fact: OrderFact, snapshot: OrderSnapshot, is_new: bool) -> No
             unit_price_gross=line.unit_price_gross,
             total_price_gross=line.total_price_gross,
         )
+        for order_id, snapshot in snapshots.items()
         for line in snapshot.lines
     )
 
 
 def _order_timeline(
-    profile: CustomerProfile,
-    fact: OrderFact,
-    event_type: str,
-    occurred_at: datetime,
-    previously_refunded: Decimal,
-) -> None:
+    fact: OrderFact, views: list[Observed], previously_refunded: Decimal
+) -> list[TimelineEntry]:
     if fact.status == "draft":
-        return
+        return []
     order_data = {
         "number": fact.number,
         "total": amount_str(fact.total_gross),
@@ -222,65 +289,97 @@ def _order_timeline(
         add(TimelineEventType.ORDER_FULFILLED, fact.fulfilled_at, "order_fulfilled")
     if fact.cancelled_at:
         add(TimelineEventType.ORDER_CANCELLED, fact.cancelled_at, "order_cancelled")
-    if fact.total_refunded > previously_refunded or (
-        event_type == "order_refunded" and fact.total_refunded > 0
-    ):
+    refund_events = [v.occurred_at for v in views if "order_refunded" in v.announced]
+    if fact.total_refunded > previously_refunded or (refund_events and fact.total_refunded > 0):
+        at = min(refund_events) if refund_events else max(v.occurred_at for v in views)
         add(
             TimelineEventType.ORDER_REFUNDED,
-            occurred_at,
+            at,
             f"order_refunded:{amount_str(fact.total_refunded)}",
             {**order_data, "refunded": amount_str(fact.total_refunded)},
         )
     if fact.fully_refunded_at:
         add(TimelineEventType.ORDER_FULLY_REFUNDED, fact.fully_refunded_at, "order_fully_refunded")
-    add_timeline_events(profile, entries)
+    return entries
 
 
-def apply_checkout(snapshot: CheckoutSnapshot, event_type: str, occurred_at: datetime) -> None:
-    fact = CheckoutFact.objects.select_for_update().filter(pk=snapshot.token).first()
-    if fact is not None and snapshot.last_change < fact.last_change:
-        return  # an older version of the cart than the one stored
-    resolved = _resolve(snapshot)
-    profile = resolved.profile
-    is_new = fact is None
-    if is_new:
-        fact = CheckoutFact(token=snapshot.token)
-    fact.profile = profile or fact.profile
-    fact.email = "" if resolved.anonymous else normalize_email(snapshot.email)
-    fact.user_id = None if resolved.anonymous else snapshot.user_id
-    fact.channel = snapshot.channel
-    fact.currency = snapshot.currency
-    fact.total_gross = snapshot.total_gross
-    fact.quantity = sum(line.quantity for line in snapshot.lines)
-    fact.lines = [line.to_dict() for line in snapshot.lines]
-    fact.started_at = snapshot.created_at
-    if fact.abandoned_at and snapshot.last_change > fact.last_change:
-        fact.abandoned_at = None  # the shopper came back to the cart
-    fact.last_change = snapshot.last_change
-    if fact.completed_order_id is None:
-        order = (
-            OrderFact.objects.filter(checkout_token=snapshot.token)
-            .values("order_id", "placed_at")
-            .first()
+CHECKOUT_UPSERT_FIELDS = [
+    "profile", "email", "user_id", "channel", "currency", "total_gross", "quantity", "lines",
+    "started_at", "last_change", "completed_order_id", "completed_at", "abandoned_at",
+    "updated_at",
+]  # fmt: skip
+
+
+def apply_checkouts(observed: dict[str, list[Observed]]) -> set[Any]:
+    """Apply a batch's checkout events: per cart the newest version wins; an
+    older one changes nothing. Returns the touched profiles.
+    """
+    if not observed:
+        return set()
+    existing = CheckoutFact.objects.in_bulk(list(observed))
+    newest = {
+        token: max(views, key=lambda v: v.snapshot.last_change).snapshot
+        for token, views in observed.items()
+    }
+    fresh = [
+        token
+        for token, snapshot in newest.items()
+        if token not in existing or snapshot.last_change >= existing[token].last_change
+    ]
+    if not fresh:
+        return set()
+    resolved = resolve_profiles([_identity(newest[token]) for token in fresh])
+    completed = {
+        row["checkout_token"]: row
+        for row in OrderFact.objects.filter(checkout_token__in=fresh).values(
+            "checkout_token", "order_id", "placed_at"
         )
-        if order:
-            fact.completed_order_id, fact.completed_at = order["order_id"], order["placed_at"]
-    fact.save(force_insert=is_new)
-
-    if profile is None:
-        return
-    add_timeline_event(
-        profile,
-        TimelineEventType.CHECKOUT_STARTED,
-        snapshot.created_at,
-        object_type="checkout",
-        object_id=snapshot.token,
-        data={"total": amount_str(snapshot.total_gross), "currency": snapshot.currency},
-        dedupe_key=f"checkout_started:{snapshot.token}",
+    }
+    facts, timeline, touched = [], [], set()
+    for token, result in zip(fresh, resolved, strict=True):
+        snapshot = newest[token]
+        fact = existing.get(token) or CheckoutFact(token=token)
+        if result.profile is not None:
+            fact.profile_id = result.profile.pk
+        fact.email = "" if result.anonymous else normalize_email(snapshot.email)
+        fact.user_id = None if result.anonymous else snapshot.user_id
+        fact.channel = snapshot.channel
+        fact.currency = snapshot.currency
+        fact.total_gross = snapshot.total_gross
+        fact.quantity = sum(line.quantity for line in snapshot.lines)
+        fact.lines = [line.to_dict() for line in snapshot.lines]
+        fact.started_at = snapshot.created_at
+        if fact.abandoned_at and fact.last_change and snapshot.last_change > fact.last_change:
+            fact.abandoned_at = None  # the shopper came back to the cart
+        fact.last_change = snapshot.last_change
+        if fact.completed_order_id is None and token in completed:
+            fact.completed_order_id = completed[token]["order_id"]
+            fact.completed_at = completed[token]["placed_at"]
+        facts.append(fact)
+        if fact.profile_id is None:
+            continue
+        touched.add(fact.profile_id)
+        timeline.append(
+            (
+                fact.profile_id,
+                TimelineEntry(
+                    type=TimelineEventType.CHECKOUT_STARTED,
+                    occurred_at=snapshot.created_at,
+                    object_type="checkout",
+                    object_id=token,
+                    data={
+                        "total": amount_str(snapshot.total_gross),
+                        "currency": snapshot.currency,
+                    },
+                    dedupe_key=f"checkout_started:{token}",
+                ),
+            )
+        )
+    CheckoutFact.objects.bulk_create(
+        facts, update_conflicts=True, unique_fields=["token"], update_fields=CHECKOUT_UPSERT_FIELDS
     )
-    if profile.last_checkout_at is None or snapshot.last_change > profile.last_checkout_at:
-        profile.last_checkout_at = snapshot.last_change
-        profile.save(update_fields=["last_checkout_at", "updated_at"])
+    add_timeline_rows(timeline)
+    return touched
 
 
 def mark_abandoned_checkouts(now: datetime | None = None, *, after_hours: int) -> int:

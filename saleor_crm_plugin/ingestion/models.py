@@ -1,3 +1,4 @@
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
@@ -8,19 +9,26 @@ class InboundEventStatus(models.TextChoices):
 
 
 class InboundEvent(models.Model):
-    """A store event with its snapshot, written by the hook before anything
-    else happens: the durable hand-off between the store and Celery.
+    """A store event, written once per object and request after the store
+    commits: the durable hand-off between the store and Celery.
 
-    If the broker is down the row stays ``pending`` and the sweeper sends it
-    again; if processing fails it is retried with back-off, then parked as
-    ``failed`` for an operator to replay.
+    It carries either the object's snapshot (``payload``) or, when recorded by
+    a plugin hook, only a reference (``payload`` is null): the worker builds
+    the snapshot of the object as it is then, in a batch. ``announced`` lists
+    every event the store fired for the object in that request (created,
+    paid, fully paid, confirmed ...), coalesced into this one row.
+
+    If the broker is down the row stays ``pending`` and the sweeper finds
+    it; if processing fails it waits until ``next_attempt_at`` (exponential
+    back-off), then is parked as ``failed`` for an operator to replay.
     """
 
     id = models.BigAutoField(primary_key=True)
     event_type = models.CharField(max_length=32)
     object_type = models.CharField(max_length=16)
     object_id = models.CharField(max_length=64)
-    payload = models.JSONField()
+    payload = models.JSONField(null=True, blank=True)
+    announced = ArrayField(models.CharField(max_length=32), default=list, blank=True)
     occurred_at = models.DateTimeField()
     # sha256 of type + payload: the very same event recorded twice is one row.
     dedupe_key = models.CharField(max_length=64, unique=True)
@@ -31,6 +39,7 @@ class InboundEvent(models.Model):
     last_error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("id",)

@@ -9,8 +9,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..profiles.identity import resolve_profile
 from ..profiles.models import CustomerProfile, TimelineEventType
-from ..profiles.services import add_timeline_event, resolve_profile
+from ..profiles.timeline import add_timeline_event
 from ..text import sanitize_html, text_to_html
 from .models import Interaction
 

@@ -24,13 +24,9 @@ from django.utils import timezone
 
 from ..commerce.models import OrderFact
 from ..interactions.models import InteractionChannel
+from ..profiles.identity import resolve_profile, update_satisfaction
 from ..profiles.models import CustomerProfile, TimelineEventType
-from ..profiles.services import (
-    TimelineEntry,
-    add_timeline_events,
-    resolve_profile,
-    update_satisfaction,
-)
+from ..profiles.timeline import TimelineEntry, add_timeline_events
 from ..text import sanitize_html, text_to_html
 from .models import (
     ACTIVE_STATUSES,
@@ -570,6 +566,6 @@ def _send_later(task_name: str, arg: Any) -> None:
     """
     if _notifications_off.get():
         return
-    from ..ingestion.services import send_task_safely
+    from ..dispatch import send_task
 
-    transaction.on_commit(lambda: send_task_safely(task_name, arg))
+    transaction.on_commit(lambda: send_task(task_name, arg))

@@ -45,7 +45,7 @@ pytest_plugins = [
     "saleor.webhook.tests.circuit_breaker.fixtures",
 ]
 
-CRM_PLUGIN = "saleor_crm_plugin.plugin.CRMPlugin"
+CRM_PLUGIN = "saleor_crm_plugin.saleor.plugin.CRMPlugin"
 
 
 @pytest.fixture

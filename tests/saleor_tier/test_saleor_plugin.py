@@ -243,7 +243,7 @@ def test_endpoint_permissions(
 
 def test_inactive_plugin_serves_nothing(setup_dummy_gateways, settings, manager_token):
     # given: installed but not activated
-    settings.PLUGINS = [*settings.PLUGINS, "saleor_crm_plugin.plugin.CRMPlugin"]
+    settings.PLUGINS = [*settings.PLUGINS, "saleor_crm_plugin.saleor.plugin.CRMPlugin"]
 
     # when
     global_route = crm("{ __typename }", token=manager_token)

@@ -70,13 +70,13 @@ def _staff_author(info) -> desk.Author:
 
 
 def _user_pk(user_id):
-    from ...profiles.services import _user_pk as existing_user
+    from ...profiles.identity import existing_user_pk as existing_user
 
     return existing_user(user_id)
 
 
 def _own_profile(info) -> CustomerProfile | None:
-    from ...profiles.services import _user_key
+    from ...profiles.identity import user_key as _user_key
 
     key = _user_key(info.context.requestor.user_id)
     return CustomerProfile.objects.filter(user_id=key).first() if key is not None else None

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ...analytics.recompute import recompute_all_profiles
@@ -32,41 +32,31 @@ KINDS = ("customers", "orders", "checkouts")
 
 def _sources() -> dict[str, tuple[str, Callable[[], QuerySet], Callable[[Any], Any], str]]:
     """Kind -> (event type, queryset, snapshot builder, occurred-at attribute)."""
-    from saleor.account.models import User
-    from saleor.checkout.models import Checkout, CheckoutLine
-    from saleor.order.models import Order, OrderLine
-
-    from ...saleor_snapshots import (
-        ORDER_LINE_RELATIONS,
+    from ...saleor.snapshots import (
         checkout_snapshot,
+        checkouts_queryset,
         customer_snapshot,
+        customers_queryset,
         order_snapshot,
+        orders_queryset,
     )
 
     return {
         "customers": (
             EventType.CUSTOMER_IMPORTED,
-            lambda: User.objects.filter(is_staff=False).select_related(
-                "default_billing_address", "default_shipping_address"
-            ),
+            lambda: customers_queryset().filter(is_staff=False),
             customer_snapshot,
             "updated_at",
         ),
         "orders": (
             EventType.ORDER_IMPORTED,
-            lambda: Order.objects.select_related(
-                "channel", "user", "billing_address", "shipping_address"
-            ).prefetch_related(
-                Prefetch("lines", queryset=OrderLine.objects.select_related(ORDER_LINE_RELATIONS))
-            ),
+            orders_queryset,
             order_snapshot,
             "updated_at",
         ),
         "checkouts": (
             EventType.CHECKOUT_IMPORTED,
-            lambda: Checkout.objects.select_related("channel", "user").prefetch_related(
-                Prefetch("lines", queryset=CheckoutLine.objects.select_related("variant__product"))
-            ),
+            checkouts_queryset,
             checkout_snapshot,
             "last_change",
         ),
@@ -118,6 +108,8 @@ class Command(BaseCommand):
         state.save()
         started = time.perf_counter()
         for batch in self._batches(remaining, state, batch_size):
+            if kind == "orders":
+                batch = self._with_refunds(batch)
             import_snapshots(event_type, ((build(obj), getattr(obj, time_attr)) for obj in batch))
             state.cursor = str(batch[-1].pk)
             state.processed += len(batch)
@@ -126,6 +118,12 @@ class Command(BaseCommand):
         state.finished_at = timezone.now()
         state.save(update_fields=["finished_at", "updated_at"])
         self._progress(kind, state.processed, state.total, started, done=True)
+
+    @staticmethod
+    def _with_refunds(batch: list) -> list:
+        from ...saleor.snapshots import with_refunds
+
+        return with_refunds(batch)
 
     @staticmethod
     def _batches(queryset, state, size) -> Iterator[list]:

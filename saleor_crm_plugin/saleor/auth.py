@@ -12,7 +12,7 @@ from saleor.graphql.app.dataloaders import get_app_promise
 from saleor.graphql.context import get_context_value, get_user
 from saleor.permission.enums import AccountPermissions, OrderPermissions
 
-from .auth import AuthenticationError, CRMPermission, Requestor, RequestorKind
+from ..auth import AuthenticationError, CRMPermission, Requestor, RequestorKind
 
 SALEOR_PERMISSIONS = {
     CRMPermission.MANAGE_USERS: AccountPermissions.MANAGE_USERS,

@@ -1,9 +1,12 @@
 """Saleor adapter: the CRM as a Saleor plugin.
 
-Each hook turns the Saleor object into a snapshot and records it as an
-inbound event (one INSERT); a Celery task processes it after commit. Hooks
-never raise: Saleor does not catch plugin exceptions, and a CRM failure must
-not fail a checkout or an order mutation. The plugin's HTTP route serves the
+Each hook only notes, in memory and with no query, which Saleor object
+changed and what the store announced (see
+:mod:`saleor_crm_plugin.ingestion.recorder`): the five hooks of a paid
+checkout become one event, written in one INSERT at the end of the
+request, and a worker builds the snapshot. Hooks never raise: Saleor does
+not catch plugin exceptions, and a CRM failure must not fail a checkout or
+an order mutation. The plugin's HTTP route serves the
 CRM API at ``/plugins/global/saleor.crm/graphql/``.
 """
 
@@ -17,16 +20,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotFound
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 
-from .configuration.services import update_configuration, validate_options
-from .hosting import writer
-from .ingestion.events import EventType
-from .ingestion.services import record_event
-from .saleor_snapshots import (
-    checkout_snapshot,
-    customer_snapshot,
-    deleted_customer_snapshot,
-    order_snapshot,
-)
+from ..configuration.services import update_configuration, validate_options
+from ..ingestion.events import EventType
+from ..ingestion.recorder import note_store_event
+from .snapshots import checkout_snapshot, deleted_customer_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -133,71 +130,78 @@ class CRMPlugin(BasePlugin):
 
     # --- hooks -------------------------------------------------------------
 
-    def _record(self, event_type: str, build: Callable[[Any], Any], obj: Any) -> None:
+    @staticmethod
+    def _note(event_type: str, obj: Any, snapshot: Callable[[Any], Any] | None = None) -> None:
         try:
-            with writer():
-                record_event(event_type, build(obj))
+            note_store_event(
+                event_type,
+                str(obj.pk),
+                snapshot=snapshot(obj) if snapshot is not None else None,
+            )
         except Exception:  # noqa: BLE001 - never break the store
-            logger.exception("CRM could not record %s for %r", event_type, obj)
+            logger.exception("CRM could not note %s for %r", event_type, obj)
 
     def order_created(self, order, previous_value, webhooks=None):
-        self._record(EventType.ORDER_CREATED, order_snapshot, order)
+        self._note(EventType.ORDER_CREATED, order)
         return previous_value
 
     def order_confirmed(self, order, previous_value, webhooks=None):
-        self._record(EventType.ORDER_CONFIRMED, order_snapshot, order)
+        self._note(EventType.ORDER_CONFIRMED, order)
         return previous_value
 
     def order_updated(self, order, previous_value, webhooks=None):
-        self._record(EventType.ORDER_UPDATED, order_snapshot, order)
+        self._note(EventType.ORDER_UPDATED, order)
         return previous_value
 
     def order_paid(self, order, previous_value, webhooks=None):
-        self._record(EventType.ORDER_PAID, order_snapshot, order)
+        self._note(EventType.ORDER_PAID, order)
         return previous_value
 
     def order_fully_paid(self, order, previous_value, webhooks=None):
-        self._record(EventType.ORDER_FULLY_PAID, order_snapshot, order)
+        self._note(EventType.ORDER_FULLY_PAID, order)
         return previous_value
 
     def order_cancelled(self, order, previous_value, webhooks=None):
-        self._record(EventType.ORDER_CANCELLED, order_snapshot, order)
+        self._note(EventType.ORDER_CANCELLED, order)
         return previous_value
 
     def order_fulfilled(self, order, previous_value, webhooks=None):
-        self._record(EventType.ORDER_FULFILLED, order_snapshot, order)
+        self._note(EventType.ORDER_FULFILLED, order)
         return previous_value
 
     def order_refunded(self, order, previous_value, webhooks=None):
-        self._record(EventType.ORDER_REFUNDED, order_snapshot, order)
+        self._note(EventType.ORDER_REFUNDED, order)
         return previous_value
 
     def order_fully_refunded(self, order, previous_value, webhooks=None):
-        self._record(EventType.ORDER_FULLY_REFUNDED, order_snapshot, order)
+        self._note(EventType.ORDER_FULLY_REFUNDED, order)
         return previous_value
 
+    # Saleor deletes a checkout when it completes, maybe before a worker
+    # looks: its snapshot is built when the request's notes are written.
     def checkout_created(self, checkout, previous_value, webhooks=None):
-        self._record(EventType.CHECKOUT_CREATED, checkout_snapshot, checkout)
+        self._note(EventType.CHECKOUT_CREATED, checkout, lambda c: lambda: checkout_snapshot(c))
         return previous_value
 
     def checkout_updated(self, checkout, previous_value, webhooks=None):
-        self._record(EventType.CHECKOUT_UPDATED, checkout_snapshot, checkout)
+        self._note(EventType.CHECKOUT_UPDATED, checkout, lambda c: lambda: checkout_snapshot(c))
         return previous_value
 
     def customer_created(self, customer, previous_value):
-        self._record(EventType.CUSTOMER_CREATED, customer_snapshot, customer)
+        self._note(EventType.CUSTOMER_CREATED, customer)
         return previous_value
 
     def customer_updated(self, customer, previous_value, webhooks=None):
-        self._record(EventType.CUSTOMER_UPDATED, customer_snapshot, customer)
+        self._note(EventType.CUSTOMER_UPDATED, customer)
         return previous_value
 
     def customer_deleted(self, customer, previous_value, webhooks=None):
-        self._record(EventType.CUSTOMER_DELETED, deleted_customer_snapshot, customer)
+        # The account is gone when a worker looks: keep what erasure needs now.
+        self._note(EventType.CUSTOMER_DELETED, customer, deleted_customer_snapshot)
         return previous_value
 
     def account_deleted(self, user, previous_value):
-        self._record(EventType.ACCOUNT_DELETED, deleted_customer_snapshot, user)
+        self._note(EventType.ACCOUNT_DELETED, user, deleted_customer_snapshot)
         return previous_value
 
     # --- HTTP --------------------------------------------------------------
@@ -206,7 +210,7 @@ class CRMPlugin(BasePlugin):
         # The legacy /plugins/<id>/ route reaches here even when inactive.
         if not self.active:
             return HttpResponseNotFound()
-        from .http import handle
-        from .saleor_auth import authenticate
+        from ..http import handle
+        from .auth import authenticate
 
         return handle(request, path, authenticator=authenticate)

@@ -1,0 +1,357 @@
+"""Derived figures of profiles, computed from the CRM's facts in SQL.
+
+The one place these formulas live: orders count, spend in the reporting
+currency and per currency, average order value, first/last order, channels,
+last checkout, location, favourites, RFM scores (against the stored
+breakpoints), RFM segment and lifecycle stage with its timeline entry.
+
+:func:`refresh_derived` serves both the live path (the profiles an event
+batch touched) and the nightly recompute (every profile, in chunks). The
+caller holds the profiles' row locks, taken in id order
+(:func:`lock_profiles`), so what is written was computed from the newest
+committed facts. Statements only touch rows whose values change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db import connection
+from django.utils.dateparse import parse_datetime
+
+from ..profiles.models import TimelineEventType
+from .models import RFMBreakpoints
+from .scoring import SCORES, lifecycle_stage_sql, segment_sql
+
+PROFILE = "saleor_crm_customerprofile"
+ORDER = "saleor_crm_orderfact"
+LINE = "saleor_crm_orderlinefact"
+CHECKOUT = "saleor_crm_checkoutfact"
+TIMELINE = "saleor_crm_timelineevent"
+FAVOURITES_LIMIT = 5
+
+
+def lock_profiles(ids: Sequence[UUID | str]) -> list[UUID]:
+    """Lock profile rows in id order: the one global lock order of the CRM
+    (event batches, recompute chunks, merges), so they never deadlock.
+    """
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {PROFILE} WHERE id = ANY(%s::uuid[]) ORDER BY id FOR UPDATE",
+            [[str(i) for i in ids]],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _rates_cte(config: Any) -> tuple[str, list[Any]]:
+    rates = {**config.exchange_rates, config.reporting_currency: "1"}
+    values = ", ".join(["(%s::varchar, %s::numeric)"] * len(rates))
+    params: list[Any] = []
+    for currency, rate in rates.items():
+        params += [currency, str(rate)]
+    return f"rates(currency, rate) AS (VALUES {values})", params
+
+
+def customer_aggregates_sql(config: Any, scope: str) -> tuple[str, list[Any]]:
+    """CTEs ending in ``agg``: per profile, sales count, spend in the
+    reporting currency, rated orders, first/last sale and spend per
+    currency. ``scope`` is an SQL condition on the order facts ``o``.
+    """
+    rates_cte, params = _rates_cte(config)
+    return (
+        f"""
+        {rates_cte},
+        per_currency AS (
+            SELECT o.profile_id, o.currency, COUNT(*) AS orders, SUM(o.net_amount) AS total,
+                   MIN(o.placed_at) AS first_at, MAX(o.placed_at) AS last_at
+            FROM {ORDER} o WHERE o.is_sale AND o.profile_id IS NOT NULL AND {scope}
+            GROUP BY o.profile_id, o.currency
+        ),
+        agg AS (
+            SELECT pc.profile_id,
+                   SUM(pc.orders)::int AS orders_count,
+                   ROUND(COALESCE(SUM(pc.total * r.rate), 0), 3) AS total_spent,
+                   COALESCE(SUM(pc.orders) FILTER (WHERE r.rate IS NOT NULL), 0) AS rated_orders,
+                   MIN(pc.first_at) AS first_at, MAX(pc.last_at) AS last_at,
+                   jsonb_object_agg(pc.currency, jsonb_build_object(
+                       'orders', pc.orders, 'total', pc.total::text)) AS spend
+            FROM per_currency pc LEFT JOIN rates r ON r.currency = pc.currency
+            GROUP BY pc.profile_id
+        )
+        """,
+        params,
+    )
+
+
+def _score_sql(value: str, points: str) -> str:
+    """Highest score (2..5) whose threshold ``value`` reaches, else 1;
+    ``points`` is a 4-element SQL array of thresholds (NULL: nobody earned it).
+    """
+    points = f"({points})"
+    whens = " ".join(
+        f"WHEN {points}[{i}] IS NOT NULL AND {value} >= {points}[{i}] THEN {score}"
+        for i, score in reversed(list(enumerate(SCORES[1:], start=1)))
+    )
+    return f"(CASE {whens} ELSE 1 END)::smallint"
+
+
+def _breakpoint_params(breakpoints: RFMBreakpoints | None) -> dict[str, Any]:
+    def padded(values: list[Any], convert) -> list[Any]:
+        values = list(values or [])[: len(SCORES) - 1]
+        values += [None] * (len(SCORES) - 1 - len(values))
+        return [convert(v) if v is not None else None for v in values]
+
+    if breakpoints is None or breakpoints.computed_at is None:
+        return {"scored": False, "bp_r": [None] * 4, "bp_f": [None] * 4, "bp_m": [None] * 4}
+    return {
+        "scored": True,
+        "bp_r": padded(breakpoints.recency, parse_datetime),
+        "bp_f": padded(breakpoints.frequency, int),
+        "bp_m": padded(breakpoints.monetary, str),
+    }
+
+
+def refresh_derived(
+    profile_ids: Sequence[UUID | str] | None,
+    *,
+    config: Any,
+    breakpoints: RFMBreakpoints | None,
+    now: datetime,
+) -> int:
+    """Recompute the derived figures of these profiles (``None``: all) from
+    their facts. Returns how many changed their lifecycle stage.
+    """
+    ids = None if profile_ids is None else [str(i) for i in profile_ids]
+    if ids is not None and not ids:
+        return 0
+    in_scope = "TRUE" if ids is None else "p.id = ANY(%(ids)s::uuid[])"
+    orders_in_scope = "TRUE" if ids is None else "o.profile_id = ANY(%(ids)s::uuid[])"
+    aggregates, rate_params = customer_aggregates_sql(config, orders_in_scope)
+    # The rates CTE uses positional values: inline them as named parameters.
+    rate_names = {}
+    for index, value in enumerate(rate_params):
+        rate_names[f"rate{index}"] = value
+    aggregates = _name_positional(aggregates, list(rate_names))
+    params: dict[str, Any] = {
+        **rate_names,
+        "ids": ids,
+        "currency": config.reporting_currency,
+        "now": now,
+        "at_risk": config.at_risk_after_days,
+        "lapsed": config.lapsed_after_days,
+        "limit": FAVOURITES_LIMIT,
+        "stage_changed": TimelineEventType.STAGE_CHANGED.value,
+        **_breakpoint_params(breakpoints),
+    }
+    score = {
+        "r": _score_sql("t.last_at", "%(bp_r)s::timestamptz[]"),
+        "f": _score_sql("t.orders_count", "%(bp_f)s::int[]"),
+        "m": _score_sql("t.total_spent", "%(bp_m)s::numeric[]"),
+    }
+    stage = lifecycle_stage_sql(
+        "t.orders_count", "t.last_at", "t.f", "t.m", "%(at_risk)s", "%(lapsed)s", "%(now)s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH {aggregates},
+            favourites AS (
+                SELECT profile_id, kind, jsonb_agg(jsonb_build_object(
+                    'id', id, 'name', name, 'quantity', qty) ORDER BY rn) AS items
+                FROM (
+                    SELECT *, ROW_NUMBER() OVER (
+                        PARTITION BY profile_id, kind ORDER BY qty DESC, name) AS rn
+                    FROM (
+                        SELECT o.profile_id, 'products' AS kind, l.product_id AS id,
+                               MAX(l.product_name) AS name, SUM(l.quantity) AS qty
+                        FROM {LINE} l JOIN {ORDER} o ON o.order_id = l.order_id
+                        WHERE o.is_sale AND o.profile_id IS NOT NULL
+                          AND l.product_id IS NOT NULL AND {orders_in_scope}
+                        GROUP BY o.profile_id, l.product_id
+                        UNION ALL
+                        SELECT o.profile_id, 'categories', l.category_id,
+                               MAX(l.category_name), SUM(l.quantity)
+                        FROM {LINE} l JOIN {ORDER} o ON o.order_id = l.order_id
+                        WHERE o.is_sale AND o.profile_id IS NOT NULL
+                          AND l.category_id IS NOT NULL AND {orders_in_scope}
+                        GROUP BY o.profile_id, l.category_id
+                    ) grouped
+                ) ranked
+                WHERE rn <= %(limit)s
+                GROUP BY profile_id, kind
+            ),
+            located AS (
+                SELECT DISTINCT ON (o.profile_id) o.profile_id, o.country, o.city
+                FROM {ORDER} o
+                WHERE o.profile_id IS NOT NULL AND o.status <> 'draft' AND o.country <> ''
+                  AND {orders_in_scope}
+                ORDER BY o.profile_id, o.placed_at DESC, o.order_id DESC
+            ),
+            base AS (
+                SELECT p.id, p.lifecycle_stage AS old_stage, p.lifecycle_stage_changed_at,
+                       COALESCE(a.orders_count, 0) AS orders_count,
+                       COALESCE(a.total_spent, 0) AS total_spent,
+                       CASE WHEN COALESCE(a.rated_orders, 0) > 0
+                            THEN ROUND(a.total_spent / a.rated_orders, 3) ELSE 0 END AS aov,
+                       COALESCE(a.spend, '{{}}'::jsonb) AS spend,
+                       a.first_at, a.last_at,
+                       COALESCE((SELECT array_agg(DISTINCT o.channel ORDER BY o.channel)
+                                 FROM {ORDER} o
+                                 WHERE o.profile_id = p.id AND o.status <> 'draft'
+                                   AND o.channel <> ''), '{{}}')::varchar[] AS channels,
+                       (SELECT MAX(k.last_change) FROM {CHECKOUT} k
+                        WHERE k.profile_id = p.id) AS last_checkout_at,
+                       -- Registered customers are where their account address
+                       -- says; guests (or accounts without one) where their
+                       -- last order went.
+                       CASE WHEN p.erased_at IS NULL AND p.country = '' AND l.country IS NOT NULL
+                                 OR p.user_id IS NULL AND p.erased_at IS NULL
+                                    AND l.country IS NOT NULL
+                            THEN l.country ELSE p.country END AS country,
+                       CASE WHEN p.erased_at IS NULL AND p.country = '' AND l.country IS NOT NULL
+                                 OR p.user_id IS NULL AND p.erased_at IS NULL
+                                    AND l.country IS NOT NULL
+                            THEN l.city ELSE p.city END AS city,
+                       COALESCE(fp.items, '[]'::jsonb) AS favourite_products,
+                       COALESCE(fc.items, '[]'::jsonb) AS favourite_categories
+                FROM {PROFILE} p
+                LEFT JOIN agg a ON a.profile_id = p.id
+                LEFT JOIN located l ON l.profile_id = p.id
+                LEFT JOIN favourites fp ON fp.profile_id = p.id AND fp.kind = 'products'
+                LEFT JOIN favourites fc ON fc.profile_id = p.id AND fc.kind = 'categories'
+                WHERE {in_scope}
+            ),
+            scored AS (
+                SELECT t.*,
+                       CASE WHEN %(scored)s AND t.orders_count > 0 THEN {score["r"]} END AS r,
+                       CASE WHEN %(scored)s AND t.orders_count > 0 THEN {score["f"]} END AS f,
+                       CASE WHEN %(scored)s AND t.orders_count > 0 THEN {score["m"]} END AS m
+                FROM base t
+            ),
+            target AS (
+                SELECT t.*, {segment_sql("t.r", "t.f", "t.m")} AS segment,
+                       {stage} AS new_stage
+                FROM scored t
+            ),
+            changed AS (
+                UPDATE {PROFILE} p SET
+                    orders_count = t.orders_count, total_spent = t.total_spent,
+                    average_order_value = t.aov, spend_by_currency = t.spend,
+                    reporting_currency = %(currency)s,
+                    first_order_at = t.first_at, last_order_at = t.last_at,
+                    channels = t.channels, last_checkout_at = t.last_checkout_at,
+                    country = t.country, city = t.city,
+                    search_document = CASE WHEN p.erased_at IS NULL THEN
+                        LOWER(CONCAT_WS(' ', NULLIF(p.email, ''), NULLIF(p.first_name, ''),
+                                        NULLIF(p.last_name, ''), NULLIF(t.city, '')))
+                        ELSE p.search_document END,
+                    favourite_products = t.favourite_products,
+                    favourite_categories = t.favourite_categories,
+                    rfm_recency = t.r, rfm_frequency = t.f, rfm_monetary = t.m,
+                    rfm_segment = t.segment,
+                    lifecycle_stage = t.new_stage,
+                    lifecycle_stage_changed_at = CASE
+                        WHEN t.new_stage <> t.old_stage OR t.lifecycle_stage_changed_at IS NULL
+                        THEN %(now)s ELSE p.lifecycle_stage_changed_at END,
+                    updated_at = %(now)s
+                FROM target t
+                WHERE p.id = t.id AND (
+                    p.orders_count, p.total_spent, p.average_order_value, p.spend_by_currency,
+                    p.reporting_currency, p.first_order_at, p.last_order_at, p.channels,
+                    p.last_checkout_at, p.country, p.city, p.favourite_products,
+                    p.favourite_categories, p.rfm_recency, p.rfm_frequency, p.rfm_monetary,
+                    p.rfm_segment, p.lifecycle_stage, p.lifecycle_stage_changed_at IS NULL
+                ) IS DISTINCT FROM (
+                    t.orders_count, t.total_spent, t.aov, t.spend,
+                    %(currency)s, t.first_at, t.last_at, t.channels,
+                    t.last_checkout_at, t.country, t.city, t.favourite_products,
+                    t.favourite_categories, t.r, t.f, t.m,
+                    t.segment, t.new_stage, FALSE
+                )
+                RETURNING p.id, t.old_stage, t.new_stage
+            )
+            INSERT INTO {TIMELINE}
+                (profile_id, type, occurred_at, object_type, object_id, data, created_at)
+            SELECT id, %(stage_changed)s, %(now)s, '', '',
+                   jsonb_build_object('from', old_stage, 'to', new_stage), %(now)s
+            FROM changed WHERE old_stage <> new_stage
+            """,
+            params,
+        )
+        return cursor.rowcount
+
+
+def _name_positional(sql: str, names: list[str]) -> str:
+    """Turn the ``%s`` placeholders of ``sql`` into ``%(name)s``, in order."""
+    parts = sql.split("%s")
+    assert len(parts) == len(names) + 1, "placeholder count mismatch"
+    out = [parts[0]]
+    for name, part in zip(names, parts[1:], strict=True):
+        out += [f"%({name})s", part]
+    return "".join(out)
+
+
+def compute_breakpoints(config: Any, now: datetime) -> RFMBreakpoints:
+    """Rank every buyer by recency, frequency and spend (quintiles of the
+    whole customer base) and store, per score, the smallest value earning it.
+    """
+    aggregates, params = customer_aggregates_sql(config, "TRUE")
+    score = "LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY {col}) * 5))::smallint"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH {aggregates},
+            buyers AS (
+                SELECT a.last_at, a.orders_count, a.total_spent,
+                       {score.format(col="a.last_at")} AS r,
+                       {score.format(col="a.orders_count")} AS f,
+                       {score.format(col="a.total_spent")} AS m
+                FROM agg a JOIN {PROFILE} p ON p.id = a.profile_id
+                WHERE a.orders_count > 0
+            )
+            SELECT 'recency', r, MIN(last_at)::text FROM buyers GROUP BY r
+            UNION ALL SELECT 'frequency', f, MIN(orders_count)::text FROM buyers GROUP BY f
+            UNION ALL SELECT 'monetary', m, MIN(total_spent)::text FROM buyers GROUP BY m
+            UNION ALL SELECT 'count', 0, COUNT(*)::text FROM buyers
+            """,
+            params,
+        )
+        rows = cursor.fetchall()
+    lowest: dict[str, dict[int, str]] = {"recency": {}, "frequency": {}, "monetary": {}}
+    scored = 0
+    for name, s, value in rows:
+        if name == "count":
+            scored = int(value)
+        else:
+            lowest[name][s] = value
+    points: dict[str, list[Any]] = {}
+    for name, values in lowest.items():
+        row: list[Any] = []
+        for s in SCORES[1:]:
+            # Smallest value earning score s or higher; None if nobody did.
+            reached = [values[k] for k in SCORES if k >= s and k in values]
+            if not reached:
+                row.append(None)
+            elif name == "recency":
+                row.append(min(parse_datetime(v) for v in reached).isoformat())
+            elif name == "frequency":
+                row.append(min(int(v) for v in reached))
+            else:
+                row.append(str(min(_decimal(v) for v in reached)))
+        points[name] = row
+    breakpoints, _ = RFMBreakpoints.objects.update_or_create(
+        pk=RFMBreakpoints.SINGLETON_PK,
+        defaults={**points, "computed_at": now, "profiles_scored": scored},
+    )
+    return breakpoints
+
+
+def _decimal(value: str):
+    from decimal import Decimal
+
+    return Decimal(value)

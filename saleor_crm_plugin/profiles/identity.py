@@ -1,0 +1,321 @@
+"""Who an event is about: find or create profiles, link accounts, merge.
+
+Profiles are keyed by normalised email; a store account links to at most
+one. Batch callers hold advisory locks on the identities they resolve (see
+:mod:`saleor_crm_plugin.ingestion.batch`), so concurrent workers never
+create the same profile twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
+
+from ..snapshots import AddressSnapshot, CustomerSnapshot, normalize_email
+from .models import CustomerProfile, ErasedIdentity, TimelineEvent, TimelineEventType
+from .timeline import add_timeline_event
+
+
+def email_hash(email: str) -> str:
+    return hashlib.sha256(normalize_email(email).encode()).hexdigest()
+
+
+def user_key(user_id: str | None) -> Any:
+    """The store user's primary key in the user model's type, unchecked."""
+    if not user_id:
+        return None
+    try:
+        return get_user_model()._meta.pk.to_python(user_id)
+    except Exception:  # noqa: BLE001 - a foreign id format is simply "no user"
+        return None
+
+
+def existing_user_pk(user_id: str | None) -> Any:
+    """The store user's primary key if that user still exists, else None."""
+    pk = user_key(user_id)
+    if pk is None:
+        return None
+    return pk if get_user_model()._default_manager.filter(pk=pk).exists() else None
+
+
+def build_search_document(profile: CustomerProfile) -> str:
+    parts = (profile.email, profile.first_name, profile.last_name, profile.city)
+    return " ".join(p for p in parts if p).lower()
+
+
+@dataclass
+class ResolvedProfile:
+    profile: CustomerProfile | None
+    # True when the event describes the past of an erased customer: attach
+    # it to the anonymised profile and store no personal data.
+    anonymous: bool = False
+
+
+def _erasure_for(email: str) -> ErasedIdentity | None:
+    if not email:
+        return None
+    return ErasedIdentity.objects.filter(email_hash=email_hash(email)).first()
+
+
+def resolve_profile(
+    *, email: str, user_id: str | None, seen_at: datetime, source_time: datetime
+) -> ResolvedProfile:
+    """Find the profile an event belongs to, creating it when needed.
+
+    ``source_time`` is when the described thing happened in the store; it
+    decides whether an erased email may come back. The profile row is
+    locked for the rest of the transaction.
+    """
+    email = normalize_email(email)
+    erasure = _erasure_for(email)
+    if erasure is not None and source_time <= erasure.erased_at:
+        profile = (
+            CustomerProfile.objects.select_for_update().filter(pk=erasure.profile_id).first()
+            if erasure.profile_id
+            else None
+        )
+        return ResolvedProfile(profile=profile, anonymous=True)
+
+    key = user_key(user_id)
+    if key is not None:
+        profile = CustomerProfile.objects.select_for_update().filter(user_id=key).first()
+        if profile is not None:
+            return ResolvedProfile(profile)
+    if not email:
+        return ResolvedProfile(None)
+    # Only link a user that still exists (the event may describe a deleted one).
+    user_pk = existing_user_pk(user_id) if key is not None else None
+
+    profile = CustomerProfile.objects.select_for_update().filter(email=email).first()
+    if profile is None:
+        try:
+            with transaction.atomic():
+                profile = CustomerProfile.objects.create(
+                    email=email,
+                    user_id=user_pk,
+                    first_seen_at=seen_at,
+                    search_document=email,
+                )
+        except IntegrityError:
+            # Another worker created it (same email or same user) meanwhile.
+            profile = CustomerProfile.objects.select_for_update().filter(
+                email=email
+            ).first() or CustomerProfile.objects.select_for_update().get(user_id=user_pk)
+        return ResolvedProfile(profile)
+
+    changed = []
+    if user_pk is not None and profile.user_id is None:
+        profile.user_id = user_pk
+        changed.append("user")
+    if seen_at < profile.first_seen_at:
+        profile.first_seen_at = seen_at
+        changed.append("first_seen_at")
+    if changed:
+        profile.save(update_fields=[*changed, "updated_at"])
+    return ResolvedProfile(profile)
+
+
+def _location(*addresses: AddressSnapshot | None) -> tuple[str, str]:
+    for address in addresses:
+        if address and address.country:
+            return address.country.upper()[:2], address.city or ""
+    return "", ""
+
+
+def merge_profiles(target: CustomerProfile, source: CustomerProfile, at: datetime) -> None:
+    """Fold ``source`` into ``target`` (e.g. a guest who registered).
+
+    Orders, checkouts, tickets, interactions and timeline move to ``target``;
+    tags are united and notes kept; ``source`` is deleted.
+    """
+    from ..commerce.models import CheckoutFact, OrderFact
+    from ..interactions.models import Interaction
+    from ..tickets.models import Ticket
+
+    OrderFact.objects.filter(profile=source).update(profile=target)
+    CheckoutFact.objects.filter(profile=source).update(profile=target)
+    Ticket.objects.filter(profile=source).update(profile=target)
+    Interaction.objects.filter(profile=source).update(profile=target)
+    TimelineEvent.objects.filter(profile=source).update(profile=target)
+    ErasedIdentity.objects.filter(profile=source).update(profile=target)
+    target.tags = sorted(set(target.tags) | set(source.tags))
+    if source.note and source.note not in target.note:
+        target.note = "\n\n".join(n for n in (target.note, source.note) if n)
+    target.first_seen_at = min(target.first_seen_at, source.first_seen_at)
+    for name in ("first_name", "last_name", "country", "city", "language_code"):
+        if not getattr(target, name) and getattr(source, name):
+            setattr(target, name, getattr(source, name))
+    source_email, source_id = source.email, str(source.pk)
+    source.delete()
+    update_satisfaction(target)
+    target.save()
+    add_timeline_event(
+        target,
+        TimelineEventType.PROFILES_MERGED,
+        at,
+        object_type="profile",
+        object_id=source_id,
+        data={"mergedEmail": source_email},
+    )
+
+
+def apply_customer(
+    snapshot: CustomerSnapshot, event_type: str, occurred_at: datetime
+) -> CustomerProfile | None:
+    """Create or update the profile of a customer account; returns it (None
+    when the snapshot changed nothing: older than what was applied, or a
+    replay of an erased account).
+    """
+    email = normalize_email(snapshot.email)
+    erasure = _erasure_for(email)
+    if erasure is not None and snapshot.updated_at <= erasure.erased_at:
+        return None  # a replay of an account that has since been erased
+
+    user_pk = existing_user_pk(snapshot.user_id)
+    by_user = (
+        CustomerProfile.objects.select_for_update().filter(user_id=user_pk).first()
+        if user_pk is not None
+        else None
+    )
+    by_email = CustomerProfile.objects.select_for_update().filter(email=email).first()
+    profile = by_user or by_email
+    if (
+        profile is not None
+        and profile.customer_version
+        and snapshot.updated_at < profile.customer_version
+    ):
+        return None  # an older version of the account than the one applied
+
+    seen_at = min(filter(None, (snapshot.date_joined, snapshot.updated_at)))
+    merged = bool(by_user and by_email and by_user.pk != by_email.pk)
+    if merged:
+        merge_profiles(by_user, by_email, occurred_at)
+        profile = by_user
+    if profile is None:
+        profile = CustomerProfile(email=email, first_seen_at=seen_at)
+    profile.email = email
+    profile.user_id = user_pk
+    profile.first_name = snapshot.first_name
+    profile.last_name = snapshot.last_name
+    profile.language_code = snapshot.language_code
+    country, city = _location(snapshot.default_shipping_address, snapshot.default_billing_address)
+    if country:
+        profile.country, profile.city = country, city
+    profile.account_created_at = snapshot.date_joined or profile.account_created_at
+    profile.first_seen_at = min(profile.first_seen_at, seen_at)
+    profile.customer_version = snapshot.updated_at
+    profile.search_document = build_search_document(profile)
+    profile.save()
+
+    add_timeline_event(
+        profile,
+        TimelineEventType.ACCOUNT_CREATED,
+        snapshot.date_joined or snapshot.updated_at,
+        object_type="user",
+        object_id=snapshot.user_id,
+        dedupe_key=f"account_created:{snapshot.user_id}",
+    )
+    if event_type == "customer_updated":
+        add_timeline_event(
+            profile,
+            TimelineEventType.ACCOUNT_UPDATED,
+            snapshot.updated_at,
+            object_type="user",
+            object_id=snapshot.user_id,
+            dedupe_key=f"account_updated:{snapshot.user_id}:{snapshot.updated_at.isoformat()}",
+        )
+    return profile
+
+
+def update_satisfaction(profile: CustomerProfile) -> None:
+    """Average the profile's ticket ratings (in memory; the caller saves)."""
+    from ..tickets.models import Ticket
+
+    figures = Ticket.objects.filter(profile=profile, satisfaction_rating__isnull=False).aggregate(
+        average=Avg("satisfaction_rating"), count=Count("pk")
+    )
+    profile.satisfaction_count = figures["count"]
+    profile.satisfaction_average = (
+        Decimal(figures["average"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if figures["count"]
+        else None
+    )
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who an order or a cart names, and when it was made."""
+
+    email: str
+    user_id: str | None
+    seen_at: datetime
+    source_time: datetime
+
+
+def resolve_profiles(identities: list[Identity]) -> list[ResolvedProfile]:
+    """:func:`resolve_profile` for many identities in a handful of queries
+    (the event batch's path). Profiles are created or linked as needed; the
+    caller holds advisory locks on the emails and user ids.
+    """
+    emails = {normalize_email(i.email) for i in identities} - {""}
+    keys = {k for k in (user_key(i.user_id) for i in identities) if k is not None}
+    erasures = {
+        e.email_hash: e
+        for e in ErasedIdentity.objects.filter(email_hash__in=[email_hash(e) for e in emails])
+    }
+    by_user = {p.user_id: p for p in CustomerProfile.objects.filter(user_id__in=keys)}
+    by_email = {p.email: p for p in CustomerProfile.objects.filter(email__in=emails)}
+    existing_users = set(
+        get_user_model()._default_manager.filter(pk__in=keys).values_list("pk", flat=True)
+    )
+    created: dict[str, CustomerProfile] = {}
+    changed: dict[Any, CustomerProfile] = {}
+    results: list[ResolvedProfile] = []
+    for identity in identities:
+        email = normalize_email(identity.email)
+        erasure = erasures.get(email_hash(email)) if email else None
+        if erasure is not None and identity.source_time <= erasure.erased_at:
+            profile = CustomerProfile(pk=erasure.profile_id) if erasure.profile_id else None
+            results.append(ResolvedProfile(profile=profile, anonymous=True))
+            continue
+        key = user_key(identity.user_id)
+        if key is not None and key in by_user:
+            results.append(ResolvedProfile(by_user[key]))
+            continue
+        if not email:
+            results.append(ResolvedProfile(None))
+            continue
+        user_pk = key if key in existing_users else None
+        profile = by_email.get(email)
+        if profile is None:
+            profile = CustomerProfile(
+                email=email,
+                user_id=user_pk,
+                first_seen_at=identity.seen_at,
+                search_document=email,
+            )
+            by_email[email] = created[email] = profile
+        else:
+            if user_pk is not None and profile.user_id is None:
+                profile.user_id = user_pk
+                changed[profile.pk] = profile
+            if identity.seen_at < profile.first_seen_at:
+                profile.first_seen_at = identity.seen_at
+                if email not in created:
+                    changed[profile.pk] = profile
+        if profile.user_id is not None:
+            by_user[profile.user_id] = profile
+        results.append(ResolvedProfile(profile))
+    if created:
+        CustomerProfile.objects.bulk_create(created.values())
+    changed = {pk: p for pk, p in changed.items() if p.email not in created}
+    if changed:
+        CustomerProfile.objects.bulk_update(changed.values(), ["user", "first_seen_at"])
+    return results

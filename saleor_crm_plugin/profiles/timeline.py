@@ -1,0 +1,70 @@
+"""The customer's timeline: one ordered record of what happened to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .models import CustomerProfile, TimelineEvent
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    type: str
+    occurred_at: datetime
+    object_type: str = ""
+    object_id: str = ""
+    data: dict[str, Any] | None = None
+    dedupe_key: str | None = None
+
+
+def add_timeline_events(profile: CustomerProfile, entries: list[TimelineEntry]) -> None:
+    """Record timeline events of one profile (see :func:`add_timeline_rows`)."""
+    add_timeline_rows([(profile.pk, entry) for entry in entries])
+
+
+def add_timeline_rows(rows_in: list[tuple[Any, TimelineEntry]]) -> None:
+    """Record (profile id, entry) pairs in at most two statements. An event
+    with a ``dedupe_key`` exists once: recording it again updates it (time,
+    data) instead; within one call the last one of a key wins.
+    """
+    by_key: dict[str, tuple[Any, TimelineEntry]] = {}
+    plain: list[tuple[Any, TimelineEntry]] = []
+    for profile_id, entry in rows_in:
+        if entry.dedupe_key is None:
+            plain.append((profile_id, entry))
+        else:
+            by_key[entry.dedupe_key] = (profile_id, entry)
+    keyed = list(by_key.values())
+
+    def rows(items: list[tuple[Any, TimelineEntry]]) -> list[TimelineEvent]:
+        return [
+            TimelineEvent(
+                profile_id=profile_id,
+                type=e.type,
+                occurred_at=e.occurred_at,
+                object_type=e.object_type,
+                object_id=e.object_id or "",
+                data=e.data or {},
+                dedupe_key=e.dedupe_key,
+            )
+            for profile_id, e in items
+        ]
+
+    if keyed:
+        TimelineEvent.objects.bulk_create(
+            rows(keyed),
+            update_conflicts=True,
+            unique_fields=["dedupe_key"],
+            update_fields=["profile", "occurred_at", "object_type", "object_id", "data"],
+        )
+    if plain:
+        TimelineEvent.objects.bulk_create(rows(plain))
+
+
+def add_timeline_event(
+    profile: CustomerProfile, type: str, occurred_at: datetime, **fields
+) -> None:
+    """Record one timeline event (see :func:`add_timeline_events`)."""
+    add_timeline_events(profile, [TimelineEntry(type=type, occurred_at=occurred_at, **fields)])
