@@ -5,6 +5,7 @@ import { lazy, Suspense, useMemo } from "react";
 import { CrmProvider } from "./modules/core/crm-context";
 import { createDashboardActions } from "./modules/core/dashboard-bridge";
 import type { CrmClient } from "./modules/core/graphql-client";
+import type { HashRouter } from "./modules/core/hash-router";
 import type { ThemeName } from "./modules/core/launch-params";
 import { matchRoute, type Route } from "./modules/core/routes";
 import { ThemeSynchronizer } from "./modules/core/ThemeSynchronizer";
@@ -26,22 +27,23 @@ export interface AppProps {
   appBridge: AppBridge;
   client: CrmClient;
   params: URLSearchParams;
+  router: HashRouter;
   initialTheme?: ThemeName;
 }
 
-export function App({ appBridge, client, params, initialTheme }: AppProps) {
+export function App({ appBridge, client, params, router, initialTheme }: AppProps) {
   return (
     <AppBridgeProvider appBridgeInstance={appBridge}>
       <ThemeProvider defaultTheme={initialTheme === "dark" ? "defaultDark" : "defaultLight"}>
         <ThemeSynchronizer />
-        <Shell appBridge={appBridge} client={client} params={params} />
+        <Shell appBridge={appBridge} client={client} params={params} router={router} />
       </ThemeProvider>
     </AppBridgeProvider>
   );
 }
 
-function Shell({ appBridge, client, params }: Omit<AppProps, "initialTheme">) {
-  const [path, navigate] = useHashRoute();
+function Shell({ appBridge, client, params, router }: Omit<AppProps, "initialTheme">) {
+  const [path, navigate] = useHashRoute(router);
   const { appBridgeState } = useAppBridge();
   const locale = appBridgeState?.locale || params.get("locale") || undefined;
   const saleorApiUrl = params.get("saleorApiUrl") || appBridgeState?.saleorApiUrl || undefined;

@@ -6,9 +6,11 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
 import { App } from "./App";
-import { connectTokens, crmEndpoint, tokenSource } from "./modules/core/dashboard-bridge";
+import { connectTokens, createDashboardActions, crmEndpoint, tokenSource } from "./modules/core/dashboard-bridge";
 import { CrmClient } from "./modules/core/graphql-client";
+import { HashRouter, sessionPositions } from "./modules/core/hash-router";
 import { parseLaunchLocation, themeFromParams } from "./modules/core/launch-params";
+import { appPageSubPath } from "./modules/core/routes";
 import { TokenStore } from "./modules/core/token-store";
 
 const launch = parseLaunchLocation(window.location.search, window.location.hash);
@@ -30,10 +32,31 @@ connectTokens(appBridge, tokens);
 
 const client = new CrmClient({ endpoint: crmEndpoint(), tokens: tokenSource(tokens) });
 
+// On the app page inside the Dashboard (which passes the App's `id`), the
+// Dashboard's address follows the CRM page, so pages can be reloaded and
+// linked to; widgets and popups keep their route to themselves.
+const appId = launch.params.get("id");
+const onAppPage = Boolean(appId) && appPageSubPath(launch.path) !== undefined;
+const dashboard = createDashboardActions(appBridge, { appId });
+const router = new HashRouter({
+  window,
+  updateRouting: onAppPage ? dashboard.updateRouting : undefined,
+  navigationType: (performance.getEntriesByType?.("navigation")[0] as PerformanceNavigationTiming | undefined)?.type,
+  positions: sessionPositions(safeSessionStorage()),
+});
+
+function safeSessionStorage(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 const root = document.getElementById("root");
 if (!root) throw new Error("No #root element");
 createRoot(root).render(
   <StrictMode>
-    <App appBridge={appBridge} client={client} params={launch.params} initialTheme={theme} />
+    <App appBridge={appBridge} client={client} params={launch.params} router={router} initialTheme={theme} />
   </StrictMode>,
 );

@@ -116,6 +116,16 @@ describe("createDashboardActions", () => {
   });
 });
 
+describe("updateRouting", () => {
+  it("tells the Dashboard the app page's sub-path", async () => {
+    const dispatch = vi.fn(async () => undefined);
+    await expect(createDashboardActions({ dispatch }).updateRouting("/customers/Q3VzdDox")).resolves.toBe(true);
+    const [action] = dispatch.mock.calls[0] as unknown as [{ type: string; payload: { newRoute: string } }];
+    expect(action.type).toBe("updateRouting");
+    expect(action.payload.newRoute).toBe("/customers/Q3VzdDox");
+  });
+});
+
 describe("crmEndpoint", () => {
   it("is the plugin's GraphQL route on the page's origin", () => {
     expect(crmEndpoint("https://shop.example.com")).toBe(

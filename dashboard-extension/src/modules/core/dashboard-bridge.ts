@@ -59,8 +59,8 @@ export const dashboardPaths = {
   customer: (userId: string) => `/customers/${encodeURIComponent(userId)}`,
   /**
    * A page inside this App's app page. The Dashboard loads the App URL
-   * (`…/dashboard/#/app/customers`) with `subPath` appended, which
-   * `matchRoute` understands (e.g. `/tickets/<id>`).
+   * (`…/dashboard/#/app`) with `subPath` appended (e.g. `/tickets/<id>` →
+   * `#/app/tickets/<id>`).
    */
   appPage: (appId: string, subPath: string) =>
     `/extensions/app/${encodeURIComponent(appId)}${subPath.startsWith("/") ? subPath : `/${subPath}`}`,
@@ -76,6 +76,12 @@ export interface DashboardActions {
    * the Dashboard did not say which App this is (`?id=`) or did not answer.
    */
   openAppPage(subPath: string): Promise<boolean>;
+  /**
+   * Move the Dashboard's address to the app page's `subPath` without
+   * reloading the iframe (`/extensions/app/<id>/<subPath>`), so a reload or a
+   * link opens the same CRM page.
+   */
+  updateRouting(subPath: string): Promise<boolean>;
   notify(status: "info" | "success" | "warning" | "error", title: string, text?: string): Promise<boolean>;
   closePopup(): Promise<boolean>;
 }
@@ -103,6 +109,7 @@ export function createDashboardActions(
       context.appId
         ? send(actions.Redirect({ to: dashboardPaths.appPage(context.appId, subPath) }))
         : false,
+    updateRouting: (subPath) => send(actions.UpdateRouting({ newRoute: subPath })),
     notify: (status, title, text) => send(actions.Notification({ status, title, text })),
     closePopup: () => send(actions.PopupClose()),
   };

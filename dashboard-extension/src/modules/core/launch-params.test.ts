@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { parseLaunchLocation, themeFromParams } from "./launch-params";
-import { isWidgetRoute, matchRoute, routePath } from "./routes";
+import { appPageSubPath, isWidgetRoute, matchRoute, routePath } from "./routes";
 
 describe("parseLaunchLocation", () => {
   it("reads the Dashboard's params from inside the hash route", () => {
@@ -25,6 +25,17 @@ describe("parseLaunchLocation", () => {
     expect(parseLaunchLocation("", "").path).toBe("/app/customers");
     expect(parseLaunchLocation("", "#/").path).toBe("/app/customers");
     expect(parseLaunchLocation("", "#app/customers/").path).toBe("/app/customers");
+  });
+
+  it("takes the last hash route when the Dashboard appended a whole extension URL", () => {
+    // What an app page registered with an absolute URL (older
+    // crm_install_dashboard) gets: the App URL plus the extension URL.
+    const { path, params } = parseLaunchLocation(
+      "",
+      "#/app/customers/http://shop.test/plugins/global/saleor.crm/dashboard#/app/customers?id=QXBwOjE%3D",
+    );
+    expect(path).toBe("/app/customers");
+    expect(params.get("id")).toBe("QXBwOjE=");
   });
 
   it("ignores unknown themes", () => {
@@ -58,6 +69,18 @@ describe("routes", () => {
     expect(matchRoute("/app/tickets/a/b")).toEqual({ name: "not-found", path: "/app/tickets/a/b" });
     expect(routePath({ name: "ticket", ticketId: "VGlja2V0OjE=" })).toBe("/app/tickets/VGlja2V0OjE%3D");
     expect(routePath({ name: "customers", tab: "tickets" })).toBe("/app/tickets");
+  });
+
+  it("opens the customers list at the App URL itself", () => {
+    expect(matchRoute("/app")).toEqual({ name: "customers", tab: "list" });
+  });
+
+  it("gives the Dashboard sub-path of app-page routes only", () => {
+    expect(appPageSubPath("/app/customers/Q3VzdDox%3D")).toBe("/customers/Q3VzdDox%3D");
+    expect(appPageSubPath("/app/tickets")).toBe("/tickets");
+    expect(appPageSubPath("/app")).toBe("/");
+    expect(appPageSubPath("/widget/customer")).toBeUndefined();
+    expect(appPageSubPath("/application")).toBeUndefined();
   });
 
   it("knows which routes are widgets", () => {

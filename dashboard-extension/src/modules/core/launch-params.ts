@@ -17,7 +17,12 @@ export const DEFAULT_PATH = "/app/customers";
 
 export function parseLaunchLocation(search: string, hash: string): LaunchLocation {
   const params = new URLSearchParams(search);
-  const raw = hash.startsWith("#") ? hash.slice(1) : hash;
+  // An app page registered with an absolute URL (before crm_install_dashboard
+  // made it relative) gets the whole extension URL appended to the App URL:
+  // `#/app/customers/https://…/dashboard/#/app/customers?…`. The last hash
+  // route is the one meant.
+  const lastHash = hash.lastIndexOf("#");
+  const raw = lastHash === -1 ? hash : hash.slice(lastHash + 1);
   const questionMark = raw.indexOf("?");
   const hashPath = questionMark === -1 ? raw : raw.slice(0, questionMark);
   if (questionMark !== -1) {

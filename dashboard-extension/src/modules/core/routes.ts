@@ -20,6 +20,8 @@ export type Route =
 export function matchRoute(path: string): Route {
   const segments = path.split("/").filter(Boolean);
   const [area, view, rest, ...extra] = segments;
+  // The App URL itself (the Dashboard's "open app" from its extensions list).
+  if (area === "app" && view === undefined) return { name: "customers", tab: "list" };
   if (area === "app" && view === "tickets") {
     if (rest === undefined) return { name: "customers", tab: "tickets" };
     if (extra.length === 0) return { name: "ticket", ticketId: safeDecode(rest) };
@@ -27,8 +29,8 @@ export function matchRoute(path: string): Route {
   if (area === "app" && view === "customers") {
     if (rest === undefined) return { name: "customers", tab: "list" };
     if (rest === "overview" && extra.length === 0) return { name: "customers", tab: "overview" };
-    // The Dashboard opens deep links into the app page as the App URL
-    // (`#/app/customers`) plus a sub-path, so tickets are reachable here too.
+    // Installations registered before the App URL became `#/app` had
+    // `#/app/customers`, to which the Dashboard appends the sub-path.
     if (rest === "tickets" && extra.length === 0) return { name: "customers", tab: "tickets" };
     if (rest === "tickets" && extra.length === 1 && extra[0]) {
       return { name: "ticket", ticketId: safeDecode(extra[0]) };
@@ -69,6 +71,21 @@ export function routePath(route: Route): string {
     case "not-found":
       return route.path;
   }
+}
+
+/**
+ * The app page's routes live under `/app`, and the App URL the Dashboard
+ * knows ends in `#/app` (see crm_install_dashboard): the Dashboard path
+ * `/extensions/app/<id>/customers/<profile>` loads `#/app/customers/<profile>`.
+ * So the sub-path the Dashboard shows for a route is the route minus `/app`.
+ */
+export const APP_PAGE_PREFIX = "/app";
+
+/** The Dashboard sub-path of an app-page path, or undefined for other views. */
+export function appPageSubPath(path: string): string | undefined {
+  if (path === APP_PAGE_PREFIX) return "/";
+  if (!path.startsWith(`${APP_PAGE_PREFIX}/`)) return undefined;
+  return path.slice(APP_PAGE_PREFIX.length);
 }
 
 /** Routes rendered in a Dashboard widget card: no page chrome, auto height. */

@@ -1,27 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
 
-import { parseLaunchLocation } from "./launch-params";
+import type { HashRouter } from "./hash-router";
 
-/**
- * The current hash route path. Navigating keeps the hash's query string, so
- * the Dashboard's launch parameters survive a reload of the iframe.
- */
-export function useHashRoute(): [string, (path: string) => void] {
-  const read = () => parseLaunchLocation("", window.location.hash).path;
-  const [path, setPath] = useState(read);
-
-  useEffect(() => {
-    const onChange = () => setPath(read());
-    window.addEventListener("hashchange", onChange);
-    return () => window.removeEventListener("hashchange", onChange);
-  }, []);
-
-  const navigate = useCallback((next: string) => {
-    const hash = window.location.hash;
-    const query = hash.includes("?") ? hash.slice(hash.indexOf("?")) : "";
-    window.location.hash = `#${next}${query}`;
-    window.scrollTo?.(0, 0);
-  }, []);
-
-  return [path, navigate];
+/** The route path the router shows, and how to move (see {@link HashRouter}). */
+export function useHashRoute(router: HashRouter): [string, (path: string) => void] {
+  const path = useSyncExternalStore(router.subscribe, () => router.path);
+  return [path, router.navigate];
 }
