@@ -1,13 +1,15 @@
 """Runs the Saleor tier (tests/saleor_tier) when a Saleor environment exists.
 
 Saleor 3.x is not on PyPI, so the tier runs in the Python named by
-SALEOR_PYTHON (Saleor and this plugin installed there), against
-SALEOR_DATABASE_URL (default: DATABASE_URL). Elsewhere it is skipped.
+SALEOR_PYTHON (a Saleor environment), against SALEOR_DATABASE_URL (default:
+DATABASE_URL). Elsewhere it is skipped. As merchants do, the plugin is
+installed there from a wheel built from this tree, never editable.
 """
 
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,25 @@ def test_saleor_tier():
             "Saleor tier skipped: saleor is not importable. Install Saleor 3.21+ and this "
             "plugin in one Python 3.12 environment and set SALEOR_PYTHON (see README)."
         )
+    wheels = Path(tempfile.mkdtemp(prefix="crm-wheel-"))
+    build = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(wheels)],
+        cwd=TIER.parents[1],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    (wheel,) = wheels.glob("*.whl")
+    # The wheel's requirements that Saleor lacks, then the wheel itself anew.
+    for extra in ([], ["--force-reinstall", "--no-deps"]):
+        install = subprocess.run(
+            [python, "-m", "pip", "install", "--quiet", *extra, str(wheel)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert install.returncode == 0, install.stderr[-3000:]
     env = dict(os.environ)
     if url := os.environ.get("SALEOR_DATABASE_URL"):
         env["DATABASE_URL"] = url

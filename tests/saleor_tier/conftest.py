@@ -9,6 +9,14 @@ import pytest
 from django.conf import settings
 from saleor.tests.utils import prepare_test_db_connections
 
+import saleor_crm_plugin
+
+# What merchants install: the tier runs against the built wheel, never the
+# source tree (an editable install once hid a wheel missing four packages).
+assert "site-packages" in saleor_crm_plugin.__file__, (
+    f"saleor_crm_plugin comes from {saleor_crm_plugin.__file__}, not an installed wheel"
+)
+
 TEST_DATABASES = {
     settings.DATABASE_CONNECTION_DEFAULT_NAME,
     settings.DATABASE_CONNECTION_REPLICA_NAME,
@@ -54,6 +62,9 @@ def crm_plugin(setup_dummy_gateways, settings):
     from saleor.plugins.manager import get_plugins_manager
 
     settings.PLUGINS = [*settings.PLUGINS, CRM_PLUGIN]
+    # Saleor's test database lives in one transaction a background thread
+    # cannot see: process events in the request's own thread (tests only).
+    settings.SALEOR_CRM_DISPATCH = "inline"
     # The path the Dashboard's "activate" takes (pluginUpdate).
     get_plugins_manager(allow_replica=False).save_plugin_configuration(
         "saleor.crm", None, {"active": True}
@@ -68,3 +79,25 @@ def manager_token(staff_user, permission_manage_users):
 
     staff_user.user_permissions.add(permission_manage_users)
     return create_access_token(staff_user)
+
+
+@pytest.fixture
+def set_delivery(request):
+    """Choose the checkout's shipping, as the running Saleor line stores it:
+    3.23 keeps a ``CheckoutDelivery`` (fixture ``checkout_delivery``), 3.21
+    the shipping method on the checkout.
+    """
+    try:
+        checkout_delivery = request.getfixturevalue("checkout_delivery")
+    except pytest.FixtureLookupError:
+        shipping_method = request.getfixturevalue("shipping_method")
+
+        def assign(checkout):
+            checkout.shipping_method = shipping_method
+
+        return assign
+
+    def assign(checkout):
+        checkout.assigned_delivery = checkout_delivery(checkout)
+
+    return assign

@@ -39,7 +39,7 @@ def test_customer_opens_ticket_about_own_order_staff_replies_other_customer_sees
     checkout_with_item,
     payment_dummy,
     address,
-    checkout_delivery,
+    set_delivery,
     manager_token,
     django_capture_on_commit_callbacks,
 ):
@@ -48,7 +48,7 @@ def test_customer_opens_ticket_about_own_order_staff_replies_other_customer_sees
     checkout.user = customer_user
     checkout.email = customer_user.email
     checkout.save()
-    order = complete_checkout(user_api_client, checkout, payment_dummy, address, checkout_delivery)
+    order = complete_checkout(user_api_client, checkout, payment_dummy, address, set_delivery)
     order_id = graphene.Node.to_global_id("Order", order.pk)
     customer_token = create_access_token(customer_user)
     other = customer_user.__class__.objects.create(email="other@example.com", is_active=True)
