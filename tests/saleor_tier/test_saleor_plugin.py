@@ -419,8 +419,8 @@ def test_plugin_adds_at_most_three_queries_to_checkout_complete(
     # then
     added = len(on) - len(off)
     crm_sql = [q["sql"] for q in on.captured_queries if "saleor_crm_" in q["sql"]]
-    print(f"checkoutComplete: {len(off)} queries without the CRM, {len(on)} with it")
-    print("CRM queries:", *crm_sql, sep="\n  ")
+    print(f"checkoutComplete: {len(off)} queries without the CRM, {len(on)} with it")  # noqa: T201
+    print("CRM queries:", *crm_sql, sep="\n  ")  # noqa: T201
     assert added <= 3, (added, crm_sql)
     assert len(crm_sql) <= 3
     assert len(asks) == 1  # one ask for the whole request
