@@ -89,9 +89,13 @@ def test_a_note_taken_in_a_rolled_back_transaction_is_dropped(asks):
     recorder.open_request_scope()
 
     # when
-    with pytest.raises(RuntimeError), transaction.atomic():
-        recorder.note_store_event("order_created", "order-1")
-        raise RuntimeError("the store's mutation failed")
+    def failing_mutation():
+        with transaction.atomic():
+            recorder.note_store_event("order_created", "order-1")
+            raise RuntimeError("the store's mutation failed")
+
+    with pytest.raises(RuntimeError):
+        failing_mutation()
     recorder.close_request_scope()
 
     # then
