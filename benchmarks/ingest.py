@@ -33,6 +33,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database", default="crm_bench", help="name of the scratch database")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--profile", action="store_true", help="print where processing spends its time (cProfile)"
+    )
     args = parser.parse_args()
     if not 1 <= args.orders <= MAX_ORDERS:
         parser.error(f"--orders must be between 1 and {MAX_ORDERS:,}")
@@ -229,7 +232,34 @@ def main() -> None:
         print(f"Recording {args.orders:,} orders ...", file=sys.stderr, flush=True)
         figures |= record(args.orders, args.seed)
         print("Processing ...", file=sys.stderr, flush=True)
-        figures |= process(args.orders, args.batch)
+        if args.profile:
+            import cProfile
+            import pstats
+
+            from collections import defaultdict
+
+            from django.db import connection
+
+            spent: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+
+            def timed(execute, sql, params, many, context):
+                t0 = time.perf_counter()
+                try:
+                    return execute(sql, params, many, context)
+                finally:
+                    key = " ".join(sql.split())[:90]
+                    spent[key][0] += 1
+                    spent[key][1] += time.perf_counter() - t0
+
+            profiler = cProfile.Profile()
+            with connection.execute_wrapper(timed):
+                figures |= profiler.runcall(process, args.orders, args.batch)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+            print("SQL by time (calls, seconds):", file=sys.stderr)
+            for key, (calls, seconds) in sorted(spent.items(), key=lambda kv: -kv[1][1])[:15]:
+                print(f"  {calls:5d} {seconds:7.2f}s  {key}", file=sys.stderr)
+        else:
+            figures |= process(args.orders, args.batch)
         print("Recomputing ...", file=sys.stderr, flush=True)
         figures["recompute"] = recompute_all_profiles()
         figures |= database_figures()
