@@ -235,7 +235,6 @@ def main() -> None:
         if args.profile:
             import cProfile
             import pstats
-
             from collections import defaultdict
 
             from django.db import connection
