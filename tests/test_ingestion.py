@@ -1,8 +1,10 @@
 import time
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core.management import call_command
 from django.utils import timezone
 
 from saleor_crm_plugin.commerce import services as commerce_services
@@ -203,3 +205,71 @@ def test_failing_task_is_retried_by_the_worker(celery_worker, fails_once):
     assert event.attempts == 2
     assert len(fails_once) == 2
     assert CustomerProfile.objects.get().orders_count == 1
+
+
+@pytest.mark.django_db
+def test_sweeper_honours_back_off(settings, monkeypatch):
+    # given: an event that failed once, with a 60 s back-off
+    settings.SALEOR_CRM_PENDING_EVENT_GRACE_SECONDS = 0
+    settings.SALEOR_CRM_RETRY_BASE_SECONDS = 60
+    monkeypatch.setattr("saleor_crm_plugin.ingestion.batch.apply_orders", broken_apply)
+    event = record_event("order_created", f.order(), dispatch=False)
+    assert sweep_pending_events_task()["failed"] == 1
+    monkeypatch.undo()
+    event.refresh_from_db()
+    assert event.next_attempt_at - timezone.now() > timedelta(seconds=55)
+
+    # when: the sweeper runs again before the back-off is over
+    early = sweep_pending_events_task()
+
+    # then: it waits; once the time has come, it applies the event
+    assert early == {"processed": 0, "failed": 0, "skipped": 0}
+    InboundEvent.objects.filter(pk=event.pk).update(next_attempt_at=timezone.now())
+    assert sweep_pending_events_task()["processed"] == 1
+    assert CustomerProfile.objects.get().orders_count == 1
+
+
+def broken_apply(*args, **kwargs):
+    raise RuntimeError("bug")
+
+
+BACKLOG = """
+{ crmEventBacklog { pendingCount retryingCount failedCount oldestPendingAt oldestPendingAgeSeconds } }
+"""
+
+
+@pytest.mark.django_db
+def test_staff_see_the_backlog_and_operators_replay_failed_events(gql, settings, monkeypatch):
+    # given: one event parked as failed, one pending
+    settings.SALEOR_CRM_MAX_EVENT_ATTEMPTS = 1
+    monkeypatch.setattr("saleor_crm_plugin.ingestion.batch.apply_orders", broken_apply)
+    failed = record_event("order_created", f.order("o1"), dispatch=False)
+    with pytest.raises(EventProcessingError):
+        process_event(failed.pk)
+    monkeypatch.undo()
+    record_event("order_created", f.order("o2"), dispatch=False)
+
+    # when
+    data, errors = gql(BACKLOG)
+    out = StringIO()
+    call_command("crm_events", stdout=out)
+
+    # then
+    assert errors is None
+    backlog = data["crmEventBacklog"]
+    assert (backlog["pendingCount"], backlog["failedCount"]) == (1, 1)
+    assert backlog["oldestPendingAgeSeconds"] >= 0
+    assert "Pending: 1" in out.getvalue()
+    assert f"#{failed.pk} failed" in out.getvalue()
+    assert "RuntimeError: bug" in out.getvalue()
+
+    # when: the operator replays and processes
+    out = StringIO()
+    call_command("crm_events", "--replay", "--process", stdout=out)
+
+    # then
+    assert "1 failed event(s) returned to the queue" in out.getvalue()
+    assert "Processed 2" in out.getvalue()
+    assert not InboundEvent.objects.exclude(status=InboundEventStatus.PROCESSED).exists()
+    data, _ = gql(BACKLOG)
+    assert data["crmEventBacklog"]["oldestPendingAgeSeconds"] is None

@@ -12,11 +12,14 @@ from ..auth import Requestor
 from .analytics.schema import AnalyticsQueries
 from .core.errors import PermissionDenied
 from .core.permissions import OPERATION_PERMISSIONS, SignedInCustomer
+from .ingestion.schema import IngestionQueries
 from .profiles.schema import CustomerProfileMutations, CustomerProfileQueries
 from .tickets.schema import TicketMutations, TicketQueries
 
 
-class Query(CustomerProfileQueries, TicketQueries, AnalyticsQueries, graphene.ObjectType):
+class Query(
+    CustomerProfileQueries, TicketQueries, AnalyticsQueries, IngestionQueries, graphene.ObjectType
+):
     class Meta:
         description = "CRM queries. Each lists the permission it needs."
 

@@ -25,6 +25,7 @@ from ..snapshots import SNAPSHOT_TYPES, Snapshot
 from .batch import Claimed, Outcome, _Context, apply_batch, process_batch
 from .events import EventType, object_type_of
 from .models import InboundEvent, InboundEventStatus
+from .operations import replay_failed_events
 from .recorder import PendingObject, _dedupe_key, write_events
 
 logger = logging.getLogger(__name__)
@@ -119,9 +120,7 @@ def process_pending_events(
     queue (an operator's replay). Returns counts by outcome.
     """
     if include_failed:
-        InboundEvent.objects.filter(status=InboundEventStatus.FAILED).update(
-            status=InboundEventStatus.PENDING, attempts=0, next_attempt_at=None
-        )
+        replay_failed_events()
     created_before = timezone.now() - older_than if older_than is not None else None
     batch_size = crm_setting("SALEOR_CRM_BATCH_SIZE")
     total = Outcome()

@@ -66,6 +66,7 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "slaPolicies": MANAGE_USERS,
         "crmCustomerStats": MANAGE_USERS,
         "crmTicketStats": MANAGE_USERS,
+        "crmEventBacklog": MANAGE_USERS,
         "myTickets": CUSTOMER,
         "myTicket": CUSTOMER,
         "ticketByAccessToken": PUBLIC,
