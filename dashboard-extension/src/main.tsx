@@ -8,7 +8,7 @@ import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { connectTokens, createDashboardActions, crmEndpoint, tokenSource } from "./modules/core/dashboard-bridge";
 import { CrmClient } from "./modules/core/graphql-client";
-import { HashRouter, sessionPositions } from "./modules/core/hash-router";
+import { HashRouter } from "./modules/core/hash-router";
 import { parseLaunchLocation, themeFromParams } from "./modules/core/launch-params";
 import { appPageSubPath } from "./modules/core/routes";
 import { TokenStore } from "./modules/core/token-store";
@@ -33,25 +33,12 @@ connectTokens(appBridge, tokens);
 const client = new CrmClient({ endpoint: crmEndpoint(), tokens: tokenSource(tokens) });
 
 // On the app page inside the Dashboard (which passes the App's `id`), the
-// Dashboard's address follows the CRM page, so pages can be reloaded and
-// linked to; widgets and popups keep their route to themselves.
+// Dashboard's address leads, so pages can be reloaded and linked to; widgets
+// and popups keep their route to themselves.
 const appId = launch.params.get("id");
 const onAppPage = Boolean(appId) && appPageSubPath(launch.path) !== undefined;
 const dashboard = createDashboardActions(appBridge, { appId });
-const router = new HashRouter({
-  window,
-  updateRouting: onAppPage ? dashboard.updateRouting : undefined,
-  navigationType: (performance.getEntriesByType?.("navigation")[0] as PerformanceNavigationTiming | undefined)?.type,
-  positions: sessionPositions(safeSessionStorage()),
-});
-
-function safeSessionStorage(): Storage | undefined {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return undefined;
-  }
-}
+const router = new HashRouter({ window, openInDashboard: onAppPage ? dashboard.routeAppPage : undefined });
 
 const root = document.getElementById("root");
 if (!root) throw new Error("No #root element");

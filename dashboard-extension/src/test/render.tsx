@@ -35,7 +35,7 @@ export function renderWithCrm(
     openOrder: vi.fn(async () => true),
     openCustomer: vi.fn(async () => true),
     openAppPage: vi.fn(async () => true),
-    updateRouting: vi.fn(async () => true),
+    routeAppPage: vi.fn(async () => true),
     notify: vi.fn(async () => true),
     closePopup: vi.fn(async () => true),
   };

@@ -116,13 +116,23 @@ describe("createDashboardActions", () => {
   });
 });
 
-describe("updateRouting", () => {
-  it("tells the Dashboard the app page's sub-path", async () => {
+describe("routeAppPage", () => {
+  it("has the Dashboard's router open an app-page path, the App's ID spelt past its same-app check", async () => {
     const dispatch = vi.fn(async () => undefined);
-    await expect(createDashboardActions({ dispatch }).updateRouting("/customers/Q3VzdDox")).resolves.toBe(true);
-    const [action] = dispatch.mock.calls[0] as unknown as [{ type: string; payload: { newRoute: string } }];
-    expect(action.type).toBe("updateRouting");
-    expect(action.payload.newRoute).toBe("/customers/Q3VzdDox");
+    const actions = createDashboardActions({ dispatch }, { appId: "QXBwOjE=" });
+    await expect(actions.routeAppPage("/customers/Q3VzdDox")).resolves.toBe(true);
+    const [action] = dispatch.mock.calls[0] as unknown as [{ type: string; payload: { to: string } }];
+    expect(action.type).toBe("redirect");
+    expect(action.payload.to).toBe("/extensions/app/%51XBwOjE%3D/customers/Q3VzdDox");
+    // The Dashboard's router reads it as the plain path.
+    expect(decodeURI(action.payload.to)).toBe(dashboardPaths.appPage("QXBwOjE=", "/customers/Q3VzdDox"));
+    await expect(createDashboardActions({ dispatch }).routeAppPage("/customers")).resolves.toBe(false);
+  });
+
+  it("spells IDs without padding past the check too", () => {
+    const to = dashboardPaths.appPageRoute("QXBwOjEy", "/tickets");
+    expect(to.startsWith("/extensions/app/QXBwOjEy")).toBe(false);
+    expect(decodeURI(to)).toBe("/extensions/app/QXBwOjEy/tickets");
   });
 });
 

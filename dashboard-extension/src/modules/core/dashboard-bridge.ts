@@ -64,6 +64,24 @@ export const dashboardPaths = {
    */
   appPage: (appId: string, subPath: string) =>
     `/extensions/app/${encodeURIComponent(appId)}${subPath.startsWith("/") ? subPath : `/${subPath}`}`,
+  /**
+   * {@link appPage} as a `redirect` from the app page itself, spelt so that
+   * the Dashboard hands it to its router. The Dashboard treats a redirect
+   * whose target starts with `/extensions/app/<id>` (the ID encoded twice)
+   * while it shows that app as an in-app move and only `pushState`s it: its
+   * router then never sets the iframe's `src` again on Back. Percent-encoding
+   * one letter of the ID breaks that prefix match; the router (history 4's
+   * `decodeURI`) reads the same path, so the address shows the plain one.
+   */
+  appPageRoute: (appId: string, subPath: string) => {
+    const path = dashboardPaths.appPage(appId, subPath);
+    const prefix = "/extensions/app/";
+    const id = path.slice(prefix.length);
+    const letter = id.search(/[A-Za-z0-9]/);
+    if (letter === -1) return path;
+    const code = `%${id.charCodeAt(letter).toString(16).toUpperCase()}`;
+    return `${prefix}${id.slice(0, letter)}${code}${id.slice(letter + 1)}`;
+  },
 };
 
 export interface DashboardActions {
@@ -77,11 +95,12 @@ export interface DashboardActions {
    */
   openAppPage(subPath: string): Promise<boolean>;
   /**
-   * Move the Dashboard's address to the app page's `subPath` without
-   * reloading the iframe (`/extensions/app/<id>/<subPath>`), so a reload or a
-   * link opens the same CRM page.
+   * From the app page: have the Dashboard's router open the app page at
+   * `subPath` (`/extensions/app/<id>/<subPath>`), which it does by changing
+   * the iframe's hash, without a reload. Its address then names the CRM page
+   * (reload, links, Back). False without the App's ID or an answer.
    */
-  updateRouting(subPath: string): Promise<boolean>;
+  routeAppPage(subPath: string): Promise<boolean>;
   notify(status: "info" | "success" | "warning" | "error", title: string, text?: string): Promise<boolean>;
   closePopup(): Promise<boolean>;
 }
@@ -109,7 +128,10 @@ export function createDashboardActions(
       context.appId
         ? send(actions.Redirect({ to: dashboardPaths.appPage(context.appId, subPath) }))
         : false,
-    updateRouting: (subPath) => send(actions.UpdateRouting({ newRoute: subPath })),
+    routeAppPage: async (subPath) =>
+      context.appId
+        ? send(actions.Redirect({ to: dashboardPaths.appPageRoute(context.appId, subPath) }))
+        : false,
     notify: (status, title, text) => send(actions.Notification({ status, title, text })),
     closePopup: () => send(actions.PopupClose()),
   };

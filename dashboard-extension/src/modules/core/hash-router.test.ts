@@ -1,47 +1,47 @@
 import { describe, expect, it } from "vitest";
 
-import { HashRouter, type PositionStore, type RouterWindow, sessionPositions } from "./hash-router";
+import { dashboardPaths } from "./dashboard-bridge";
+import { HashRouter, type RouterWindow } from "./hash-router";
 
 /**
- * One tab's session history shared by the Dashboard (parent) and the CRM
- * iframe, modelled on what Chromium does with the Saleor Dashboard 3.23:
- * `updateRouting` is a `pushState` of the Dashboard's address, and on
- * Back/Forward its router sets the iframe's `src` to the page of the address
- * whenever that differs from the last `src` it set, which pushes an iframe
- * entry (state null) and drops the entries ahead.
+ * One tab's session history shared by the Saleor Dashboard 3.23 (parent)
+ * and the CRM iframe, as Chromium runs them:
+ * - the Dashboard's router (history 4) pushes addresses and, when its
+ *   location changes, sets the iframe's `src` to that page; the iframe's
+ *   fragment navigation pushes an iframe entry (state null) and drops the
+ *   entries ahead;
+ * - a `redirect` to the app being shown (`/extensions/app/<id>` with the ID
+ *   encoded twice) is a bare `pushState` the router never sees;
+ * - the sandboxed iframe's `history.back()` may move only its own entries.
  */
 interface FrameEntry {
   url: string;
   state: unknown;
-  /** Which iframe document made the entry (a reload makes a new one). */
-  doc: number;
 }
 interface JointEntry {
   parent: string;
   frame: FrameEntry;
 }
 
+const APP_ID = "QXBwOjE=";
 const APP = "http://crm.test/plugins/global/saleor.crm/dashboard#/app";
 const QUERY = "?domain=crm.test&id=QXBwOjE%3D&theme=light";
 const PREFIX = "/extensions/app/QXBwOjE%3D";
 
 class Tab {
-  entries: JointEntry[] = [];
-  index = -1;
+  entries: JointEntry[] = [{ parent: "/home", frame: { url: "", state: null } }];
+  index = 0;
+  router!: HashRouter;
+  redirects: string[] = [];
+  /** The `src` the Dashboard's router last set. */
+  private lastSrc = "";
   private tasks: (() => void)[] = [];
   private listeners = new Set<(event: { state?: unknown }) => void>();
-  private doc = 0;
-  /** The `src` the Dashboard's router last set. */
-  lastSrc = "";
-  router!: HashRouter;
-  routed: string[] = [];
 
-  constructor(start: string) {
-    this.entries.push({ parent: "/home", frame: { url: "about:blank", state: null, doc: -1 } });
-    this.index = 0;
-    this.parentPush(start);
-    this.current.frame = { url: "", state: null, doc: 0 };
-    this.loadFrame(this.srcFor(start));
+  constructor(address: string, private readonly inDashboard = true) {
+    this.parentPush(address);
+    this.current.frame = { url: "", state: null };
+    this.load();
   }
 
   get current(): JointEntry {
@@ -56,12 +56,31 @@ class Tab {
     return this.router.path;
   }
 
-  srcFor(address: string): string {
+  private srcFor(address: string): string {
     return `${APP}${address.slice(PREFIX.length)}${QUERY}`;
   }
 
-  /** The iframe's window as the router sees it. */
-  frameWindow(): RouterWindow {
+  /** A new iframe document for the address (first load, reload). */
+  load() {
+    this.router?.dispose();
+    this.listeners.clear();
+    this.lastSrc = this.srcFor(this.address);
+    this.current.frame.url = this.lastSrc;
+    this.current.frame.state = null;
+    this.router = new HashRouter({
+      window: this.frameWindow(),
+      openInDashboard: this.inDashboard
+        ? async (subPath) => {
+            const to = dashboardPaths.appPageRoute(APP_ID, subPath);
+            this.redirects.push(to);
+            this.dashboardRedirect(to);
+            return true;
+          }
+        : undefined,
+    });
+  }
+
+  private frameWindow(): RouterWindow {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     return {
@@ -74,7 +93,7 @@ class Tab {
           this.current.frame.state = state;
           if (url !== undefined) this.current.frame.url = this.resolve(url);
         },
-        back: () => this.tasks.push(() => this.traverse(-1)),
+        back: () => this.tasks.push(() => this.traverse(-1, { sandboxed: true })),
       },
       location: {
         get hash() {
@@ -88,59 +107,47 @@ class Tab {
   }
 
   private resolve(url: string): string {
-    const frameUrl = this.current.frame.url;
-    return url.startsWith("#") ? frameUrl.split("#")[0] + url : url;
+    return url.startsWith("#") ? this.current.frame.url.split("#")[0] + url : url;
   }
 
   private framePush(state: unknown, url?: string) {
-    const frame = { url: url === undefined ? this.current.frame.url : this.resolve(url), state, doc: this.doc };
+    const frame = { url: url === undefined ? this.current.frame.url : this.resolve(url), state };
     this.entries.splice(this.index + 1);
     this.entries.push({ parent: this.current.parent, frame });
     this.index += 1;
   }
 
-  parentPush(address: string) {
+  private parentPush(address: string) {
     this.entries.splice(this.index + 1);
     this.entries.push({ parent: address, frame: this.current.frame });
     this.index += 1;
   }
 
-  /**
-   * A new iframe document in the current entry: the first load, a reload
-   * (the entry starts over, no state) or Back into an earlier document's
-   * entry (its state kept).
-   */
-  loadFrame(src: string, { navigationType = "navigate", keepState = false } = {}) {
-    this.doc += 1;
-    this.router?.dispose();
-    this.listeners.clear();
-    const frame = this.current.frame;
-    frame.url = src;
-    frame.doc = this.doc;
-    if (!keepState) frame.state = null;
-    this.lastSrc = this.srcFor(this.address);
-    this.router = new HashRouter({
-      window: this.frameWindow(),
-      updateRouting: async (subPath) => {
-        this.routed.push(subPath);
-        const address = `${PREFIX}${subPath}`;
-        if (address !== this.address) this.parentPush(address);
-        return true;
-      },
-      navigationType,
-      positions: this.positions,
-    });
+  /** What the Dashboard's `redirect` handler does with a local path. */
+  private dashboardRedirect(to: string) {
+    const sameApp = to.startsWith(`/extensions/app/${encodeURIComponent(encodeURIComponent(APP_ID))}`);
+    if (sameApp) {
+      this.parentPush(to);
+    } else {
+      this.dashboardNavigate(decodeURI(to));
+    }
   }
 
-  positions: PositionStore = (() => {
-    let n: number | undefined;
-    return { get: () => n, set: (value) => void (n = value) };
-  })();
+  /** The Dashboard's router goes to an address (its menu, a link, a redirect). */
+  dashboardNavigate(address: string) {
+    this.parentPush(address);
+    this.routerRendered();
+  }
 
-  reload() {
-    // The Dashboard loads the iframe for its address again; the iframe's
-    // current entry starts over (no state).
-    this.loadFrame(this.srcFor(this.address));
+  private routerRendered() {
+    if (!this.address.startsWith(PREFIX)) return;
+    const src = this.srcFor(this.address);
+    if (src === this.lastSrc) return;
+    this.lastSrc = src;
+    this.tasks.push(() => {
+      this.framePush(null, src);
+      this.listeners.forEach((listener) => listener({ state: null }));
+    });
   }
 
   back() {
@@ -151,38 +158,15 @@ class Tab {
     this.tasks.push(() => this.traverse(1));
   }
 
-  private traverse(delta: number) {
+  private traverse(delta: number, { sandboxed = false } = {}) {
     const to = this.index + delta;
     if (to < 0 || to >= this.entries.length) return;
     const from = this.current;
+    const next = this.entries[to]!;
+    if (sandboxed && next.parent !== from.parent) return; // blocked
     this.index = to;
-    const next = this.current;
-    if (next.frame !== from.frame) {
-      if (next.frame.doc !== this.doc) {
-        // An entry of an earlier iframe document: loaded again.
-        this.loadFrame(next.frame.url, { navigationType: "back_forward", keepState: true });
-      } else {
-        this.listeners.forEach((listener) => listener({ state: next.frame.state }));
-      }
-    }
-    if (next.parent !== from.parent) this.dashboardPopped(next.parent);
-  }
-
-  private dashboardPopped(address: string) {
-    if (!address.startsWith(PREFIX)) return; // left the app page
-    const src = this.srcFor(address);
-    if (src === this.lastSrc) return;
-    this.lastSrc = src;
-    this.tasks.push(() => {
-      this.framePush(null, src);
-      this.listeners.forEach((listener) => listener({ state: null }));
-    });
-  }
-
-  /** The Dashboard's router navigates to the app page (its menu, a widget's link). */
-  dashboardNavigate(address: string) {
-    this.parentPush(address);
-    this.dashboardPopped(address);
+    if (next.frame !== from.frame) this.listeners.forEach((listener) => listener({ state: next.frame.state }));
+    if (next.parent !== from.parent) this.routerRendered();
   }
 
   async run() {
@@ -195,12 +179,8 @@ class Tab {
     throw new Error("the tab never settled");
   }
 }
-let tab: Tab;
 
-function open(address: string): Tab {
-  tab = new Tab(address);
-  return tab;
-}
+let tab: Tab;
 
 async function navigate(path: string) {
   tab.router.navigate(path);
@@ -212,124 +192,103 @@ async function back() {
   await tab.run();
 }
 
+async function forward() {
+  tab.forward();
+  await tab.run();
+}
+
+const LIST = "/app/customers";
 const X = "/app/customers/Q3VzdG9tZXJQcm9maWxlOjE%3D";
 const T = "/app/tickets/VGlja2V0OjE%3D";
+const AT = (path: string) => `${PREFIX}${path.slice("/app".length)}`;
 
-describe("HashRouter in the Dashboard's app page", () => {
+describe("HashRouter on the Dashboard's app page", () => {
   it("starts at the page the Dashboard's address names", () => {
-    open(`${PREFIX}/customers/Q3VzdG9tZXJQcm9maWxlOjE%3D`);
+    tab = new Tab(AT(X));
     expect(tab.shown).toBe(X);
   });
 
-  it("moves the Dashboard's address first, then the iframe's entry", async () => {
-    open(`${PREFIX}/customers`);
+  it("shows the page at once and has the Dashboard's router take its address", async () => {
+    tab = new Tab(AT(LIST));
+    tab.router.navigate(X);
+    expect(tab.shown).toBe(X);
+    await tab.run();
+    expect(tab.redirects).toEqual(["/extensions/app/%51XBwOjE%3D/customers/Q3VzdG9tZXJQcm9maWxlOjE%3D"]);
+    expect([tab.shown, tab.address]).toEqual([X, AT(X)]);
+  });
+
+  it("adds one history entry per page", async () => {
+    tab = new Tab(AT(LIST));
+    const start = tab.index;
     await navigate(X);
-    expect(tab.routed).toEqual(["/customers/Q3VzdG9tZXJQcm9maWxlOjE%3D"]);
-    expect(tab.address).toBe(`${PREFIX}/customers/Q3VzdG9tZXJQcm9maWxlOjE%3D`);
-    expect(tab.current.frame.url).toBe(`${APP}/customers/Q3VzdG9tZXJQcm9maWxlOjE%3D${QUERY}`);
-    expect(tab.shown).toBe(X);
+    await navigate(T);
+    expect(tab.index).toBe(start + 2);
   });
 
-  it("goes Back one page per press, the address following, and then leaves the app", async () => {
-    open(`${PREFIX}/customers`);
+  it("goes Back one page per press, the address leading, and then leaves the app", async () => {
+    tab = new Tab(AT(LIST));
     await navigate(X);
     await navigate(T);
 
     await back();
-    expect([tab.shown, tab.address]).toEqual([X, `${PREFIX}/customers/Q3VzdG9tZXJQcm9maWxlOjE%3D`]);
+    expect([tab.shown, tab.address]).toEqual([X, AT(X)]);
     await back();
-    expect([tab.shown, tab.address]).toEqual(["/app/customers", `${PREFIX}/customers`]);
+    expect([tab.shown, tab.address]).toEqual([LIST, AT(LIST)]);
     await back();
     expect(tab.address).toBe("/home");
   });
 
   it("shows the same page after a reload, and Back still works", async () => {
-    open(`${PREFIX}/customers`);
+    tab = new Tab(AT(LIST));
     await navigate(X);
     await navigate(T);
-    tab.reload();
+    tab.load();
     expect(tab.shown).toBe(T);
-
     await back();
-    expect([tab.shown, tab.address]).toEqual([X, `${PREFIX}/customers/Q3VzdG9tZXJQcm9maWxlOjE%3D`]);
-    await back();
-    expect([tab.shown, tab.address]).toEqual(["/app/customers", `${PREFIX}/customers`]);
+    expect([tab.shown, tab.address]).toEqual([X, AT(X)]);
   });
 
-  it("follows the Dashboard when it navigates the app page itself, then goes Back", async () => {
-    open(`${PREFIX}/customers`);
+  it("ignores Back and Forward over entries of the iframe alone", async () => {
+    tab = new Tab(AT(LIST));
     await navigate(X);
-    tab.dashboardNavigate(`${PREFIX}/tickets/VGlja2V0OjE%3D`);
+    await back();
+    // Forward lands on the iframe entry the Dashboard's src change left.
+    await forward();
+    expect([tab.shown, tab.address]).toEqual([LIST, AT(LIST)]);
+    await back();
+    expect([tab.shown, tab.address]).toEqual([LIST, AT(LIST)]);
+  });
+
+  it("follows the Dashboard when it opens another page of the app", async () => {
+    tab = new Tab(AT(LIST));
+    await navigate(X);
+    tab.dashboardNavigate(AT(T));
     await tab.run();
-    expect([tab.shown, tab.address]).toEqual([T, `${PREFIX}/tickets/VGlja2V0OjE%3D`]);
-
+    expect([tab.shown, tab.address]).toEqual([T, AT(T)]);
     await back();
-    expect([tab.shown, tab.address]).toEqual([X, `${PREFIX}/customers/Q3VzdG9tZXJQcm9maWxlOjE%3D`]);
-  });
-
-  it("does not step over an entry when the Dashboard refused the route", async () => {
-    open(`${PREFIX}/customers`);
-    tab.router.dispose();
-    tab.router = new HashRouter({ window: tab.frameWindow(), updateRouting: async () => false });
-    await navigate(X);
-    expect(tab.address).toBe(`${PREFIX}/customers`);
-    await back();
-    expect(tab.shown).toBe("/app/customers");
-    expect(tab.index).toBe(1);
-  });
-});
-
-describe("HashRouter outside the app page", () => {
-  it("pushes and pops its own entries only", async () => {
-    open(`${PREFIX}/customers`);
-    tab.router.dispose();
-    tab.router = new HashRouter({ window: tab.frameWindow() });
-    await navigate(X);
-    await navigate(T);
-    expect(tab.address).toBe(`${PREFIX}/customers`);
-    await back();
-    expect(tab.shown).toBe(X);
-    await back();
-    expect(tab.shown).toBe("/app/customers");
+    expect([tab.shown, tab.address]).toEqual([X, AT(X)]);
   });
 
   it("ignores a navigation to the page already shown", async () => {
-    open(`${PREFIX}/customers`);
-    const before = tab.entries.length;
-    await navigate("/app/customers");
-    expect(tab.entries.length).toBe(before);
-    expect(tab.routed).toEqual([]);
-  });
-
-  it("notifies subscribers when the page changes", async () => {
-    open(`${PREFIX}/customers`);
-    const seen: string[] = [];
-    tab.router.subscribe(() => seen.push(tab.router.path));
-    await navigate(X);
-    await back();
-    expect(seen).toEqual([X, "/app/customers"]);
+    tab = new Tab(AT(LIST));
+    await navigate(LIST);
+    expect(tab.redirects).toEqual([]);
   });
 });
 
-describe("sessionPositions", () => {
-  it("keeps the position and survives a storage that throws", () => {
-    const values = new Map<string, string>();
-    const positions = sessionPositions({
-      getItem: (key) => values.get(key) ?? null,
-      setItem: (key, value) => void values.set(key, value),
-    });
-    expect(positions.get()).toBeUndefined();
-    positions.set(3);
-    expect(positions.get()).toBe(3);
-    const broken = sessionPositions({
-      getItem: () => {
-        throw new Error("denied");
-      },
-      setItem: () => {
-        throw new Error("denied");
-      },
-    });
-    expect(broken.get()).toBeUndefined();
-    expect(() => broken.set(1)).not.toThrow();
+describe("HashRouter elsewhere (widgets, popups, outside the Dashboard)", () => {
+  it("pushes and pops its own hash entries", async () => {
+    tab = new Tab(AT(LIST), false);
+    const seen: string[] = [];
+    tab.router.subscribe(() => seen.push(tab.router.path));
+    await navigate(X);
+    await navigate(T);
+    expect(tab.address).toBe(AT(LIST));
+    expect(tab.current.frame.url).toBe(`${APP}/tickets/VGlja2V0OjE%3D${QUERY}`);
+    await back();
+    expect(tab.shown).toBe(X);
+    await back();
+    expect(tab.shown).toBe(LIST);
+    expect(seen).toEqual([X, T, X, LIST]);
   });
 });

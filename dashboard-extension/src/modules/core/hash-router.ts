@@ -2,42 +2,37 @@ import { parseLaunchLocation } from "./launch-params";
 import { appPageSubPath } from "./routes";
 
 /**
- * The extension's router: the route lives in the iframe's hash, and on the
- * app page the Dashboard's own address follows it, so a CRM page can be
- * reloaded, bookmarked and left with Back.
+ * The extension's router: the route lives in the iframe's hash; on the app
+ * page inside the Dashboard the Dashboard's address leads, so a CRM page can
+ * be reloaded, linked to and left with Back.
  *
- * How the Saleor Dashboard (3.23) behaves, and so why this is more than
- * `location.hash = …`:
+ * What the Saleor Dashboard (3.23) does, and so why the app page does not
+ * simply push its own hash entries:
  *
- * - `updateRouting` makes the Dashboard `history.pushState` its address to
- *   `/extensions/app/<id>/<sub-path>`. Its router does not see that push.
- * - On reload it loads the App URL joined with the sub-path, so the iframe
- *   starts at `#/app/<sub-path>`.
- * - On Back/Forward its router sets the iframe's `src` to the page of the
- *   address it returns to, whenever that differs from the last `src` it set.
- *   The iframe then navigates, which pushes a new history entry and drops the
- *   entries ahead (a navigation started by another origin is never a
- *   replacement).
+ * - Its router loads the app page at `/extensions/app/<id>/<sub-path>` as
+ *   the App URL joined with the sub-path (`…#/app/<sub-path>`), and when its
+ *   address changes, it sets the iframe's `src` to the new page. The iframe
+ *   then makes a fragment navigation, which pushes an iframe entry (a
+ *   navigation started by another origin is never a replacement).
+ * - `updateRouting`, and a `redirect` it takes for "the same app", are a bare
+ *   `history.pushState` its router never sees: Back then changes the address
+ *   without telling the iframe. The iframe cannot step over such entries
+ *   itself: it is sandboxed without `allow-top-navigation`, so its
+ *   `history.back()` may not move the Dashboard's address.
  *
- * The parent's and the iframe's entries share one session history, and
- * neither side can push for both: a navigation here first asks the
- * Dashboard to move (its entry: new address, old iframe entry) and then
- * pushes the iframe entry (new address, new page). Back from a page
- * therefore first lands on that in-between entry, recognisable in the
- * iframe because it pops to an entry marked `followedByRoute`; the router
- * steps back once more, to the previous address. An entry the Dashboard's
- * `src` change pushed (no state of ours) is shown and then stepped back
- * over, so it does not become a stale page for the next Back. Forward after
- * Back is lost when the Dashboard resets `src`; Back, reload and deep links
- * work.
+ * So a navigation on the app page asks the Dashboard's router to go to the
+ * page (a `redirect` it does not take for a same-app one, see
+ * `dashboardPaths.appPageRoute`). The router shows the page at once and,
+ * when the Dashboard's `src` change arrives (a popstate without our state),
+ * steps back over the iframe entry that change pushed: one history entry per
+ * page, the Dashboard's. Back and Forward change the Dashboard's address,
+ * whose `src` change shows the page; entries of the iframe alone are never
+ * shown. Forward after Back is lost, since each `src` change drops the
+ * entries ahead.
+ *
+ * Elsewhere (widgets, popups, outside the Dashboard) the router pushes and
+ * pops its own hash entries.
  */
-
-export interface RouteEntry {
-  /** Position in the session history, to tell Back from Forward. */
-  n: number;
-  /** The Dashboard's address moved on before the entry after this one was pushed. */
-  followedByRoute: boolean;
-}
 
 interface HistoryLike {
   readonly state: unknown;
@@ -49,81 +44,49 @@ interface HistoryLike {
 export interface RouterWindow {
   history: HistoryLike;
   location: { readonly hash: string };
-  // Browsers fire popstate on fragment navigations as well (hashchange, which
-  // also follows a Back over an entry the router ignores, is not listened to).
+  // Browsers fire popstate on fragment navigations as well; hashchange,
+  // which also follows the router's own steps back, is not listened to.
   addEventListener(type: "popstate", listener: (event: { state?: unknown }) => void): void;
   removeEventListener(type: "popstate", listener: (event: { state?: unknown }) => void): void;
   scrollTo?: (x: number, y: number) => void;
 }
 
-/** Where the current entry's position survives a reload of the iframe. */
-export interface PositionStore {
-  get(): number | undefined;
-  set(n: number): void;
-}
-
 export interface HashRouterOptions {
   window: RouterWindow;
   /**
-   * Moves the Dashboard's address to an app-page sub-path (`updateRouting`);
-   * resolves false when the Dashboard did not take it. Only on the app page
-   * inside the Dashboard.
+   * Has the Dashboard's router open an app-page sub-path; resolves false when
+   * the Dashboard did not take it. Only on the app page inside the Dashboard.
    */
-  updateRouting?: (subPath: string) => Promise<boolean>;
-  /** How the iframe's document was loaded: `back_forward` when by Back/Forward. */
-  navigationType?: string;
-  positions?: PositionStore;
+  openInDashboard?: (subPath: string) => Promise<boolean>;
 }
 
 const STATE_KEY = "crmRoute";
 
-function entryOf(state: unknown): RouteEntry | undefined {
-  const entry = (state as Record<string, unknown> | null | undefined)?.[STATE_KEY] as RouteEntry | undefined;
-  return entry && typeof entry.n === "number" ? entry : undefined;
+function isOurs(state: unknown): boolean {
+  return Boolean((state as Record<string, unknown> | null | undefined)?.[STATE_KEY]);
 }
 
-function withEntry(state: unknown, entry: RouteEntry): Record<string, unknown> {
+function marked(state: unknown): Record<string, unknown> {
   const base = state && typeof state === "object" ? (state as Record<string, unknown>) : {};
-  return { ...base, [STATE_KEY]: entry };
+  return { ...base, [STATE_KEY]: true };
 }
 
 export class HashRouter {
   private readonly win: RouterWindow;
-  private readonly updateRouting?: (subPath: string) => Promise<boolean>;
-  private readonly positions?: PositionStore;
+  private readonly openInDashboard?: (subPath: string) => Promise<boolean>;
   private readonly listeners = new Set<() => void>();
-  private current: RouteEntry;
   private shown: string;
   /** The router stepped back over an iframe entry: that popstate changes nothing. */
   private stepping = false;
-  /** Navigations wait for the one before (the Dashboard answers in order). */
-  private queue: Promise<void> = Promise.resolve();
+  private pending: Promise<void> = Promise.resolve();
 
   constructor(options: HashRouterOptions) {
     this.win = options.window;
-    this.updateRouting = options.updateRouting;
-    this.positions = options.positions;
+    this.openInDashboard = options.openInDashboard;
     this.shown = this.hashPath();
-    const restored = entryOf(this.win.history.state);
-    const last = this.positions?.get();
-    if (restored) {
-      this.current = restored;
-      // Reloaded by Back into the in-between entry of a navigation made
-      // before the Dashboard was reloaded: step over it, as on a popstate.
-      if (
-        options.navigationType === "back_forward" &&
-        this.updateRouting &&
-        restored.followedByRoute &&
-        last !== undefined &&
-        restored.n < last
-      ) {
-        this.stepBack("address");
-      }
-    } else {
-      this.current = { n: last === undefined ? 0 : last + 1, followedByRoute: false };
-      this.win.history.replaceState(withEntry(this.win.history.state, this.current), "");
+    if (!isOurs(this.win.history.state)) {
+      this.win.history.replaceState(marked(this.win.history.state), "");
     }
-    this.positions?.set(this.current.n);
     this.win.addEventListener("popstate", this.onPopState);
   }
 
@@ -137,17 +100,28 @@ export class HashRouter {
     return () => this.listeners.delete(listener);
   };
 
-  /** Shows `path` now; records it in the history (and the Dashboard's address) in order. */
+  /** Shows `path` now, and records it: in the Dashboard's address, or in the hash. */
   navigate = (path: string): void => {
     if (path === this.shown) return;
     this.show(path);
     this.win.scrollTo?.(0, 0);
-    this.queue = this.queue.then(() => this.record(path));
+    const subPath = this.openInDashboard ? appPageSubPath(path) : undefined;
+    if (this.openInDashboard && subPath !== undefined) {
+      const open = this.openInDashboard;
+      // Shown already; if the Dashboard does not take it (no answer), the
+      // page just stays unrecorded: Back follows the Dashboard's address.
+      this.pending = this.pending.then(() => open(subPath).then(
+        () => undefined,
+        () => undefined,
+      ));
+    } else {
+      this.push(path);
+    }
   };
 
-  /** Resolves when every navigation so far is in the history (for tests). */
+  /** Resolves when the navigations so far were handed on (for tests). */
   settled(): Promise<void> {
-    return this.queue;
+    return this.pending;
   }
 
   dispose(): void {
@@ -155,64 +129,31 @@ export class HashRouter {
     this.listeners.clear();
   }
 
-  private async record(path: string): Promise<void> {
-    const subPath = this.updateRouting ? appPageSubPath(path) : undefined;
-    let routed = false;
-    if (subPath !== undefined && this.updateRouting) {
-      routed = await this.updateRouting(subPath).catch(() => false);
-    }
-    if (routed) {
-      this.current = { ...this.current, followedByRoute: true };
-      this.win.history.replaceState(withEntry(this.win.history.state, this.current), "");
-    }
-    this.current = { n: this.current.n + 1, followedByRoute: false };
-    this.win.history.pushState(withEntry(null, this.current), "", `#${path}${this.hashQuery()}`);
-    this.positions?.set(this.current.n);
+  private push(path: string): void {
+    this.win.history.pushState(marked(null), "", `#${path}${this.hashQuery()}`);
   }
 
   private onPopState = (event: { state?: unknown }) => {
-    const entry = entryOf(event.state);
     if (this.stepping) {
-      // Landed where the router's own step back went: keep the page shown.
       this.stepping = false;
-      if (entry) this.moveTo(entry);
       return;
     }
-    const path = this.hashPath();
-    if (!entry) {
-      // Not one of ours: the Dashboard set the iframe's `src` (Back/Forward
-      // in the Dashboard, its menu), or someone edited the address.
-      this.show(path);
-      this.moveTo({ n: this.current.n + 1, followedByRoute: false });
-      this.win.history.replaceState(withEntry(event.state, this.current), "");
-      // Step back over the entry the Dashboard pushed, keeping this page.
-      if (this.updateRouting) this.stepBack("iframe");
+    if (isOurs(event.state)) {
+      // Back/Forward over entries of the iframe alone. In the Dashboard the
+      // page follows the Dashboard's address, which these do not move.
+      if (!this.openInDashboard) this.show(this.hashPath());
       return;
     }
-    const back = entry.n < this.current.n;
-    this.moveTo(entry);
-    this.show(path);
-    if (back && entry.followedByRoute && this.updateRouting) {
-      // The in-between entry: the Dashboard's address is still the page we
-      // left. One more step back brings it to this page.
-      this.stepBack("address");
+    // Not one of ours: the Dashboard set the iframe's `src` (its router moved
+    // to this page), or someone edited the address.
+    this.show(this.hashPath());
+    this.win.history.replaceState(marked(event.state), "");
+    if (this.openInDashboard) {
+      // The page has its entry in the Dashboard's history; drop this one.
+      this.stepping = true;
+      this.win.history.back();
     }
   };
-
-  /**
-   * One step back in the session history. Over an iframe entry the iframe
-   * gets a popstate, to be ignored; over the Dashboard's address it gets
-   * none (a `src` change the Dashboard makes then is a navigation as any).
-   */
-  private stepBack(over: "iframe" | "address"): void {
-    this.stepping = over === "iframe";
-    this.win.history.back();
-  }
-
-  private moveTo(entry: RouteEntry): void {
-    this.current = entry;
-    this.positions?.set(entry.n);
-  }
 
   private show(path: string): void {
     if (path === this.shown) return;
@@ -231,27 +172,4 @@ export class HashRouter {
     const route = lastHash === -1 ? hash : hash.slice(lastHash + 1);
     return route.includes("?") ? route.slice(route.indexOf("?")) : "";
   }
-}
-
-/** The entry position in the iframe's sessionStorage (per tab and origin). */
-export function sessionPositions(storage: Pick<Storage, "getItem" | "setItem"> | undefined): PositionStore {
-  const KEY = "saleor-crm:app-page-position";
-  return {
-    get() {
-      try {
-        const value = storage?.getItem(KEY);
-        const n = value === null || value === undefined ? NaN : Number(value);
-        return Number.isFinite(n) ? n : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    set(n) {
-      try {
-        storage?.setItem(KEY, String(n));
-      } catch {
-        // storage refused (sandboxing, quota): Back after a reload degrades
-      }
-    },
-  };
 }
