@@ -85,6 +85,8 @@ setup(
             "freezegun>=1.5",
             "ruff>=0.6",
             "build>=1.2",
+            # Saleor's scheduler library: the CRM registers its periodic tasks there.
+            "django-celery-beat>=2.8",
             "setuptools>=69",
             "wheel",
         ],

@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.postgres",
+    "django_celery_beat",
     "saleor_crm_plugin",
     "tests.host",
 ]

@@ -1,0 +1,32 @@
+"""Django system checks: what an operator should fix before relying on the CRM."""
+
+from __future__ import annotations
+
+from django.core import checks
+from django.db import DatabaseError
+
+
+@checks.register("saleor_crm")
+def check_periodic_tasks(app_configs=None, databases=None, **kwargs):
+    """Warn when beat will not run the CRM's periodic tasks (the sweeper among
+    them: without it, events recorded while the broker was down wait forever).
+    """
+    from .schedule import periodic_task_model, unscheduled_tasks
+
+    if periodic_task_model() is not None and not databases:
+        return []  # the rows can only be read with a database (migrate, check --database)
+    try:
+        missing = unscheduled_tasks(using=(databases or ["default"])[0])
+    except DatabaseError:
+        return []  # not migrated yet: migrate registers them
+    if not missing:
+        return []
+    return [
+        checks.Warning(
+            f"CRM periodic tasks are not scheduled: {', '.join(missing)}.",
+            hint="Run `manage.py migrate` (it registers them with django-celery-beat's "
+            "database scheduler) or add saleor_crm_plugin.schedule.CRM_BEAT_SCHEDULE to "
+            "CELERY_BEAT_SCHEDULE.",
+            id="saleor_crm.W001",
+        )
+    ]
