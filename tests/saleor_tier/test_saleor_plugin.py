@@ -427,3 +427,29 @@ def test_plugin_adds_at_most_three_queries_to_checkout_complete(
     event = InboundEvent.objects.get(object_type="order")
     assert event.payload is None  # by reference: the worker builds the snapshot
     assert {"order_created", "order_fully_paid"} <= set(event.announced)
+
+
+def test_periodic_tasks_are_in_saleors_database_scheduler():
+    # given: what every migrate does (the test database was migrated before)
+    from saleor.celeryconf import app as celery_app
+    from saleor.schedulers.models import CustomPeriodicTask
+    from saleor.schedulers.schedulers import DatabaseScheduler
+
+    from saleor_crm_plugin.schedule import CRM_BEAT_SCHEDULE
+
+    call_command("migrate", verbosity=0)
+
+    # when: Saleor's beat reads its schedule
+    schedule = DatabaseScheduler(app=celery_app, lazy=True).all_as_schedule()
+
+    # then
+    rows = CustomPeriodicTask.objects.filter(name__in=CRM_BEAT_SCHEDULE)
+    assert {row.name for row in rows} == set(CRM_BEAT_SCHEDULE)
+    # django-celery-beat loads crontab entries only near their hour; intervals always.
+    assert {
+        "saleor-crm-sweep-pending-events",
+        "saleor-crm-mark-abandoned-checkouts",
+        "saleor-crm-mark-sla-breaches",
+    } <= set(schedule)
+    assert schedule["saleor-crm-sweep-pending-events"].task == "saleor_crm.sweep_pending_events"
+    assert rows.get(name="saleor-crm-recompute-profiles").crontab.hour == "3"
