@@ -131,6 +131,11 @@ def test_checkout_complete_creates_the_profile(
     assert placed["objectId"] == graphene.Node.to_global_id("Order", order.pk)
     assert InboundEvent.objects.filter(status="processed").count() >= 2
     assert not InboundEvent.objects.exclude(status="processed").exists()
+    # A registered customer without a default address is where the order went,
+    # and is scored at once (no nightly recompute needed).
+    stored = CustomerProfile.objects.get(email=customer_user.email)
+    assert stored.country == address.country.code
+    assert stored.rfm_segment
 
 
 CUSTOMER_CREATE = """
