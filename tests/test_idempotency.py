@@ -7,7 +7,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from saleor_crm_plugin.ingestion.services import process_event
+from saleor_crm_plugin.ingestion.services import (
+    process_event,
+    process_pending_events,
+    record_event,
+)
 from saleor_crm_plugin.models import (
     CheckoutFact,
     CustomerProfile,
@@ -246,3 +250,24 @@ def test_late_paid_event_still_records_payment():
 
 def snapshot_time(snapshot):
     return getattr(snapshot, "updated_at", None) or snapshot.last_change
+
+
+def test_whole_stream_in_one_batch_twice_and_reversed_reaches_the_same_state(events, ann):
+    # given: the state after delivery one by one, in store order
+    for event_type, snapshot in events:
+        ingest(event_type, snapshot, occurred_at=snapshot_time(snapshot))
+    in_order = digest()
+    CustomerProfile.objects.all().delete()
+    CheckoutFact.objects.all().delete()
+    OrderFact.objects.all().delete()
+    InboundEvent.objects.all().delete()
+
+    # when: every event in reverse, twice over, applied by one worker batch
+    for _ in range(2):
+        for event_type, snapshot in reversed(events):
+            record_event(event_type, snapshot, occurred_at=snapshot_time(snapshot), dispatch=False)
+    outcome = process_pending_events()
+
+    # then
+    assert outcome == {"processed": len(events), "failed": 0, "skipped": 0}
+    assert digest() == in_order
