@@ -124,6 +124,13 @@ def story(ann, later):
     ]
 
 
+def forget_everything():
+    CustomerProfile.objects.all().delete()
+    CheckoutFact.objects.all().delete()
+    OrderFact.objects.all().delete()
+    InboundEvent.objects.all().delete()
+
+
 @pytest.fixture
 def events(ann):
     return story(ann, timezone.now() - timedelta(hours=1))
@@ -153,10 +160,7 @@ def test_reversed_delivery_reaches_the_same_state(events, ann):
     for event_type, snapshot in events:
         ingest(event_type, snapshot, occurred_at=snapshot_time(snapshot))
     in_order = digest()
-    CustomerProfile.objects.all().delete()
-    CheckoutFact.objects.all().delete()
-    OrderFact.objects.all().delete()
-    InboundEvent.objects.all().delete()
+    forget_everything()
 
     # when
     for event_type, snapshot in reversed(events):
@@ -257,10 +261,7 @@ def test_whole_stream_in_one_batch_twice_and_reversed_reaches_the_same_state(eve
     for event_type, snapshot in events:
         ingest(event_type, snapshot, occurred_at=snapshot_time(snapshot))
     in_order = digest()
-    CustomerProfile.objects.all().delete()
-    CheckoutFact.objects.all().delete()
-    OrderFact.objects.all().delete()
-    InboundEvent.objects.all().delete()
+    forget_everything()
 
     # when: every event in reverse, twice over, applied by one worker batch
     for _ in range(2):
