@@ -49,6 +49,7 @@ export interface RouterWindow {
   addEventListener(type: "popstate", listener: (event: { state?: unknown }) => void): void;
   removeEventListener(type: "popstate", listener: (event: { state?: unknown }) => void): void;
   scrollTo?: (x: number, y: number) => void;
+  setTimeout(handler: () => void, ms: number): unknown;
 }
 
 export interface HashRouterOptions {
@@ -61,6 +62,8 @@ export interface HashRouterOptions {
 }
 
 const STATE_KEY = "crmRoute";
+/** How long a step back over the Dashboard's iframe entry may take to arrive. */
+const STEP_TIMEOUT_MS = 1000;
 
 function isOurs(state: unknown): boolean {
   return Boolean((state as Record<string, unknown> | null | undefined)?.[STATE_KEY]);
@@ -150,8 +153,15 @@ export class HashRouter {
     this.win.history.replaceState(marked(event.state), "");
     if (this.openInDashboard) {
       // The page has its entry in the Dashboard's history; drop this one.
+      // Chromium refuses the step when the entry before belongs to an iframe
+      // document from before a reload of the Dashboard; then no popstate
+      // comes, and the next one must not be swallowed (that Back costs one
+      // press more).
       this.stepping = true;
       this.win.history.back();
+      this.win.setTimeout(() => {
+        this.stepping = false;
+      }, STEP_TIMEOUT_MS);
     }
   };
 
