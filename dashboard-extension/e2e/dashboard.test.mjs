@@ -11,6 +11,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import {
+  APP_ID,
+  appPageHostUrl,
   assertBuilt,
   dashboardToken,
   extensionFrame,
@@ -74,7 +76,11 @@ async function open(route, { params = {}, layout = "app", width, token, contextO
     await target.screenshot({ path: screenshotPath(name) });
   };
   const jwt = token ?? dashboardToken(crm.token, crm.me);
-  await page.goto(hostUrl(host.origin, { src: extensionUrl(crm.origin, route, params), token: jwt, layout, width }));
+  // The app page is opened at its Dashboard address; widgets in a card.
+  const url = route.startsWith("/app")
+    ? appPageHostUrl(host.origin, crm.origin, route, { token: jwt })
+    : hostUrl(host.origin, { src: extensionUrl(crm.origin, route, params), token: jwt, layout, width });
+  await page.goto(url);
   const frame = await extensionFrame(page, crm.origin);
   return { context, page, frame, errors, jwt, shoot };
 }
@@ -89,6 +95,11 @@ async function waitForAction(page, type, predicate = () => true, timeout = 10_00
     }
     await new Promise((done) => setTimeout(done, 50));
   }
+}
+
+/** The stand-in Dashboard's address of an app-page sub-path. */
+function appAddress(subPath) {
+  return `/extensions/app/${encodeURIComponent(APP_ID)}${subPath}`;
 }
 
 /** "1–20 of 60" under the customers table. */
@@ -190,7 +201,8 @@ describe("Dashboard extension in Chromium", { timeout: 240_000 }, () => {
       { email },
     );
     assert.ok(customerProfile.orders.edges.length > 0, `${email} has orders`);
-    await frame.waitForURL((url) => decodeURIComponent(url.hash).startsWith(`#/app/customers/${customerProfile.id}`));
+    // The Dashboard's address names the profile.
+    await page.waitForURL((url) => url.pathname === appAddress(`/customers/${encodeURIComponent(customerProfile.id)}`));
     await frame.getByText(email).first().waitFor();
     await frame.getByText(money(customerProfile.totalSpent), { exact: true }).first().waitFor();
     const order = customerProfile.orders.edges[0].node;
@@ -199,9 +211,66 @@ describe("Dashboard extension in Chromium", { timeout: 240_000 }, () => {
     await shoot("profile.png");
 
     await link.click();
-    const redirect = await waitForAction(page, "redirect");
+    const redirect = await waitForAction(page, "redirect", (action) => action.payload.to.startsWith("/orders/"));
     assert.equal(redirect.payload.to, `/orders/${encodeURIComponent(order.id)}`);
     assert.equal(redirect.origin, crm.origin);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("the Dashboard's address follows the CRM page: reload opens it again, Back goes one page per press", async () => {
+    const { page, frame, errors, context, shoot } = await open("/app/customers");
+    await rangeLabel(frame).waitFor();
+    const row = frame.getByTestId("customer-row").filter({ hasNotText: "guest" }).first();
+    const email = (await row.locator("td:first-child").innerText()).split("\n").at(-1).trim();
+    const { customerProfile } = await crm.graphql(
+      `query ($email: String!) { customerProfile(email: $email) { id } }`,
+      { email },
+    );
+    const profileAddress = appAddress(`/customers/${encodeURIComponent(customerProfile.id)}`);
+
+    await row.click();
+    await page.waitForURL((url) => url.pathname === profileAddress);
+    await frame.getByText(email).first().waitFor();
+    // The page went through the Dashboard's router (which set the iframe's
+    // src), spelt past its same-app check.
+    const redirect = await waitForAction(page, "redirect", (action) => action.payload.to.includes("/customers/"));
+    assert.equal(decodeURI(redirect.payload.to), profileAddress);
+    assert.notEqual(redirect.payload.to.slice(0, profileAddress.indexOf("/customers/")), `/extensions/app/${encodeURIComponent(encodeURIComponent(APP_ID))}`);
+
+    // Reload: the same page opens again.
+    await page.reload();
+    const reloaded = await extensionFrame(page, crm.origin);
+    await reloaded.getByText(email).first().waitFor();
+    assert.equal(new URL(page.url()).pathname, profileAddress);
+    await shoot("app-profile-reloaded.png");
+
+    // Back: the list, and its address.
+    await page.evaluate(() => history.back());
+    await page.waitForURL((url) => url.pathname === appAddress("/customers"));
+    await rangeLabel(reloaded).waitFor();
+    assert.ok((await reloaded.getByText(email).count()) > 0, "the list shows the customer's row");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("Back without a reload: one press per page, then out of the app", async () => {
+    const { page, frame, errors, context } = await open("/app/customers");
+    await rangeLabel(frame).waitFor();
+    await frame.getByRole("tab", { name: "Tickets" }).click();
+    await page.waitForURL((url) => url.pathname === appAddress("/tickets"));
+    await frame.getByRole("tab", { name: "Overview" }).click();
+    await page.waitForURL((url) => url.pathname === appAddress("/customers/overview"));
+    const entries = await page.evaluate(() => history.length);
+
+    await page.evaluate(() => history.back());
+    await page.waitForURL((url) => url.pathname === appAddress("/tickets"));
+    await frame.getByRole("tab", { name: "Tickets", selected: true }).waitFor();
+    await page.evaluate(() => history.back());
+    await page.waitForURL((url) => url.pathname === appAddress("/customers"));
+    await rangeLabel(frame).waitFor();
+    // Each Back dropped the iframe entry the stand-in's src change pushed.
+    assert.ok((await page.evaluate(() => history.length)) <= entries);
     assert.deepEqual(errors, []);
     await context.close();
   });

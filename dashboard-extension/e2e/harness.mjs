@@ -280,21 +280,47 @@ const HOST_PAGE = `<!doctype html>
   // (extension URL + launch query), posts the handshake with the token when
   // the iframe has loaded, answers every action with a response and later
   // posts tokenRefresh. Actions are kept for the tests to read.
+  //
+  // As an app page (\`?appUrl=\`, at /extensions/app/<id>/<sub-path>), it also
+  // does what the Dashboard 3.23's router does: the iframe loads the App URL
+  // joined with the sub-path; when the router's location changes (a redirect
+  // to a local path, Back/Forward) it sets the iframe's src to that page if
+  // it differs from the last src it set; a redirect into the app being shown
+  // (its ID encoded twice) and updateRouting are a bare pushState the router
+  // never sees. Unlike the Dashboard, addresses keep this page's query (the
+  // stand-in's settings).
   const query = new URLSearchParams(location.search);
   document.body.className = query.get("layout") || "app";
   if (query.get("width")) document.documentElement.style.setProperty("--card-width", query.get("width") + "px");
   const frame = document.getElementById("crm");
+  const appUrl = query.get("appUrl");
+  const appId = query.get("appId") || "";
+  const appPrefix = "/extensions/app/" + encodeURIComponent(appId);
+  const srcFor = (pathname) => {
+    const sub = pathname.startsWith(appPrefix) ? pathname.slice(appPrefix.length) : "";
+    return appUrl + (sub === "/" ? "" : sub) + "?" + (query.get("launch") || "");
+  };
+  let lastSrc = "";
+  const render = () => {
+    if (!appUrl) return;
+    const src = srcFor(location.pathname);
+    if (src === lastSrc) return;
+    lastSrc = src;
+    host.srcChanges += 1;
+    frame.src = src;
+  };
   const host = (window.crmHost = {
     token: query.get("token") || "",
     actions: [],
     events: [],
     loads: 0,
+    srcChanges: 0,
     post(message) {
       host.events.push({ type: message.type, at: performance.now() });
       frame.contentWindow.postMessage(message, new URL(frame.src).origin);
     },
     handshake() {
-      host.post({ type: "handshake", payload: { token: host.token, version: 1, saleorVersion: "3.21.0", dashboardVersion: "3.21.0" } });
+      host.post({ type: "handshake", payload: { token: host.token, version: 1, saleorVersion: "3.23.28", dashboardVersion: "3.23.27" } });
     },
     refreshToken(token) {
       host.token = token;
@@ -304,21 +330,40 @@ const HOST_PAGE = `<!doctype html>
       host.post({ type: "theme", payload: { theme } });
     },
   });
+  const handle = (type, payload) => {
+    if (type === "widgetResize" && document.body.className === "widget") {
+      frame.style.height = payload.height + "px";
+    }
+    if (!appUrl) return true;
+    if (type === "updateRouting") {
+      history.pushState(null, "", appPrefix + payload.newRoute + location.search);
+    } else if (type === "redirect" && payload.to.startsWith("/")) {
+      const sameApp = payload.to.startsWith("/extensions/app/" + encodeURIComponent(encodeURIComponent(appId)));
+      if (sameApp) {
+        history.pushState(null, "", payload.to + location.search);
+      } else if (decodeURI(payload.to).startsWith(appPrefix)) {
+        history.pushState(null, "", decodeURI(payload.to) + location.search);
+        render();
+      }
+      // Other Dashboard pages (orders, customers) are only recorded.
+    }
+    return true;
+  };
   window.addEventListener("message", (event) => {
     if (event.source !== frame.contentWindow) return;
     const { type, payload } = event.data || {};
     if (!type || !payload || !payload.actionId) return;
     host.actions.push({ type, payload, origin: event.origin, at: performance.now() });
-    if (type === "widgetResize" && document.body.className === "widget") {
-      frame.style.height = payload.height + "px";
-    }
-    host.post({ type: "response", payload: { actionId: payload.actionId, ok: true } });
+    const ok = handle(type, payload);
+    host.post({ type: "response", payload: { actionId: payload.actionId, ok } });
   });
+  window.addEventListener("popstate", render);
   frame.addEventListener("load", () => {
     host.loads += 1;
     host.handshake();
   });
-  frame.src = query.get("src");
+  if (appUrl) render();
+  else frame.src = query.get("src");
 </script>
 </body>
 </html>
@@ -328,7 +373,8 @@ const HOST_PAGE = `<!doctype html>
 export async function startHost() {
   const server = createServer((request, response) => {
     const path = new URL(request.url, "http://x").pathname;
-    if (path === "/" || path === "/host.html") {
+    // The app page lives at /extensions/app/<id>/<sub-path>, as in the Dashboard.
+    if (path === "/" || path === "/host.html" || path.startsWith("/extensions/app/")) {
       response.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
       response.end(HOST_PAGE);
     } else {
@@ -364,6 +410,29 @@ export function hostUrl(hostOrigin, { src, token, layout = "app", width }) {
   const query = new URLSearchParams({ src, token, layout });
   if (width) query.set("width", String(width));
   return `${hostOrigin}/host.html?${query}`;
+}
+
+/** The App's ID the stand-in Dashboard uses (Saleor's global ID of App 1). */
+export const APP_ID = "QXBwOjE=";
+
+/**
+ * The stand-in Dashboard showing the CRM app page at `route` (`/app/…`): its
+ * address is `/extensions/app/<id>/<sub-path>`, and the iframe loads the App
+ * URL (`…/dashboard/#/app`, as crm_install_dashboard registers it) joined with
+ * the sub-path and the launch query.
+ */
+export function appPageHostUrl(hostOrigin, crmOrigin, route, { token, theme = "light", locale = "en" } = {}) {
+  const sub = route.replace(/^\/app/, "");
+  const launch = new URLSearchParams({
+    domain: new URL(crmOrigin).host,
+    saleorApiUrl: `${crmOrigin}/graphql/`,
+    id: APP_ID,
+    theme,
+    locale,
+  });
+  // url-join, which the Dashboard uses, drops the slash before the hash.
+  const query = new URLSearchParams({ appUrl: `${crmOrigin}${CRM_ROUTE}/dashboard#/app`, appId: APP_ID, launch, token, layout: "app" });
+  return `${hostOrigin}/extensions/app/${encodeURIComponent(APP_ID)}${sub}?${query}`;
 }
 
 const b64url = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
