@@ -73,3 +73,31 @@ def test_every_type_and_field_is_described():
             if not field.description:
                 missing.append(f"{name}.{field_name}")
     assert not missing
+
+
+def saleor_imports(path: Path) -> list[int]:
+    """Lines of ``path`` that import the ``saleor`` package (not ``.saleor``)."""
+    import ast
+
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names = [node.module or ""]
+        else:
+            continue
+        if any(name == "saleor" or name.startswith("saleor.") for name in names):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_only_the_adapter_imports_saleor():
+    package = REPO / "saleor_crm_plugin"
+    adapter = package / "saleor"
+    offenders = {
+        str(path.relative_to(REPO)): lines
+        for path in package.rglob("*.py")
+        if adapter not in path.parents and (lines := saleor_imports(path))
+    }
+    assert offenders == {}, f"only saleor_crm_plugin/saleor/ may import saleor: {offenders}"

@@ -1,17 +1,41 @@
 """The Dashboard extension's installation in a real Saleor, and its tokens."""
 
 from django.core.management import call_command
-from saleor.app.models import App
+from saleor.app.models import App, AppExtension
 from saleor.graphql.tests.utils import get_graphql_content
 from test_saleor_plugin import crm
 
+# Saleor 3.23 names extensions and adds widget mounts; 3.21 has app pages
+# and popups only, and its API calls mount and target by other names.
+LINE_323 = "identifier" in {f.name for f in AppExtension._meta.get_fields()}
 EXTENSIONS = """
 {
   appExtensions(first: 20) {
-    edges { node { identifier label mountName targetName url accessToken } }
+    edges { node { %s url accessToken } }
   }
 }
-"""
+""" % ("identifier label mountName targetName" if LINE_323 else "label mount target")
+EXPECTED = {
+    ("NAVIGATION_CUSTOMERS", "APP_PAGE"),
+    ("CUSTOMER_DETAILS_MORE_ACTIONS", "POPUP"),
+}
+if LINE_323:
+    EXPECTED |= {
+        ("CUSTOMER_DETAILS_WIDGETS", "WIDGET"),
+        ("ORDER_DETAILS_WIDGETS", "WIDGET"),
+        ("HOMEPAGE_WIDGETS", "WIDGET"),
+    }
+
+
+def listed_extensions(client):
+    edges = get_graphql_content(client.post_graphql(EXTENSIONS))["data"]["appExtensions"]["edges"]
+    nodes = {}
+    for edge in edges:
+        node = edge["node"]
+        if not LINE_323:
+            node["mountName"], node["targetName"] = node["mount"], node["target"]
+        nodes[node.get("identifier") or node["label"]] = node
+    return nodes
 
 
 def test_install_dashboard_creates_app_and_extensions_whose_tokens_the_crm_accepts(
@@ -21,31 +45,28 @@ def test_install_dashboard_creates_app_and_extensions_whose_tokens_the_crm_accep
     staff_api_client.user.user_permissions.add(permission_manage_users, permission_manage_orders)
 
     # when: installed twice (idempotent)
-    call_command("crm_install_dashboard", "--api-url", "https://api.shop.example/")
+    call_command("crm_install_dashboard", "--api-url", "https://api.shop.example/graphql/")
     call_command("crm_install_dashboard", "--api-url", "https://api.shop.example")
 
     # then: Saleor lists the extensions with the right mounts and targets
     app = App.objects.get(identifier="saleor.crm.dashboard")
     assert app.type == "thirdparty"
     assert {p.codename for p in app.permissions.all()} == {"manage_users", "manage_orders"}
-    nodes = {
-        e["node"]["identifier"]: e["node"]
-        for e in get_graphql_content(staff_api_client.post_graphql(EXTENSIONS))["data"][
-            "appExtensions"
-        ]["edges"]
-    }
-    assert {(n["mountName"], n["targetName"]) for n in nodes.values()} == {
-        ("NAVIGATION_CUSTOMERS", "APP_PAGE"),
-        ("CUSTOMER_DETAILS_WIDGETS", "WIDGET"),
-        ("ORDER_DETAILS_WIDGETS", "WIDGET"),
-        ("CUSTOMER_DETAILS_MORE_ACTIONS", "POPUP"),
-        ("HOMEPAGE_WIDGETS", "WIDGET"),
-    }
-    card = nodes["crm-customer-card"]
-    assert (
-        card["url"]
-        == "https://api.shop.example/plugins/global/saleor.crm/dashboard/#/widget/customer"
-    )
+    nodes = listed_extensions(staff_api_client)
+    assert {(n["mountName"], n["targetName"]) for n in nodes.values()} == EXPECTED
+    # The app page is a path relative to the App URL, which ends in its route.
+    assert app.app_url == "https://api.shop.example/plugins/global/saleor.crm/dashboard/#/app"
+    assert nodes["crm-app" if LINE_323 else "CRM"]["url"] == "/customers"
+    if LINE_323:
+        card = nodes["crm-customer-card"]
+        assert (
+            card["url"]
+            == "https://api.shop.example/plugins/global/saleor.crm/dashboard/#/widget/customer"
+        )
+        home = AppExtension.objects.get(app=app, identifier="crm-home")
+        assert home.settings == {"homeWidgetTarget": {"method": "GET"}}
+    else:
+        card = nodes["Log interaction / open ticket"]
 
     # and the token Saleor issues for the extension opens the CRM endpoint
     token = card["accessToken"]

@@ -1,4 +1,6 @@
-"""Install the CRM's Dashboard extension into Saleor (Saleor adapter).
+"""Install the CRM's Dashboard extension into Saleor.
+
+The Saleor models are written by the adapter (``saleor_crm_plugin.saleor.dashboard_app``).
 
     python manage.py crm_install_dashboard --api-url https://api.shop.example/graphql/
     python manage.py crm_install_dashboard --uninstall
@@ -31,7 +33,6 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from ...hosting import running_in_saleor
 
@@ -148,10 +149,10 @@ class Command(BaseCommand):
     def handle(self, *args, api_url: str | None, uninstall: bool, **options):
         if not running_in_saleor():
             raise CommandError("crm_install_dashboard needs Saleor: run it in a Saleor project.")
-        from saleor.app.models import App
+        from ...saleor.dashboard_app import uninstall_app
 
         if uninstall:
-            deleted, _ = App.objects.filter(identifier=APP_IDENTIFIER).delete()
+            deleted = uninstall_app(APP_IDENTIFIER)
             self.stdout.write(
                 "Removed the CRM App." if deleted else "The CRM App was not installed."
             )
@@ -161,10 +162,10 @@ class Command(BaseCommand):
                 "Give --api-url, Saleor's API URL, e.g. https://api.shop.example/graphql/"
             )
         base = dashboard_base_url(api_url)
-        app, created = install(base)
-        self.report(app, base, created)
+        app, created, installed = install(base)
+        self.report(app, base, created, installed)
 
-    def report(self, app, base: str, created: bool) -> None:
+    def report(self, app, base: str, created: bool, installed) -> None:
         from graphql_relay import to_global_id
 
         app_id = to_global_id("App", app.pk)
@@ -174,8 +175,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  The CRM page in the Dashboard: /extensions/app/{quote(app_id, safe='')}/customers"
         )
-        self.stdout.write(f"{len(EXTENSIONS)} extensions:")
-        for spec in EXTENSIONS:
+        self.stdout.write(f"{len(installed)} extensions:")
+        for spec in installed:
             self.stdout.write(f"  {spec.label}: {spec.mount.upper()} -> {spec.target.upper()}")
             url = spec.url(base)
             if spec.relative:
@@ -185,48 +186,18 @@ class Command(BaseCommand):
                 self.stdout.write(f"    options {spec.settings}")
 
 
-def _permissions(codes):
-    from saleor.permission.models import Permission
-
-    found = []
-    for code in codes:
-        app_label, codename = code.split(".")
-        found.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    return found
-
-
-@transaction.atomic
 def install(base_url: str):
-    """Create or update the App and its extensions; returns (app, created)."""
-    from saleor.app.models import App, AppExtension
-    from saleor.app.types import AppType
+    """Create or update the App and its extensions; returns (app, created,
+    the extensions this Saleor line can show).
+    """
+    from ...saleor.dashboard_app import install_app
 
-    app, created = App.objects.get_or_create(
+    return install_app(
         identifier=APP_IDENTIFIER,
-        defaults={"name": APP_NAME, "type": AppType.THIRDPARTY, "is_active": True},
+        name=APP_NAME,
+        app_url=app_url(base_url),
+        about="Customer 360 profiles, help desk and analytics from saleor-crm-plugin.",
+        permissions=APP_PERMISSIONS,
+        extensions=EXTENSIONS,
+        base_url=base_url,
     )
-    app.name = APP_NAME
-    app.type = AppType.THIRDPARTY
-    app.is_active = True
-    app.is_installed = True
-    app.app_url = app_url(base_url)
-    app.about_app = "Customer 360 profiles, help desk and analytics from saleor-crm-plugin."
-    app.save()
-    app.permissions.set(_permissions(APP_PERMISSIONS))
-    keep = []
-    for spec in EXTENSIONS:
-        extension, _ = AppExtension.objects.update_or_create(
-            app=app,
-            identifier=spec.identifier,
-            defaults={
-                "label": spec.label,
-                "url": spec.url(base_url),
-                "mount": spec.mount,
-                "target": spec.target,
-                "settings": spec.settings,
-            },
-        )
-        extension.permissions.set(_permissions(spec.permissions))
-        keep.append(extension.pk)
-    app.extensions.exclude(pk__in=keep).delete()
-    return app, created
