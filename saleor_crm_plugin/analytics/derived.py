@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -48,16 +49,16 @@ def lock_profiles(ids: Sequence[UUID | str]) -> list[UUID]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _rates_cte(config: Any) -> tuple[str, list[Any]]:
+def _rates_cte(config: Any) -> tuple[str, dict[str, Any]]:
     rates = {**config.exchange_rates, config.reporting_currency: "1"}
-    values = ", ".join(["(%s::varchar, %s::numeric)"] * len(rates))
-    params: list[Any] = []
-    for currency, rate in rates.items():
-        params += [currency, str(rate)]
-    return f"rates(currency, rate) AS (VALUES {values})", params
+    values, params = [], {}
+    for index, (currency, rate) in enumerate(rates.items()):
+        values.append(f"(%(currency{index})s::varchar, %(rate{index})s::numeric)")
+        params[f"currency{index}"], params[f"rate{index}"] = currency, str(rate)
+    return f"rates(currency, rate) AS (VALUES {', '.join(values)})", params
 
 
-def customer_aggregates_sql(config: Any, scope: str) -> tuple[str, list[Any]]:
+def customer_aggregates_sql(config: Any, scope: str) -> tuple[str, dict[str, Any]]:
     """CTEs ending in ``agg``: per profile, sales count, spend in the
     reporting currency, rated orders, first/last sale and spend per
     currency. ``scope`` is an SQL condition on the order facts ``o``.
@@ -132,13 +133,8 @@ def refresh_derived(
     in_scope = "TRUE" if ids is None else "p.id = ANY(%(ids)s::uuid[])"
     orders_in_scope = "TRUE" if ids is None else "o.profile_id = ANY(%(ids)s::uuid[])"
     aggregates, rate_params = customer_aggregates_sql(config, orders_in_scope)
-    # The rates CTE uses positional values: inline them as named parameters.
-    rate_names = {}
-    for index, value in enumerate(rate_params):
-        rate_names[f"rate{index}"] = value
-    aggregates = _name_positional(aggregates, list(rate_names))
     params: dict[str, Any] = {
-        **rate_names,
+        **rate_params,
         "ids": ids,
         "currency": config.reporting_currency,
         "now": now,
@@ -286,16 +282,6 @@ def refresh_derived(
         return cursor.rowcount
 
 
-def _name_positional(sql: str, names: list[str]) -> str:
-    """Turn the ``%s`` placeholders of ``sql`` into ``%(name)s``, in order."""
-    parts = sql.split("%s")
-    assert len(parts) == len(names) + 1, "placeholder count mismatch"
-    out = [parts[0]]
-    for name, part in zip(names, parts[1:], strict=True):
-        out += [f"%({name})s", part]
-    return "".join(out)
-
-
 def compute_breakpoints(config: Any, now: datetime) -> RFMBreakpoints:
     """Rank every buyer by recency, frequency and spend (quintiles of the
     whole customer base) and store, per score, the smallest value earning it.
@@ -342,16 +328,10 @@ def compute_breakpoints(config: Any, now: datetime) -> RFMBreakpoints:
             elif name == "frequency":
                 row.append(min(int(v) for v in reached))
             else:
-                row.append(str(min(_decimal(v) for v in reached)))
+                row.append(str(min(Decimal(v) for v in reached)))
         points[name] = row
     breakpoints, _ = RFMBreakpoints.objects.update_or_create(
         pk=RFMBreakpoints.SINGLETON_PK,
         defaults={**points, "computed_at": now, "profiles_scored": scored},
     )
     return breakpoints
-
-
-def _decimal(value: str):
-    from decimal import Decimal
-
-    return Decimal(value)
