@@ -34,7 +34,10 @@ describe("TicketPage", () => {
       undefined,
       { userId: ME_ID },
     );
-    fireEvent.click(await screen.findByRole("button", { name: "Assign to me" }));
+    // The button waits for the token to say who is signed in; a click before that does nothing.
+    const assignToMe = await screen.findByRole("button", { name: "Assign to me" });
+    await waitFor(() => expect((assignToMe as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(assignToMe);
     await waitFor(() =>
       expect(request).toHaveBeenCalledWith(expect.objectContaining({ operationName: "TicketAssign" }), {
         id: ticket.id,
