@@ -11,7 +11,7 @@ from graphql_relay import to_global_id
 from saleor_crm_plugin.auth import CRMPermission, Requestor, RequestorKind
 from saleor_crm_plugin.configuration.services import update_configuration
 from saleor_crm_plugin.graphql.schema import execute
-from saleor_crm_plugin.inbound import sign
+from saleor_crm_plugin.http.inbound import sign
 from saleor_crm_plugin.models import CustomerProfile, Interaction, Ticket, TimelineEvent
 from saleor_crm_plugin.tickets import services as desk
 from saleor_crm_plugin.tickets.mail import reply_address

@@ -1,6 +1,7 @@
 """The HTTP entry point, through Django's test client and the host's tokens."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -104,12 +105,12 @@ def test_unknown_path_is_404(client):
 
 @pytest.fixture
 def built_dashboard(tmp_path, monkeypatch):
-    from saleor_crm_plugin import http
+    from saleor_crm_plugin.http import static
 
     (tmp_path / "assets").mkdir()
     (tmp_path / "index.html").write_text("<!doctype html><div id=root></div>")
     (tmp_path / "assets" / "app-1a2b.js").write_text("console.log(1)")
-    monkeypatch.setattr(http, "DASHBOARD_DIR", tmp_path)
+    monkeypatch.setattr(static, "DASHBOARD_DIR", tmp_path)
     return tmp_path
 
 
@@ -130,3 +131,11 @@ def test_dashboard_files_are_served_with_caching(client, built_dashboard):
 def test_dashboard_refuses_missing_and_outside_files(client, built_dashboard, path):
     response = client.get(f"/plugins/global/saleor.crm/dashboard/{path}")
     assert response.status_code == 404
+
+
+def test_dashboard_dir_is_the_packaged_build():
+    import saleor_crm_plugin
+    from saleor_crm_plugin.http import static
+
+    package = Path(saleor_crm_plugin.__file__).resolve().parent
+    assert static.DASHBOARD_DIR == package / "static" / "saleor_crm_plugin" / "dashboard"

@@ -210,7 +210,7 @@ class CRMPlugin(BasePlugin):
         # The legacy /plugins/<id>/ route reaches here even when inactive.
         if not self.active:
             return HttpResponseNotFound()
-        from ..http import handle
+        from ..http.routing import handle
         from .auth import authenticate
 
         return handle(request, path, authenticator=authenticate)
