@@ -9,17 +9,19 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..errors import CRMError
 from ..profiles.identity import resolve_profile
 from ..profiles.models import CustomerProfile, TimelineEventType
 from ..profiles.timeline import add_timeline_event
 from ..text import sanitize_html, text_to_html
+from .error_codes import InteractionErrorCode
 from .models import Interaction
 
 
-class InteractionError(ValueError):
-    def __init__(self, field: str, message: str, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.field, self.code = field, code
+class InteractionError(CRMError):
+    """Logging an interaction refused; ``code`` is an :class:`InteractionErrorCode` value."""
+
+    code_enum = InteractionErrorCode
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,9 @@ def log_interaction(
                     source_time=occurred_at,
                 ).profile
             if profile is None:
-                raise InteractionError("email", "Say who the customer is: an email.", "required")
+                raise InteractionError(
+                    "email", "Say who the customer is: an email.", InteractionErrorCode.REQUIRED
+                )
             interaction = Interaction.objects.create(
                 profile=profile,
                 channel=data.channel,

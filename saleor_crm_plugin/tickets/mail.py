@@ -23,6 +23,7 @@ from ..conf import crm_setting
 from ..configuration.services import get_configuration
 from ..interactions.models import InteractionChannel
 from ..text import html_to_text, text_to_html
+from .error_codes import TicketErrorCode
 from .models import Ticket, TicketAuthorKind, TicketMessage, TicketMessageKind
 from .services import (
     Author,
@@ -162,7 +163,7 @@ def receive_email(raw: bytes) -> InboundResult:
             return InboundResult(known.ticket, known, created_ticket=False, duplicate=True)
     name, sender = parseaddr(message.get("From", ""))
     if not sender or "@" not in sender:
-        raise TicketError("from", "The message has no sender address.", "required")
+        raise TicketError("from", "The message has no sender address.", TicketErrorCode.REQUIRED)
     subject = str(message.get("Subject", "")).strip()
     recipients = " ".join(
         address
@@ -175,7 +176,9 @@ def receive_email(raw: bytes) -> InboundResult:
     if token_match:
         ticket = Ticket.objects.filter(reply_token=token_match.group(1).lower()).first()
         if ticket is None:
-            raise TicketError("to", "The message names a ticket that does not exist.", "not_found")
+            raise TicketError(
+                "to", "The message names a ticket that does not exist.", TicketErrorCode.NOT_FOUND
+            )
         reply = customer_reply(
             ticket,
             body or "(empty message)",

@@ -2,8 +2,9 @@
 order, SLA breaches and satisfaction ratings.
 
 Every action runs in one transaction; mail goes out from Celery after commit.
-Errors are :class:`TicketError` with the input field and a code, so the API
-can report them as ``errors { field code message }``.
+Errors are :class:`TicketError` with the input field and a code from
+:class:`~.error_codes.TicketErrorCode`, so the API can report them as
+``errors { field code message }``.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..commerce.models import OrderFact
+from ..errors import CRMError
 from ..interactions.models import InteractionChannel
 from ..profiles.identity import resolve_profile, update_satisfaction
 from ..profiles.models import CustomerProfile, TimelineEventType
 from ..profiles.timeline import TimelineEntry, add_timeline_events
 from ..text import sanitize_html, text_to_html
+from .error_codes import TicketErrorCode
 from .models import (
     ACTIVE_STATUSES,
     SLAPolicy,
@@ -50,10 +53,10 @@ MAX_SUBJECT = 255
 EMAILED_CHANNELS = (InteractionChannel.EMAIL, InteractionChannel.WEB_FORM)
 
 
-class TicketError(ValueError):
-    def __init__(self, field: str | None, message: str, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.field, self.code = field, code
+class TicketError(CRMError):
+    """A help desk action refused; ``code`` is a :class:`TicketErrorCode` value."""
+
+    code_enum = TicketErrorCode
 
 
 @dataclass
@@ -82,7 +85,7 @@ class NewTicket:
 def _body(text: str, is_html: bool) -> str:
     body = sanitize_html(text) if is_html else text_to_html(text)
     if not body:
-        raise TicketError("body", "Write a message.", "required")
+        raise TicketError("body", "Write a message.", TicketErrorCode.REQUIRED)
     return body
 
 
@@ -124,7 +127,7 @@ def _timeline(ticket: Ticket, type: str, at: datetime, key: str, **data: Any) ->
 def order_of_customer(order_id: str, profile: CustomerProfile) -> OrderFact:
     order = OrderFact.objects.filter(pk=order_id).first()
     if order is None or order.profile_id != profile.pk:
-        raise TicketError("order", "This customer has no such order.", "not_found")
+        raise TicketError("order", "This customer has no such order.", TicketErrorCode.NOT_FOUND)
     return order
 
 
@@ -134,7 +137,7 @@ def open_ticket(data: NewTicket, author: Author) -> Ticket:
     """
     subject = data.subject.strip()
     if not subject:
-        raise TicketError("subject", "Give the ticket a subject.", "required")
+        raise TicketError("subject", "Give the ticket a subject.", TicketErrorCode.REQUIRED)
     body = _body(data.body, data.body_is_html)
     now = timezone.now()
     with transaction.atomic():
@@ -142,7 +145,9 @@ def open_ticket(data: NewTicket, author: Author) -> Ticket:
             email=data.email, user_id=data.user_id, seen_at=now, source_time=now
         ).profile
         if profile is None:
-            raise TicketError("email", "Say who the customer is: an email.", "required")
+            raise TicketError(
+                "email", "Say who the customer is: an email.", TicketErrorCode.REQUIRED
+            )
         if data.order_id:
             order_of_customer(data.order_id, profile)
         ticket = Ticket(
@@ -181,7 +186,7 @@ def _clean_tags(tags: list[str]) -> list[str]:
     for tag in tags or []:
         tag = tag.strip()
         if len(tag) > 100:
-            raise TicketError("tags", "Tags are at most 100 characters.")
+            raise TicketError("tags", "Tags are at most 100 characters.", TicketErrorCode.INVALID)
         if tag and tag not in cleaned:
             cleaned.append(tag)
     return cleaned
@@ -260,7 +265,9 @@ def customer_reply(
     with transaction.atomic():
         ticket = _locked(ticket)
         if ticket.status == TicketStatus.CLOSED:
-            raise TicketError("ticket", "This ticket is closed; open a new one.", "closed")
+            raise TicketError(
+                "ticket", "This ticket is closed; open a new one.", TicketErrorCode.CLOSED
+            )
         message = TicketMessage.objects.create(
             ticket=ticket,
             kind=TicketMessageKind.REPLY,
@@ -279,9 +286,9 @@ def customer_reply(
 
 def _ensure_open(ticket: Ticket) -> None:
     if ticket.status == TicketStatus.CLOSED:
-        raise TicketError("ticket", "This ticket is closed.", "closed")
+        raise TicketError("ticket", "This ticket is closed.", TicketErrorCode.CLOSED)
     if ticket.merged_into_id:
-        raise TicketError("ticket", "This ticket was merged into another.", "invalid")
+        raise TicketError("ticket", "This ticket was merged into another.", TicketErrorCode.INVALID)
 
 
 def set_status(ticket: Ticket, status: str, at: datetime | None = None) -> Ticket:
@@ -289,9 +296,9 @@ def set_status(ticket: Ticket, status: str, at: datetime | None = None) -> Ticke
     survey; closing is final.
     """
     if status not in TicketStatus.values:
-        raise TicketError("status", f"Unknown status {status}.")
+        raise TicketError("status", f"Unknown status {status}.", TicketErrorCode.INVALID)
     if ticket.status == TicketStatus.CLOSED and status != TicketStatus.CLOSED:
-        raise TicketError("status", "A closed ticket cannot be reopened.", "closed")
+        raise TicketError("status", "A closed ticket cannot be reopened.", TicketErrorCode.CLOSED)
     at = at or timezone.now()
     previous = ticket.status
     ticket.status = status
@@ -320,13 +327,13 @@ def update_ticket(ticket: Ticket, changes: dict[str, Any]) -> Ticket:
         if "subject" in changes:
             subject = (changes["subject"] or "").strip()
             if not subject:
-                raise TicketError("subject", "Give the ticket a subject.", "required")
+                raise TicketError("subject", "Give the ticket a subject.", TicketErrorCode.REQUIRED)
             ticket.subject = subject[:MAX_SUBJECT]
         if "tags" in changes:
             ticket.tags = _clean_tags(changes["tags"])
         if "priority" in changes and changes["priority"] != ticket.priority:
             if changes["priority"] not in TicketPriority.values:
-                raise TicketError("priority", "Unknown priority.")
+                raise TicketError("priority", "Unknown priority.", TicketErrorCode.INVALID)
             ticket.priority = changes["priority"]
             apply_sla(ticket)
         ticket.save()
@@ -343,7 +350,7 @@ def assign(ticket: Ticket, user_id: Any) -> Ticket:
             user = get_user_model()._default_manager.filter(pk=user_id).first()
             if user is None or not user.is_staff or not user.is_active:
                 raise TicketError(
-                    "assignee", "Assign tickets to active staff members.", "not_found"
+                    "assignee", "Assign tickets to active staff members.", TicketErrorCode.NOT_FOUND
                 )
         ticket.assignee_id = user_id
         ticket.save(update_fields=["assignee", "updated_at"])
@@ -366,7 +373,9 @@ def merge(source: Ticket, target: Ticket, author: Author) -> Ticket:
     points at the target. Both must be the same customer's.
     """
     if source.pk == target.pk:
-        raise TicketError("source", "A ticket cannot be merged into itself.")
+        raise TicketError(
+            "source", "A ticket cannot be merged into itself.", TicketErrorCode.INVALID
+        )
     with transaction.atomic():
         first, second = sorted([source.pk, target.pk], key=str)
         locked = {
@@ -378,10 +387,14 @@ def merge(source: Ticket, target: Ticket, author: Author) -> Ticket:
         }
         source, target = locked[source.pk], locked[target.pk]
         if source.profile_id != target.profile_id:
-            raise TicketError("source", "Only one customer's tickets can be merged.")
+            raise TicketError(
+                "source", "Only one customer's tickets can be merged.", TicketErrorCode.INVALID
+            )
         for ticket, name in ((source, "source"), (target, "target")):
             if ticket.status == TicketStatus.CLOSED or ticket.merged_into_id:
-                raise TicketError(name, f"Ticket #{ticket.number} is closed or merged.", "closed")
+                raise TicketError(
+                    name, f"Ticket #{ticket.number} is closed or merged.", TicketErrorCode.CLOSED
+                )
         source.messages.update(ticket=target)
         TicketMessage.objects.create(
             ticket=target,
@@ -509,11 +522,15 @@ def rate(token: str, rating: int, comment: str = "") -> Ticket:
     try:
         claims = signing.loads(token, salt=SURVEY_SALT, max_age=SURVEY_MAX_AGE)
     except signing.SignatureExpired as exc:
-        raise TicketError("token", "This survey link has expired.", "expired") from exc
+        raise TicketError(
+            "token", "This survey link has expired.", TicketErrorCode.EXPIRED
+        ) from exc
     except signing.BadSignature as exc:
-        raise TicketError("token", "This survey link is not valid.", "invalid") from exc
+        raise TicketError(
+            "token", "This survey link is not valid.", TicketErrorCode.INVALID
+        ) from exc
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise TicketError("rating", "Rate from 1 to 5.")
+        raise TicketError("rating", "Rate from 1 to 5.", TicketErrorCode.INVALID)
     with transaction.atomic():
         ticket = (
             Ticket.objects.select_for_update()
@@ -522,9 +539,9 @@ def rate(token: str, rating: int, comment: str = "") -> Ticket:
             .first()
         )
         if ticket is None:
-            raise TicketError("token", "This survey link is not valid.", "not_found")
+            raise TicketError("token", "This survey link is not valid.", TicketErrorCode.NOT_FOUND)
         if ticket.status not in (TicketStatus.SOLVED, TicketStatus.CLOSED):
-            raise TicketError("token", "Only solved tickets can be rated.", "invalid")
+            raise TicketError("token", "Only solved tickets can be rated.", TicketErrorCode.INVALID)
         now = timezone.now()
         ticket.satisfaction_rating = rating
         ticket.satisfaction_comment = (comment or "").strip()[:5000]

@@ -1,0 +1,11 @@
+"""Why a help desk action was refused; the GraphQL ``TicketErrorCode`` is built from this."""
+
+from enum import Enum
+
+
+class TicketErrorCode(Enum):
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+    CLOSED = "closed"
+    EXPIRED = "expired"
