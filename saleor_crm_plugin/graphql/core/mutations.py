@@ -1,20 +1,156 @@
-"""What every CRM mutation shares: typed errors instead of exceptions."""
+"""What every CRM mutation shares: a permission check, one transaction and
+typed errors instead of exceptions.
+
+A mutation declares what it needs and does one thing::
+
+    class TicketAssign(BaseMutation):
+        ticket = graphene.Field(Ticket, description="The ticket.")
+
+        class Arguments:
+            id = graphene.ID(required=True, description="ID of the ticket.")
+
+        class Meta:
+            description = "Assign a ticket to a staff member. Requires MANAGE_USERS."
+            permission = MANAGE_USERS
+            error_type_class = TicketError
+
+        @classmethod
+        def perform_mutation(cls, root, info, /, *, id):
+            return cls(ticket=...)
+
+Like Saleor's ``BaseMutation``, without the hook chain: ``perform_mutation``
+raises ``ValidationError({field: ValidationError(message, code=...)})`` or a
+domain error (:class:`~saleor_crm_plugin.errors.CRMError`), and the payload's
+``errors { field code message }`` reports it.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 import graphene
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from graphene.types.mutation import MutationOptions
 from graphql_relay import from_global_id
 
-from .errors import InvalidInput
+from ...errors import CRMError
+from .errors import PermissionDenied
+from .permissions import Rule, SignedInCustomer
+
+
+class BaseMutationOptions(MutationOptions):
+    permission: Rule | None = None
+    error_type_class: type | None = None
+
+
+class BaseMutation(graphene.Mutation):
+    """Checks ``Meta.permission``, runs ``perform_mutation`` in one
+    transaction (a refused mutation leaves nothing half-written) and turns
+    its errors into ``errors`` of ``Meta.error_type_class``, the payload's
+    first field.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def __init_subclass_with_meta__(
+        cls,
+        permission: Rule | None = None,
+        error_type_class: type | None = None,
+        _meta: BaseMutationOptions | None = None,
+        **options: Any,
+    ) -> None:
+        assert permission is not None, f"{cls.__name__}.Meta needs a permission."
+        assert error_type_class is not None, f"{cls.__name__}.Meta needs an error_type_class."
+        if not _meta:
+            _meta = BaseMutationOptions(cls)
+        _meta.permission = permission
+        _meta.error_type_class = error_type_class
+        # graphene adds the class's own fields after these.
+        _meta.fields = OrderedDict(
+            errors=graphene.Field(
+                graphene.NonNull(graphene.List(graphene.NonNull(error_type_class))),
+                description="Errors.",
+            )
+        )
+        super().__init_subclass_with_meta__(_meta=_meta, **options)
+
+    @classmethod
+    def perform_mutation(cls, root: Any, info: Any, /, **data: Any) -> BaseMutation:
+        """Do the work and return the payload; raise to refuse."""
+        raise NotImplementedError
+
+    @classmethod
+    def check_permission(cls, info: Any) -> None:
+        # The schema middleware checks the permission table first; this keeps
+        # a mutation safe when mounted elsewhere.
+        rule = cls._meta.permission
+        if not rule.allows(info.context.requestor):
+            raise PermissionDenied(rule.describe(), customer=isinstance(rule, SignedInCustomer))
+
+    @classmethod
+    def mutate(cls, root: Any, info: Any, **data: Any) -> BaseMutation:
+        cls.check_permission(info)
+        try:
+            with transaction.atomic():
+                response = cls.perform_mutation(root, info, **data)
+        except (ValidationError, CRMError) as error:
+            return cls(errors=cls.errors_from(error))
+        if response.errors is None:
+            response.errors = []
+        return response
+
+    @classmethod
+    def errors_from(cls, error: ValidationError | CRMError) -> list:
+        error_type = cls._meta.error_type_class
+        if isinstance(error, CRMError):
+            return [error_type(field=error.field, code=error.code, message=str(error))]
+        items = (
+            error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]
+        )
+        return [
+            error_type(field=field, code=item.code or "invalid", message=" ".join(item.messages))
+            for field, errors in items
+            for item in errors
+        ]
+
+
+def decode_id(global_id: str | None, type_name: str, field: str, error: type[Exception]) -> Any:
+    """The primary key in ``global_id`` of ``type_name``; ``error(field, ...)``
+    when it is not one.
+    """
+    if not global_id:
+        return None
+    try:
+        decoded_type, pk = from_global_id(global_id)
+    except Exception as exc:  # noqa: BLE001 - any undecodable ID is invalid input
+        raise error(field, f"Couldn't resolve to a {type_name}.", "not_found") from exc
+    if decoded_type != type_name or not pk:
+        raise error(field, f"Couldn't resolve to a {type_name}.", "not_found")
+    return pk
+
+
+def error_type(name: str, code_enum: type[graphene.Enum], description: str) -> type:
+    """The ``<Domain>Error`` type: ``field``, ``code`` (the domain's enum), ``message``."""
+    return type(
+        name,
+        (graphene.ObjectType,),
+        {
+            "field": graphene.String(
+                description="Input field the error is about; null for the whole input."
+            ),
+            "code": graphene.Field(code_enum, required=True, description="Error code."),
+            "message": graphene.String(description="What went wrong."),
+            "Meta": type("Meta", (), {"description": description}),
+        },
+    )
 
 
 class MutationErrorMixin:
-    """Turn domain errors (``field``/``code`` attributes) and Django
-    ValidationErrors into ``errors { field code message }``.
-    """
+    """Being replaced by :class:`BaseMutation` (the domains move one by one)."""
 
     error_type: type
 
@@ -35,36 +171,3 @@ class MutationErrorMixin:
                 cls.error(getattr(exc, "field", None), getattr(exc, "code", "invalid"), str(exc))
             ]
         return cls(errors=errors)
-
-
-def decode_id(global_id: str | None, type_name: str, field: str, error: type[Exception]) -> Any:
-    """The primary key in ``global_id`` of ``type_name``; ``error(field, ...)``
-    when it is not one.
-    """
-    if not global_id:
-        return None
-    try:
-        decoded_type, pk = from_global_id(global_id)
-    except Exception as exc:  # noqa: BLE001 - any undecodable ID is invalid input
-        raise error(field, f"Couldn't resolve to a {type_name}.", "not_found") from exc
-    if decoded_type != type_name or not pk:
-        raise error(field, f"Couldn't resolve to a {type_name}.", "not_found")
-    return pk
-
-
-def error_type(name: str, code_enum: type[graphene.Enum], description: str) -> type:
-    return type(
-        name,
-        (graphene.ObjectType,),
-        {
-            "field": graphene.String(
-                description="Input field the error is about; null for the whole input."
-            ),
-            "code": graphene.Field(code_enum, required=True, description="Error code."),
-            "message": graphene.String(description="What went wrong."),
-            "Meta": type("Meta", (), {"description": description}),
-        },
-    )
-
-
-__all__ = ["InvalidInput", "MutationErrorMixin", "decode_id", "error_type"]

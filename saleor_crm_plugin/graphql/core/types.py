@@ -19,14 +19,6 @@ def money(amount, currency):
     return CrmMoney(amount=float(amount), currency=currency)
 
 
-class CrmSortDirection(graphene.Enum):
-    ASC = "ASC"
-    DESC = "DESC"
-
-    class Meta:
-        description = "Sort direction."
-
-
 class CrmIntRangeInput(graphene.InputObjectType):
     gte = graphene.Int(description="Value greater than or equal to.")
     lte = graphene.Int(description="Value less than or equal to.")

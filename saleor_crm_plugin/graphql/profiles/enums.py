@@ -1,20 +1,7 @@
 import graphene
 
 from ...profiles.models import LifecycleStage, RFMSegment, TimelineEventType
-
-
-def enum_from_choices(
-    name: str, choices: type, description: str, explanations: dict[str, str] | None = None
-) -> type[graphene.Enum]:
-    members = [(value.upper(), value) for value in choices.values]
-    labels = {**dict(choices.choices), **(explanations or {})}
-
-    return graphene.Enum(
-        name,
-        members,
-        description=lambda member: labels.get(member.value) if member else description,
-    )
-
+from ..core.enums import enum_from_choices
 
 CustomerLifecycleStageEnum = enum_from_choices(
     "CustomerLifecycleStageEnum",

@@ -11,12 +11,12 @@ from ...commerce.models import OrderFact
 from ...profiles import models
 from ...snapshots import normalize_email
 from ..core.connection import connection_args, paginate
+from ..core.enums import CrmSortDirection
 from ..core.errors import InvalidInput
 from ..core.types import (
     CrmDateTimeRangeInput,
     CrmDecimalRangeInput,
     CrmIntRangeInput,
-    CrmSortDirection,
 )
 from .enums import (
     CustomerLifecycleStageEnum,

@@ -2,7 +2,7 @@ import graphene
 
 from ...interactions.models import InteractionChannel, InteractionDirection
 from ...tickets.models import TicketAuthorKind, TicketMessageKind, TicketPriority, TicketStatus
-from ..profiles.enums import enum_from_choices
+from ..core.enums import enum_from_choices
 
 TicketStatusEnum = enum_from_choices(
     "TicketStatusEnum",

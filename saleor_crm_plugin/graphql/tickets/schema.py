@@ -16,8 +16,9 @@ from ...tickets import models
 from ...tickets import services as desk
 from ...tickets.models import TicketAuthorKind
 from ..core.connection import connection_args, paginate
+from ..core.enums import CrmSortDirection
 from ..core.mutations import MutationErrorMixin, decode_id, error_type
-from ..core.types import CrmDateTimeRangeInput, CrmSortDirection
+from ..core.types import CrmDateTimeRangeInput
 from .enums import (
     InteractionChannelEnum,
     InteractionDirectionEnum,
