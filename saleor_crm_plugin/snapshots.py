@@ -10,6 +10,7 @@ events, so they round-trip through :meth:`to_dict` / :meth:`from_dict`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -37,6 +38,20 @@ def _dump(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
+def _datetime(text: str) -> datetime | None:
+    # fromisoformat is the fast path for what to_dict writes; Django's
+    # parser accepts the few other forms older events may hold.
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return parse_datetime(text)
+
+
 class Snapshot:
     """Base for snapshots: JSON round-trip driven by field annotations."""
 
@@ -53,7 +68,7 @@ class Snapshot:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        names = _field_names(cls)
         values: dict[str, Any] = {}
         for key, value in data.items():
             if key not in names:
@@ -61,7 +76,7 @@ class Snapshot:
             if value is not None and key in cls._decimals:
                 value = Decimal(value)
             elif value is not None and key in cls._datetimes:
-                value = parse_datetime(value) if isinstance(value, str) else value
+                value = _datetime(value) if isinstance(value, str) else value
             elif value is not None and key in cls._nested:
                 value = cls._nested[key].from_dict(value)  # type: ignore[attr-defined]
             elif key in cls._nested_lists:

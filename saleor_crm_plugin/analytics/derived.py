@@ -58,10 +58,13 @@ def _rates_cte(config: Any) -> tuple[str, dict[str, Any]]:
     return f"rates(currency, rate) AS (VALUES {', '.join(values)})", params
 
 
-def customer_aggregates_sql(config: Any, scope: str) -> tuple[str, dict[str, Any]]:
+def customer_aggregates_sql(
+    config: Any, scope: str, source: str = ORDER
+) -> tuple[str, dict[str, Any]]:
     """CTEs ending in ``agg``: per profile, sales count, spend in the
     reporting currency, rated orders, first/last sale and spend per
-    currency. ``scope`` is an SQL condition on the order facts ``o``.
+    currency. ``scope`` is an SQL condition on the order facts ``o``, read
+    from ``source`` (the table, or a CTE of the orders in scope).
     """
     rates_cte, params = _rates_cte(config)
     return (
@@ -70,7 +73,7 @@ def customer_aggregates_sql(config: Any, scope: str) -> tuple[str, dict[str, Any
         per_currency AS (
             SELECT o.profile_id, o.currency, COUNT(*) AS orders, SUM(o.net_amount) AS total,
                    MIN(o.placed_at) AS first_at, MAX(o.placed_at) AS last_at
-            FROM {ORDER} o WHERE o.is_sale AND o.profile_id IS NOT NULL AND {scope}
+            FROM {source} o WHERE o.is_sale AND o.profile_id IS NOT NULL AND {scope}
             GROUP BY o.profile_id, o.currency
         ),
         agg AS (
@@ -132,7 +135,8 @@ def refresh_derived(
         return 0
     in_scope = "TRUE" if ids is None else "p.id = ANY(%(ids)s::uuid[])"
     orders_in_scope = "TRUE" if ids is None else "o.profile_id = ANY(%(ids)s::uuid[])"
-    aggregates, rate_params = customer_aggregates_sql(config, orders_in_scope)
+    checkouts_in_scope = "TRUE" if ids is None else "k.profile_id = ANY(%(ids)s::uuid[])"
+    aggregates, rate_params = customer_aggregates_sql(config, "TRUE", source="scoped")
     params: dict[str, Any] = {
         **rate_params,
         "ids": ids,
@@ -155,7 +159,20 @@ def refresh_derived(
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH {aggregates},
+            -- The touched profiles' orders and sold lines, read once by
+            -- index; every figure below is computed from these.
+            WITH scoped AS MATERIALIZED (
+                SELECT o.order_id, o.profile_id, o.currency, o.net_amount, o.placed_at,
+                       o.is_sale, o.status, o.channel, o.country, o.city
+                FROM {ORDER} o WHERE o.profile_id IS NOT NULL AND {orders_in_scope}
+            ),
+            {aggregates},
+            sold AS MATERIALIZED (
+                SELECT o.profile_id, l.product_id, l.product_name, l.category_id,
+                       l.category_name, l.quantity
+                FROM scoped o JOIN {LINE} l ON l.order_id = o.order_id
+                WHERE o.is_sale
+            ),
             favourites AS (
                 SELECT profile_id, kind, jsonb_agg(jsonb_build_object(
                     'id', id, 'name', name, 'quantity', qty) ORDER BY rn) AS items
@@ -163,19 +180,15 @@ def refresh_derived(
                     SELECT *, ROW_NUMBER() OVER (
                         PARTITION BY profile_id, kind ORDER BY qty DESC, name) AS rn
                     FROM (
-                        SELECT o.profile_id, 'products' AS kind, l.product_id AS id,
-                               MAX(l.product_name) AS name, SUM(l.quantity) AS qty
-                        FROM {LINE} l JOIN {ORDER} o ON o.order_id = l.order_id
-                        WHERE o.is_sale AND o.profile_id IS NOT NULL
-                          AND l.product_id IS NOT NULL AND {orders_in_scope}
-                        GROUP BY o.profile_id, l.product_id
+                        SELECT profile_id, 'products' AS kind, product_id AS id,
+                               MAX(product_name) AS name, SUM(quantity) AS qty
+                        FROM sold WHERE product_id IS NOT NULL
+                        GROUP BY profile_id, product_id
                         UNION ALL
-                        SELECT o.profile_id, 'categories', l.category_id,
-                               MAX(l.category_name), SUM(l.quantity)
-                        FROM {LINE} l JOIN {ORDER} o ON o.order_id = l.order_id
-                        WHERE o.is_sale AND o.profile_id IS NOT NULL
-                          AND l.category_id IS NOT NULL AND {orders_in_scope}
-                        GROUP BY o.profile_id, l.category_id
+                        SELECT profile_id, 'categories', category_id,
+                               MAX(category_name), SUM(quantity)
+                        FROM sold WHERE category_id IS NOT NULL
+                        GROUP BY profile_id, category_id
                     ) grouped
                 ) ranked
                 WHERE rn <= %(limit)s
@@ -183,10 +196,19 @@ def refresh_derived(
             ),
             located AS (
                 SELECT DISTINCT ON (o.profile_id) o.profile_id, o.country, o.city
-                FROM {ORDER} o
-                WHERE o.profile_id IS NOT NULL AND o.status <> 'draft' AND o.country <> ''
-                  AND {orders_in_scope}
+                FROM scoped o
+                WHERE o.status <> 'draft' AND o.country <> ''
                 ORDER BY o.profile_id, o.placed_at DESC, o.order_id DESC
+            ),
+            sold_in AS (
+                SELECT o.profile_id, array_agg(DISTINCT o.channel ORDER BY o.channel) AS channels
+                FROM scoped o WHERE o.status <> 'draft' AND o.channel <> ''
+                GROUP BY o.profile_id
+            ),
+            carts AS (
+                SELECT k.profile_id, MAX(k.last_change) AS last_change
+                FROM {CHECKOUT} k WHERE k.profile_id IS NOT NULL AND {checkouts_in_scope}
+                GROUP BY k.profile_id
             ),
             base AS (
                 SELECT p.id, p.lifecycle_stage AS old_stage, p.lifecycle_stage_changed_at,
@@ -196,12 +218,8 @@ def refresh_derived(
                             THEN ROUND(a.total_spent / a.rated_orders, 3) ELSE 0 END AS aov,
                        COALESCE(a.spend, '{{}}'::jsonb) AS spend,
                        a.first_at, a.last_at,
-                       COALESCE((SELECT array_agg(DISTINCT o.channel ORDER BY o.channel)
-                                 FROM {ORDER} o
-                                 WHERE o.profile_id = p.id AND o.status <> 'draft'
-                                   AND o.channel <> ''), '{{}}')::varchar[] AS channels,
-                       (SELECT MAX(k.last_change) FROM {CHECKOUT} k
-                        WHERE k.profile_id = p.id) AS last_checkout_at,
+                       COALESCE(si.channels, '{{}}')::varchar[] AS channels,
+                       c.last_change AS last_checkout_at,
                        -- Registered customers are where their account address
                        -- says; guests (or accounts without one) where their
                        -- last order went.
@@ -218,6 +236,8 @@ def refresh_derived(
                 FROM {PROFILE} p
                 LEFT JOIN agg a ON a.profile_id = p.id
                 LEFT JOIN located l ON l.profile_id = p.id
+                LEFT JOIN sold_in si ON si.profile_id = p.id
+                LEFT JOIN carts c ON c.profile_id = p.id
                 LEFT JOIN favourites fp ON fp.profile_id = p.id AND fp.kind = 'products'
                 LEFT JOIN favourites fc ON fc.profile_id = p.id AND fc.kind = 'categories'
                 WHERE {in_scope}

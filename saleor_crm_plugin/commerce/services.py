@@ -9,7 +9,6 @@ dedupe keys.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -19,6 +18,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from ..bulk import columns_of, insert_rows, model_rows
 from ..profiles.identity import Identity, resolve_profiles
 from ..profiles.models import TimelineEventType
 from ..profiles.timeline import TimelineEntry, add_timeline_event, add_timeline_rows
@@ -154,11 +154,11 @@ def apply_orders(observed: dict[str, list[Observed]]) -> set[Any]:
         if fact.checkout_token:
             completions.append((fact.checkout_token, fact.order_id, fact.placed_at))
 
-    OrderFact.objects.bulk_create(
-        facts,
-        update_conflicts=True,
-        unique_fields=["order_id"],
-        update_fields=ORDER_UPSERT_FIELDS,
+    insert_rows(
+        OrderFact,
+        model_rows(facts),
+        conflict=["order_id"],
+        update=columns_of(OrderFact, ORDER_UPSERT_FIELDS),
     )
     _replace_lines(lines_of, existing)
     if completions:
@@ -225,8 +225,10 @@ def _earliest(*moments: datetime | None) -> datetime | None:
 
 
 def _lines_digest(snapshot: OrderSnapshot) -> str:
-    body = json.dumps([line.to_dict() for line in snapshot.lines], sort_keys=True)
-    return hashlib.sha256(body.encode()).hexdigest()
+    # The dataclasses' repr names every field and value: a change in any
+    # line changes the digest (an equal amount written differently only
+    # costs one needless rewrite of the lines).
+    return hashlib.sha256(repr(tuple(snapshot.lines)).encode()).hexdigest()
 
 
 def _replace_lines(snapshots: dict[str, OrderSnapshot], existing: dict[str, OrderFact]) -> None:
@@ -236,23 +238,26 @@ def _replace_lines(snapshots: dict[str, OrderSnapshot], existing: dict[str, Orde
     stale = [order_id for order_id in snapshots if order_id in existing]
     if stale:
         OrderLineFact.objects.filter(order_id__in=stale).delete()
-    OrderLineFact.objects.bulk_create(
-        OrderLineFact(
-            order_id=order_id,
-            line_id=line.line_id,
-            product_id=line.product_id,
-            product_name=line.product_name,
-            variant_id=line.variant_id,
-            variant_name=line.variant_name,
-            sku=line.sku,
-            category_id=line.category_id,
-            category_name=line.category_name,
-            quantity=line.quantity,
-            unit_price_gross=line.unit_price_gross,
-            total_price_gross=line.total_price_gross,
-        )
-        for order_id, snapshot in snapshots.items()
-        for line in snapshot.lines
+    insert_rows(
+        OrderLineFact,
+        [
+            {
+                "order_id": order_id,
+                "line_id": line.line_id,
+                "product_id": line.product_id,
+                "product_name": line.product_name,
+                "variant_id": line.variant_id,
+                "variant_name": line.variant_name,
+                "sku": line.sku,
+                "category_id": line.category_id,
+                "category_name": line.category_name,
+                "quantity": line.quantity,
+                "unit_price_gross": line.unit_price_gross,
+                "total_price_gross": line.total_price_gross,
+            }
+            for order_id, snapshot in snapshots.items()
+            for line in snapshot.lines
+        ],
     )
 
 
@@ -375,8 +380,11 @@ def apply_checkouts(observed: dict[str, list[Observed]]) -> set[Any]:
                 ),
             )
         )
-    CheckoutFact.objects.bulk_create(
-        facts, update_conflicts=True, unique_fields=["token"], update_fields=CHECKOUT_UPSERT_FIELDS
+    insert_rows(
+        CheckoutFact,
+        model_rows(facts),
+        conflict=["token"],
+        update=columns_of(CheckoutFact, CHECKOUT_UPSERT_FIELDS),
     )
     add_timeline_rows(timeline)
     return touched

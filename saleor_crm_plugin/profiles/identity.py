@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 
+from ..bulk import insert_rows, model_rows, update_rows
 from ..snapshots import AddressSnapshot, CustomerSnapshot, normalize_email
 from .models import CustomerProfile, ErasedIdentity, TimelineEvent, TimelineEventType
 from .timeline import add_timeline_event
@@ -270,8 +271,10 @@ def resolve_profiles(identities: list[Identity]) -> list[ResolvedProfile]:
         e.email_hash: e
         for e in ErasedIdentity.objects.filter(email_hash__in=[email_hash(e) for e in emails])
     }
-    by_user = {p.user_id: p for p in CustomerProfile.objects.filter(user_id__in=keys)}
-    by_email = {p.email: p for p in CustomerProfile.objects.filter(email__in=emails)}
+    # Only what resolving needs: callers use the id; changes are written by column.
+    needed = ("id", "email", "user_id", "first_seen_at")
+    by_user = {p.user_id: p for p in CustomerProfile.objects.filter(user_id__in=keys).only(*needed)}
+    by_email = {p.email: p for p in CustomerProfile.objects.filter(email__in=emails).only(*needed)}
     existing_users = set(
         get_user_model()._default_manager.filter(pk__in=keys).values_list("pk", flat=True)
     )
@@ -313,9 +316,11 @@ def resolve_profiles(identities: list[Identity]) -> list[ResolvedProfile]:
         if profile.user_id is not None:
             by_user[profile.user_id] = profile
         results.append(ResolvedProfile(profile))
-    if created:
-        CustomerProfile.objects.bulk_create(created.values())
+    insert_rows(CustomerProfile, model_rows(list(created.values())))
     changed = {pk: p for pk, p in changed.items() if p.email not in created}
-    if changed:
-        CustomerProfile.objects.bulk_update(changed.values(), ["user", "first_seen_at"])
+    update_rows(
+        CustomerProfile,
+        model_rows(list(changed.values()), ["user", "first_seen_at", "updated_at"]),
+        key="id",
+    )
     return results

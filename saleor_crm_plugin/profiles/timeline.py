@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
+
+from ..bulk import insert_rows
 from .models import CustomerProfile, TimelineEvent
 
 
@@ -38,29 +41,30 @@ def add_timeline_rows(rows_in: list[tuple[Any, TimelineEntry]]) -> None:
             by_key[entry.dedupe_key] = (profile_id, entry)
     keyed = list(by_key.values())
 
-    def rows(items: list[tuple[Any, TimelineEntry]]) -> list[TimelineEvent]:
+    now = timezone.now()
+
+    def rows(items: list[tuple[Any, TimelineEntry]]) -> list[dict[str, Any]]:
         return [
-            TimelineEvent(
-                profile_id=profile_id,
-                type=e.type,
-                occurred_at=e.occurred_at,
-                object_type=e.object_type,
-                object_id=e.object_id or "",
-                data=e.data or {},
-                dedupe_key=e.dedupe_key,
-            )
+            {
+                "profile_id": profile_id,
+                "type": e.type,
+                "occurred_at": e.occurred_at,
+                "object_type": e.object_type,
+                "object_id": e.object_id or "",
+                "data": e.data or {},
+                "dedupe_key": e.dedupe_key,
+                "created_at": now,
+            }
             for profile_id, e in items
         ]
 
-    if keyed:
-        TimelineEvent.objects.bulk_create(
-            rows(keyed),
-            update_conflicts=True,
-            unique_fields=["dedupe_key"],
-            update_fields=["profile", "occurred_at", "object_type", "object_id", "data"],
-        )
-    if plain:
-        TimelineEvent.objects.bulk_create(rows(plain))
+    insert_rows(
+        TimelineEvent,
+        rows(keyed),
+        conflict=["dedupe_key"],
+        update=["profile_id", "occurred_at", "object_type", "object_id", "data"],
+    )
+    insert_rows(TimelineEvent, rows(plain))
 
 
 def add_timeline_event(
