@@ -13,18 +13,26 @@ from .analytics.schema import AnalyticsQueries
 from .core.errors import PermissionDenied
 from .core.permissions import OPERATION_PERMISSIONS, SignedInCustomer
 from .ingestion.schema import IngestionQueries
+from .interactions.schema import InteractionMutations, InteractionQueries
 from .profiles.schema import CustomerProfileMutations, CustomerProfileQueries
 from .tickets.schema import TicketMutations, TicketQueries
 
 
 class Query(
-    CustomerProfileQueries, TicketQueries, AnalyticsQueries, IngestionQueries, graphene.ObjectType
+    CustomerProfileQueries,
+    TicketQueries,
+    InteractionQueries,
+    AnalyticsQueries,
+    IngestionQueries,
+    graphene.ObjectType,
 ):
     class Meta:
         description = "CRM queries. Each lists the permission it needs."
 
 
-class Mutation(CustomerProfileMutations, TicketMutations, graphene.ObjectType):
+class Mutation(
+    CustomerProfileMutations, TicketMutations, InteractionMutations, graphene.ObjectType
+):
     class Meta:
         description = "CRM mutations. Each returns `errors { field code message }`."
 

@@ -414,6 +414,38 @@ def merge(source: Ticket, target: Ticket, author: Author) -> Ticket:
     return target
 
 
+def set_sla_policy(
+    priority: str, first_response_minutes: int, resolution_minutes: int
+) -> SLAPolicy:
+    """Set a priority's targets; tickets opened from now on, and tickets whose
+    priority changes, get them.
+    """
+    if first_response_minutes < 1:
+        raise TicketError(
+            "firstResponseMinutes", "Give at least one minute.", TicketErrorCode.INVALID
+        )
+    if resolution_minutes < first_response_minutes:
+        raise TicketError(
+            "resolutionMinutes",
+            "Resolution cannot come before the first response.",
+            TicketErrorCode.INVALID,
+        )
+    policy, _ = SLAPolicy.objects.update_or_create(
+        priority=priority,
+        defaults={
+            "first_response_minutes": first_response_minutes,
+            "resolution_minutes": resolution_minutes,
+        },
+    )
+    return policy
+
+
+def delete_sla_policy(priority: str) -> bool:
+    """Remove a priority's targets; whether it had any."""
+    deleted, _ = SLAPolicy.objects.filter(priority=priority).delete()
+    return bool(deleted)
+
+
 def mark_sla_breaches(now: datetime | None = None) -> int:
     """Flag missed first-response and resolution targets, once each, and put
     them on the customer's timeline. Run every few minutes.

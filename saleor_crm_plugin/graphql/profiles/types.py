@@ -203,7 +203,7 @@ class CustomerProfile(graphene.ObjectType):
         **connection_args(),
     )
     interactions = graphene.Field(
-        "saleor_crm_plugin.graphql.tickets.types.InteractionCountableConnection",
+        "saleor_crm_plugin.graphql.interactions.types.InteractionCountableConnection",
         required=True,
         description="Contacts with the customer, newest first.",
         **connection_args(),

@@ -1,6 +1,6 @@
 import graphene
 
-from ...interactions.models import InteractionChannel, InteractionDirection
+from ...tickets import error_codes
 from ...tickets.models import TicketAuthorKind, TicketMessageKind, TicketPriority, TicketStatus
 from ..core.enums import enum_from_choices
 
@@ -18,12 +18,6 @@ TicketStatusEnum = enum_from_choices(
     },
 )
 TicketPriorityEnum = enum_from_choices("TicketPriorityEnum", TicketPriority, "Ticket priority.")
-InteractionChannelEnum = enum_from_choices(
-    "InteractionChannelEnum", InteractionChannel, "Where a contact with a customer happened."
-)
-InteractionDirectionEnum = enum_from_choices(
-    "InteractionDirectionEnum", InteractionDirection, "Who reached out."
-)
 TicketMessageKindEnum = enum_from_choices(
     "TicketMessageKindEnum",
     TicketMessageKind,
@@ -53,21 +47,6 @@ class TicketSortField(graphene.Enum):
         }[self.value]
 
 
-class TicketErrorCode(graphene.Enum):
-    INVALID = "invalid"
-    NOT_FOUND = "not_found"
-    REQUIRED = "required"
-    CLOSED = "closed"
-    EXPIRED = "expired"
-
-    class Meta:
-        description = "Error codes of help desk mutations."
-
-
-class InteractionErrorCode(graphene.Enum):
-    INVALID = "invalid"
-    NOT_FOUND = "not_found"
-    REQUIRED = "required"
-
-    class Meta:
-        description = "Error codes of interaction mutations."
+TicketErrorCode = graphene.Enum.from_enum(
+    error_codes.TicketErrorCode, description="Error codes of help desk mutations."
+)

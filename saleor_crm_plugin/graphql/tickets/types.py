@@ -1,16 +1,15 @@
 import graphene
-from graphene.types.generic import GenericScalar
 from graphql_relay import to_global_id
 
-from ...interactions import models as interaction_models
 from ...tickets import models
 from ...tickets.models import TicketMessageKind
 from ...tickets.services import is_breached
 from ..core.connection import connection_args, connection_type, paginate
+from ..core.mutations import error_type
+from ..interactions.enums import InteractionChannelEnum
 from .enums import (
-    InteractionChannelEnum,
-    InteractionDirectionEnum,
     TicketAuthorKindEnum,
+    TicketErrorCode,
     TicketMessageKindEnum,
     TicketPriorityEnum,
     TicketStatusEnum,
@@ -221,45 +220,4 @@ class SlaPolicy(graphene.ObjectType):
         return to_global_id("SlaPolicy", root.pk)
 
 
-class Interaction(graphene.ObjectType):
-    id = graphene.ID(required=True, description="ID of the interaction.")
-    channel = graphene.Field(InteractionChannelEnum, required=True, description="Channel.")
-    direction = graphene.Field(InteractionDirectionEnum, required=True, description="Direction.")
-    subject = graphene.String(required=True, description="Subject.")
-    body = graphene.String(required=True, description="Sanitised HTML.")
-    occurred_at = graphene.DateTime(required=True, description="When it happened.")
-    author = graphene.ID(description="Saleor global ID of the staff member who logged it.")
-    author_name = graphene.String(required=True, description="Who logged it otherwise.")
-    order = graphene.ID(description="Saleor global ID of the related order.")
-    source = graphene.String(required=True, description="Tool it came from.")
-    external_id = graphene.String(description="Its ID in that tool.")
-    metadata = GenericScalar(required=True, description="Free metadata.")
-    customer = graphene.Field(
-        "saleor_crm_plugin.graphql.profiles.types.CustomerProfile",
-        required=True,
-        description="The customer's profile.",
-    )
-
-    class Meta:
-        description = "One contact with a customer on any channel."
-
-    @staticmethod
-    def resolve_id(root: interaction_models.Interaction, info):
-        return to_global_id("Interaction", root.pk)
-
-    @staticmethod
-    def resolve_author(root, info):
-        return _saleor_id("User", root.author_user_id)
-
-    @staticmethod
-    def resolve_order(root, info):
-        return _saleor_id("Order", root.order_id)
-
-    @staticmethod
-    def resolve_customer(root, info):
-        return root.profile
-
-
-InteractionCountableConnection = connection_type(
-    Interaction, "Interaction", "A page of interactions."
-)
+TicketError = error_type("TicketError", TicketErrorCode, "An error from a help desk mutation.")

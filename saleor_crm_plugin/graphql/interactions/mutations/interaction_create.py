@@ -1,0 +1,70 @@
+import graphene
+from graphene.types.generic import GenericScalar
+
+from ....interactions.error_codes import InteractionErrorCode
+from ....interactions.services import InteractionError, InteractionInput, log_interaction
+from ...core.mutations import BaseMutation, decode_id
+from ...core.permissions import MANAGE_USERS
+from ...core.utils import staff_identity
+from ..enums import InteractionChannelEnum, InteractionDirectionEnum
+from ..types import Interaction
+from ..types import InteractionError as InteractionErrorType
+
+
+class InteractionCreateInput(graphene.InputObjectType):
+    customer_email = graphene.String(required=True, description="The customer's email.")
+    channel = graphene.Field(InteractionChannelEnum, required=True, description="Channel.")
+    direction = graphene.Field(InteractionDirectionEnum, required=True, description="Direction.")
+    subject = graphene.String(description="Subject.")
+    body = graphene.String(description="What was said (HTML, sanitised).")
+    occurred_at = graphene.DateTime(description="When (default: now).")
+    order = graphene.ID(description="Related order (Saleor Order ID).")
+    source = graphene.String(description="Tool it came from, e.g. 'phone-system'.")
+    external_id = graphene.String(description="Its ID there; logging it twice stores it once.")
+    metadata = GenericScalar(description="Free metadata (a JSON object).")
+
+    class Meta:
+        description = "A contact with a customer."
+
+
+class InteractionCreate(BaseMutation):
+    interaction = graphene.Field(Interaction, description="The interaction.")
+    created = graphene.Boolean(description="False when it was logged before (same externalId).")
+
+    class Arguments:
+        input = InteractionCreateInput(required=True, description="The interaction.")
+
+    class Meta:
+        description = (
+            "Log a call, chat, visit or message on the customer's timeline. Requires MANAGE_USERS."
+        )
+        permission = MANAGE_USERS
+        error_type_class = InteractionErrorType
+
+    @classmethod
+    def perform_mutation(cls, root, info, /, *, input):
+        metadata = input.get("metadata")
+        if metadata is not None and not isinstance(metadata, dict):
+            raise InteractionError(
+                "metadata", "Give metadata as a JSON object.", InteractionErrorCode.INVALID
+            )
+        order_id = decode_id(input.get("order"), "Order", "order", InteractionError)
+        author = staff_identity(info.context.requestor)
+        interaction, created = log_interaction(
+            InteractionInput(
+                channel=input["channel"],
+                direction=input["direction"],
+                email=input["customer_email"],
+                subject=input.get("subject") or "",
+                body=input.get("body") or "",
+                body_is_html=True,
+                occurred_at=input.get("occurred_at"),
+                author_user_id=author.user_pk,
+                author_name=author.name,
+                order_id=order_id,
+                source=input.get("source") or "",
+                external_id=input.get("external_id"),
+                metadata=metadata,
+            )
+        )
+        return cls(interaction=interaction, created=created)

@@ -1,0 +1,60 @@
+import graphene
+from graphene.types.generic import GenericScalar
+from graphql_relay import to_global_id
+
+from ...interactions import models
+from ..core.connection import connection_type
+from ..core.mutations import error_type
+from .enums import InteractionChannelEnum, InteractionDirectionEnum, InteractionErrorCode
+
+
+def _saleor_id(type_name: str, pk) -> str | None:
+    return to_global_id(type_name, pk) if pk else None
+
+
+class Interaction(graphene.ObjectType):
+    id = graphene.ID(required=True, description="ID of the interaction.")
+    channel = graphene.Field(InteractionChannelEnum, required=True, description="Channel.")
+    direction = graphene.Field(InteractionDirectionEnum, required=True, description="Direction.")
+    subject = graphene.String(required=True, description="Subject.")
+    body = graphene.String(required=True, description="Sanitised HTML.")
+    occurred_at = graphene.DateTime(required=True, description="When it happened.")
+    author = graphene.ID(description="Saleor global ID of the staff member who logged it.")
+    author_name = graphene.String(required=True, description="Who logged it otherwise.")
+    order = graphene.ID(description="Saleor global ID of the related order.")
+    source = graphene.String(required=True, description="Tool it came from.")
+    external_id = graphene.String(description="Its ID in that tool.")
+    metadata = GenericScalar(required=True, description="Free metadata.")
+    customer = graphene.Field(
+        "saleor_crm_plugin.graphql.profiles.types.CustomerProfile",
+        required=True,
+        description="The customer's profile.",
+    )
+
+    class Meta:
+        description = "One contact with a customer on any channel."
+
+    @staticmethod
+    def resolve_id(root: models.Interaction, info):
+        return to_global_id("Interaction", root.pk)
+
+    @staticmethod
+    def resolve_author(root: models.Interaction, info):
+        return _saleor_id("User", root.author_user_id)
+
+    @staticmethod
+    def resolve_order(root: models.Interaction, info):
+        return _saleor_id("Order", root.order_id)
+
+    @staticmethod
+    def resolve_customer(root: models.Interaction, info):
+        return root.profile
+
+
+InteractionCountableConnection = connection_type(
+    Interaction, "Interaction", "A page of interactions."
+)
+
+InteractionError = error_type(
+    "InteractionError", InteractionErrorCode, "An error from an interaction mutation."
+)

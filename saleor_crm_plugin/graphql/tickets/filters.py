@@ -1,0 +1,62 @@
+import graphene
+from django.db.models import Q, QuerySet
+
+from ...tickets import services as desk
+from ..core.mutations import decode_id
+from ..interactions.enums import InteractionChannelEnum
+from .enums import TicketPriorityEnum, TicketStatusEnum
+
+
+class TicketFilterInput(graphene.InputObjectType):
+    search = graphene.String(description="Matches subject, number or the customer's email.")
+    statuses = graphene.List(graphene.NonNull(TicketStatusEnum), description="Any of these.")
+    priorities = graphene.List(graphene.NonNull(TicketPriorityEnum), description="Any of these.")
+    channels = graphene.List(graphene.NonNull(InteractionChannelEnum), description="Any of these.")
+    assignee = graphene.ID(description="Assigned to this staff member (Saleor User ID).")
+    unassigned = graphene.Boolean(description="Only tickets nobody is assigned to.")
+    customer = graphene.ID(description="Of this customer profile.")
+    order = graphene.ID(description="About this order (Saleor Order ID).")
+    tags = graphene.List(graphene.NonNull(graphene.String), description="Having all these tags.")
+    breached = graphene.Boolean(description="An SLA target was missed.")
+    due_soon = graphene.Boolean(description="An SLA target falls within the next two hours.")
+
+    class Meta:
+        description = "Filter tickets; all given conditions must hold."
+
+
+def filter_tickets(queryset: QuerySet, data: dict) -> QuerySet:
+    """Tickets matching ``data``; TicketError when an ID in it is not one."""
+    if search := (data.get("search") or "").strip():
+        condition = Q(subject__icontains=search) | Q(requester_email__icontains=search)
+        if search.lstrip("#").isdigit():
+            condition |= Q(number=int(search.lstrip("#")))
+        queryset = queryset.filter(condition)
+    for key, column in (
+        ("statuses", "status"),
+        ("priorities", "priority"),
+        ("channels", "channel"),
+    ):
+        if values := data.get(key):
+            queryset = queryset.filter(**{f"{column}__in": values})
+    if data.get("assignee"):
+        queryset = queryset.filter(
+            assignee_id=decode_id(data["assignee"], "User", "assignee", desk.TicketError)
+        )
+    if data.get("unassigned"):
+        queryset = queryset.filter(assignee__isnull=True)
+    if data.get("customer"):
+        queryset = queryset.filter(
+            profile_id=decode_id(data["customer"], "CustomerProfile", "customer", desk.TicketError)
+        )
+    if data.get("order"):
+        queryset = queryset.filter(
+            order_id=decode_id(data["order"], "Order", "order", desk.TicketError)
+        )
+    if tags := data.get("tags"):
+        queryset = queryset.filter(tags__contains=tags)
+    if data.get("breached") is not None:
+        missed = desk.missed_target()
+        queryset = queryset.filter(missed) if data["breached"] else queryset.exclude(missed)
+    if data.get("due_soon"):
+        queryset = queryset.filter(desk.due_soon())
+    return queryset

@@ -1,0 +1,51 @@
+import graphene
+
+from ....tickets import services as desk
+from ...core.mutations import BaseMutation, decode_id
+from ...core.permissions import MANAGE_USERS
+from ...interactions.enums import InteractionChannelEnum
+from ..enums import TicketPriorityEnum
+from ..types import Ticket, TicketError
+from ..utils import staff_author
+
+
+class TicketCreateInput(graphene.InputObjectType):
+    customer_email = graphene.String(required=True, description="The customer's email.")
+    subject = graphene.String(required=True, description="Subject.")
+    body = graphene.String(required=True, description="First message (HTML, sanitised).")
+    channel = graphene.Field(InteractionChannelEnum, description="Came in by (default: phone).")
+    priority = graphene.Field(TicketPriorityEnum, description="Priority (default: normal).")
+    order = graphene.ID(description="The customer's order it is about (Saleor Order ID).")
+    tags = graphene.List(graphene.NonNull(graphene.String), description="Tags.")
+
+    class Meta:
+        description = "A ticket staff open on a customer's behalf."
+
+
+class TicketCreate(BaseMutation):
+    ticket = graphene.Field(Ticket, description="The new ticket.")
+
+    class Arguments:
+        input = TicketCreateInput(required=True, description="The ticket.")
+
+    class Meta:
+        description = "Open a ticket for a customer (e.g. after a call). Requires MANAGE_USERS."
+        permission = MANAGE_USERS
+        error_type_class = TicketError
+
+    @classmethod
+    def perform_mutation(cls, root, info, /, *, input):
+        ticket = desk.open_ticket(
+            desk.NewTicket(
+                subject=input["subject"],
+                body=input["body"],
+                email=input["customer_email"],
+                channel=input.get("channel") or "phone",
+                priority=input.get("priority") or "normal",
+                order_id=decode_id(input.get("order"), "Order", "order", desk.TicketError),
+                tags=input.get("tags") or [],
+                body_is_html=True,
+            ),
+            staff_author(info),
+        )
+        return cls(ticket=ticket)

@@ -1,0 +1,28 @@
+import graphene
+
+from ....tickets import services as desk
+from ...core.mutations import BaseMutation, decode_id
+from ...core.permissions import MANAGE_USERS_AND_ORDERS
+from ..types import Ticket, TicketError
+from ..utils import get_ticket
+
+
+class TicketLinkOrder(BaseMutation):
+    ticket = graphene.Field(Ticket, description="The ticket.")
+
+    class Arguments:
+        id = graphene.ID(required=True, description="ID of the ticket.")
+        order = graphene.ID(description="One of the customer's orders; null to unlink.")
+
+    class Meta:
+        description = (
+            "Link a ticket to one of its customer's orders. "
+            "Requires MANAGE_USERS and MANAGE_ORDERS."
+        )
+        permission = MANAGE_USERS_AND_ORDERS
+        error_type_class = TicketError
+
+    @classmethod
+    def perform_mutation(cls, root, info, /, *, id, order=None):
+        order_id = decode_id(order, "Order", "order", desk.TicketError)
+        return cls(ticket=desk.link_order(get_ticket(id), order_id))

@@ -1,0 +1,60 @@
+"""Finding the ticket a query or mutation is about, and who is acting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...auth import RequestorKind
+from ...profiles.identity import user_key
+from ...profiles.models import CustomerProfile
+from ...tickets import models
+from ...tickets import services as desk
+from ...tickets.error_codes import TicketErrorCode
+from ...tickets.models import TicketAuthorKind
+from ..core.mutations import decode_id
+from ..core.utils import staff_identity
+
+
+def ticket_pk(global_id: str | None, field: str = "id") -> Any:
+    return decode_id(global_id, "Ticket", field, desk.TicketError)
+
+
+def get_ticket(global_id: str | None, field: str = "id") -> models.Ticket:
+    """The ticket behind ``global_id``; TicketError on ``field`` when none."""
+    pk = ticket_pk(global_id, field)
+    ticket = models.Ticket.objects.select_related("profile").filter(pk=pk).first() if pk else None
+    if ticket is None:
+        raise desk.TicketError(field, "Couldn't resolve to a ticket.", TicketErrorCode.NOT_FOUND)
+    return ticket
+
+
+def staff_author(info) -> desk.Author:
+    identity = staff_identity(info.context.requestor)
+    return desk.Author(kind=TicketAuthorKind.STAFF, user_id=identity.user_pk, name=identity.name)
+
+
+def own_profile(info) -> CustomerProfile | None:
+    """The signed-in customer's profile, if the CRM knows them."""
+    key = user_key(info.context.requestor.user_id)
+    return CustomerProfile.objects.filter(user_id=key).first() if key is not None else None
+
+
+def customer_ticket(info, id: str | None, access_token: str | None) -> models.Ticket:
+    """The ticket the requestor may act on as its customer: through the guest
+    link's token, or as the signed-in customer it belongs to.
+    """
+    if access_token:
+        ticket = desk.ticket_from_access_token(access_token)
+        if ticket is None:
+            raise desk.TicketError(
+                "accessToken", "This link is not valid.", TicketErrorCode.INVALID
+            )
+        return ticket
+    requestor = info.context.requestor
+    if requestor.kind != RequestorKind.CUSTOMER or not id:
+        raise desk.TicketError(None, "Sign in, or use the ticket's link.", TicketErrorCode.INVALID)
+    profile = own_profile(info)
+    ticket = models.Ticket.objects.filter(pk=ticket_pk(id), profile=profile).first()
+    if profile is None or ticket is None:
+        raise desk.TicketError("id", "Couldn't resolve to a ticket.", TicketErrorCode.NOT_FOUND)
+    return ticket
