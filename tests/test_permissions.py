@@ -72,6 +72,13 @@ def test_permission_table_matches_the_schema():
     assert in_schema == in_table
 
 
+def test_each_mutation_declares_the_permission_of_the_table():
+    # BaseMutation checks Meta.permission too; it must say what the table says.
+    for name, field in schema.get_mutation_type().fields.items():
+        declared = field.type.graphene_type._meta.permission
+        assert declared == OPERATION_PERMISSIONS["Mutation"][name], name
+
+
 def test_every_rule_has_an_expectation():
     rules = {rule for ops in OPERATION_PERMISSIONS.values() for rule in ops.values()}
     assert rules <= set(ALLOWED)

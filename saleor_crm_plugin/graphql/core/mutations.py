@@ -147,27 +147,3 @@ def error_type(name: str, code_enum: type[graphene.Enum], description: str) -> t
             "Meta": type("Meta", (), {"description": description}),
         },
     )
-
-
-class MutationErrorMixin:
-    """Being replaced by :class:`BaseMutation` (the domains move one by one)."""
-
-    error_type: type
-
-    @classmethod
-    def error(cls, field: str | None, code: str, message: str):
-        return cls.error_type(field=field, code=code, message=message)
-
-    @classmethod
-    def failure(cls, exc: Exception):
-        if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-            errors = [
-                cls.error(field, e.code or "invalid", " ".join(e.messages))
-                for field, items in exc.error_dict.items()
-                for e in items
-            ]
-        else:
-            errors = [
-                cls.error(getattr(exc, "field", None), getattr(exc, "code", "invalid"), str(exc))
-            ]
-        return cls(errors=errors)

@@ -1,5 +1,6 @@
 import graphene
 
+from ...profiles import error_codes
 from ...profiles.models import LifecycleStage, RFMSegment, TimelineEventType
 from ..core.enums import enum_from_choices
 
@@ -59,11 +60,6 @@ class CustomerProfileSortField(graphene.Enum):
         }[self.value]
 
 
-class CustomerProfileErrorCode(graphene.Enum):
-    GRAPHQL_ERROR = "graphql_error"
-    INVALID = "invalid"
-    NOT_FOUND = "not_found"
-    REQUIRED = "required"
-
-    class Meta:
-        description = "Error codes of customer profile mutations."
+CustomerProfileErrorCode = graphene.Enum.from_enum(
+    error_codes.CustomerProfileErrorCode, description="Error codes of customer profile mutations."
+)

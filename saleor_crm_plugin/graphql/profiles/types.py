@@ -5,9 +5,11 @@ from graphql_relay import to_global_id
 from ...commerce.models import OrderFact
 from ...profiles import models
 from ..core.connection import connection_args, connection_type, paginate
+from ..core.mutations import error_type
 from ..core.types import CrmMoney, money
 from .enums import (
     CustomerLifecycleStageEnum,
+    CustomerProfileErrorCode,
     CustomerRfmSegmentEnum,
     CustomerTimelineEventTypeEnum,
 )
@@ -317,4 +319,8 @@ def _favourites(items: list, type_name: str) -> list[CustomerProfileFavourite]:
 
 CustomerProfileCountableConnection = connection_type(
     CustomerProfile, "CustomerProfile", "A page of customer profiles."
+)
+
+CustomerProfileError = error_type(
+    "CustomerProfileError", CustomerProfileErrorCode, "An error from a customer profile mutation."
 )

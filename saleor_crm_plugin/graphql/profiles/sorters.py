@@ -1,0 +1,31 @@
+from datetime import UTC, datetime
+
+import graphene
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+
+from ..core.enums import CrmSortDirection
+from .enums import CustomerProfileSortField
+
+# Profiles without orders sort as if their last order were at the epoch.
+NO_ORDER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class CustomerProfileSortingInput(graphene.InputObjectType):
+    direction = graphene.Field(CrmSortDirection, required=True, description="Sort direction.")
+    field = graphene.Field(CustomerProfileSortField, required=True, description="Sort by.")
+
+    class Meta:
+        description = "Order of customer profiles."
+
+
+def sort_keys(sort_by: dict | None) -> tuple[dict, list[tuple[str, bool]]]:
+    """Annotations and (key, descending) pairs for the connection."""
+    field = (sort_by or {}).get("field") or CustomerProfileSortField.LAST_ORDER_AT.value
+    descending = (sort_by or {}).get("direction", "DESC") == "DESC"
+    if field == CustomerProfileSortField.LAST_ORDER_AT.value:
+        return (
+            {"sort_last_order_at": Coalesce(F("last_order_at"), Value(NO_ORDER))},
+            [("sort_last_order_at", descending)],
+        )
+    return {}, [(field, descending)]
