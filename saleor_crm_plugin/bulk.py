@@ -13,8 +13,10 @@ type. JSON fields nest as JSON, array fields as JSON arrays.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection, models
@@ -27,20 +29,61 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def model_rows(objects: Sequence[models.Model], fields: Iterable[str] | None = None) -> list[Row]:
-    """Column → value for each instance, as ``save()`` would write it:
-    ``auto_now`` fields stamped, ``auto_now_add`` ones when unset, auto
-    primary keys left to the sequence. ``fields`` limits the columns
-    (names or attnames); the primary key is always included when set.
+def _is_auto_pk(f: models.Field) -> bool:
+    return f.primary_key and isinstance(f, models.AutoField | models.BigAutoField)
+
+
+@functools.cache
+def _defaults(model: type[models.Model]) -> tuple[dict[str, Any], tuple[tuple[str, Any], ...]]:
+    fixed, made = {}, []
+    for f in model._meta.concrete_fields:
+        if _is_auto_pk(f):
+            continue
+        if f.has_default() and callable(f.default):
+            made.append((f.attname, f.default))
+        else:
+            fixed[f.attname] = f.get_default() if f.has_default() else None
+    return fixed, tuple(made)
+
+
+def blank(model: type[models.Model], **values: Any) -> SimpleNamespace:
+    """A new row of ``model`` as a plain object (field defaults, then
+    ``values``): what a model instance holds, without its cost.
+    """
+    fixed, made = _defaults(model)
+    return SimpleNamespace(**{**fixed, **{name: make() for name, make in made}, **values})
+
+
+def load(model: type[models.Model], pks: Iterable[Any]) -> dict[Any, SimpleNamespace]:
+    """The stored rows of these primary keys as plain objects (see :func:`blank`)."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    pk = model._meta.pk.attname
+    return {
+        row[pk]: SimpleNamespace(**row)
+        for row in model._default_manager.filter(pk__in=list(pks)).values(*names)
+    }
+
+
+def model_rows(
+    objects: Sequence[Any],
+    fields: Iterable[str] | None = None,
+    *,
+    model: type[models.Model] | None = None,
+) -> list[Row]:
+    """Column → value for each object (a model instance, or a plain row of
+    ``model``), as ``save()`` would write it: ``auto_now`` fields stamped,
+    ``auto_now_add`` ones when unset, auto primary keys left to the
+    sequence. ``fields`` limits the columns (names or attnames); the
+    primary key is always included when set.
     """
     if not objects:
         return []
-    meta = type(objects[0])._meta
+    meta = (model or type(objects[0]))._meta
     wanted = None if fields is None else set(fields)
     columns = [
         f
         for f in meta.concrete_fields
-        if not (isinstance(f, models.AutoField | models.BigAutoField) and f.primary_key)
+        if not _is_auto_pk(f)
         and (wanted is None or f.primary_key or f.name in wanted or f.attname in wanted)
     ]
     now = timezone.now()

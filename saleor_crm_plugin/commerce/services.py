@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from ..bulk import columns_of, insert_rows, model_rows
+from ..bulk import blank, columns_of, insert_rows, load, model_rows
 from ..profiles.identity import Identity, resolve_profiles
 from ..profiles.models import TimelineEventType
 from ..profiles.timeline import TimelineEntry, add_timeline_event, add_timeline_rows
@@ -85,7 +85,7 @@ def apply_orders(observed: dict[str, list[Observed]]) -> set[Any]:
     """
     if not observed:
         return set()
-    existing = OrderFact.objects.in_bulk(list(observed))
+    existing = load(OrderFact, observed)
     newest = {
         order_id: max(views, key=lambda v: v.snapshot.updated_at)
         for order_id, views in observed.items()
@@ -110,7 +110,7 @@ def apply_orders(observed: dict[str, list[Observed]]) -> set[Any]:
         previous_profile_id = None if is_new else fact.profile_id
         previously_refunded = Decimal(0) if is_new else fact.total_refunded
         if is_new:
-            fact = OrderFact(order_id=order_id)
+            fact = blank(OrderFact, order_id=order_id)
         snapshot = newest[order_id].snapshot
         result = resolved.get(order_id)
         if result is not None:  # not stale: this snapshot is the order's state
@@ -156,7 +156,7 @@ def apply_orders(observed: dict[str, list[Observed]]) -> set[Any]:
 
     insert_rows(
         OrderFact,
-        model_rows(facts),
+        model_rows(facts, model=OrderFact),
         conflict=["order_id"],
         update=columns_of(OrderFact, ORDER_UPSERT_FIELDS),
     )
@@ -179,7 +179,7 @@ def apply_orders(observed: dict[str, list[Observed]]) -> set[Any]:
     return touched
 
 
-def _one_off_facts(fact: OrderFact, views: list[Observed]) -> None:
+def _one_off_facts(fact: Any, views: list[Observed]) -> None:
     """Keep the earliest evidence seen of each one-off fact: an announced
     event, or a snapshot showing the state. Taking the minimum makes the
     result independent of delivery order.
@@ -231,7 +231,7 @@ def _lines_digest(snapshot: OrderSnapshot) -> str:
     return hashlib.sha256(repr(tuple(snapshot.lines)).encode()).hexdigest()
 
 
-def _replace_lines(snapshots: dict[str, OrderSnapshot], existing: dict[str, OrderFact]) -> None:
+def _replace_lines(snapshots: dict[str, OrderSnapshot], existing: dict[str, Any]) -> None:
     """Rewrite the lines of orders whose lines changed (two statements)."""
     if not snapshots:
         return
@@ -262,7 +262,7 @@ def _replace_lines(snapshots: dict[str, OrderSnapshot], existing: dict[str, Orde
 
 
 def _order_timeline(
-    fact: OrderFact, views: list[Observed], previously_refunded: Decimal
+    fact: Any, views: list[Observed], previously_refunded: Decimal
 ) -> list[TimelineEntry]:
     if fact.status == "draft":
         return []
@@ -321,7 +321,7 @@ def apply_checkouts(observed: dict[str, list[Observed]]) -> set[Any]:
     """
     if not observed:
         return set()
-    existing = CheckoutFact.objects.in_bulk(list(observed))
+    existing = load(CheckoutFact, observed)
     newest = {
         token: max(views, key=lambda v: v.snapshot.last_change).snapshot
         for token, views in observed.items()
@@ -343,7 +343,7 @@ def apply_checkouts(observed: dict[str, list[Observed]]) -> set[Any]:
     facts, timeline, touched = [], [], set()
     for token, result in zip(fresh, resolved, strict=True):
         snapshot = newest[token]
-        fact = existing.get(token) or CheckoutFact(token=token)
+        fact = existing.get(token) or blank(CheckoutFact, token=token)
         if result.profile is not None:
             fact.profile_id = result.profile.pk
         fact.email = "" if result.anonymous else normalize_email(snapshot.email)
@@ -382,7 +382,7 @@ def apply_checkouts(observed: dict[str, list[Observed]]) -> set[Any]:
         )
     insert_rows(
         CheckoutFact,
-        model_rows(facts),
+        model_rows(facts, model=CheckoutFact),
         conflict=["token"],
         update=columns_of(CheckoutFact, CHECKOUT_UPSERT_FIELDS),
     )
