@@ -40,6 +40,34 @@ const money = ({ amount, currency }) =>
     amount,
   );
 
+/** Two waiting store events (one retrying) and one failed, first seen 190 s ago; prints their IDs. */
+const BACKLOG_PY = `
+import json
+from datetime import timedelta
+from django.utils import timezone
+from saleor_crm_plugin.ingestion.models import InboundEvent
+now = timezone.now()
+rows = InboundEvent.objects.bulk_create(
+    InboundEvent(event_type="order_updated", object_type="order", object_id=f"e2e-backlog-{n}",
+                 occurred_at=now, dedupe_key=f"e2e-backlog-{n}", status=status, attempts=attempts,
+                 next_attempt_at=now + timedelta(hours=1) if attempts else None)
+    for n, (status, attempts) in enumerate([("pending", 0), ("pending", 1), ("failed", 8)])
+)
+ids = [row.pk for row in rows]
+InboundEvent.objects.filter(pk__in=ids).update(created_at=now - timedelta(seconds=190))
+print(json.dumps(ids))
+`;
+
+/** Marks those events processed, or deletes them. */
+function forgetEventsPy(ids, how) {
+  const events = `InboundEvent.objects.filter(pk__in=${JSON.stringify(ids)})`;
+  return [
+    "from django.utils import timezone",
+    "from saleor_crm_plugin.ingestion.models import InboundEvent",
+    how === "delete" ? `${events}.delete()` : `${events}.update(status="processed", processed_at=timezone.now())`,
+  ].join("\n");
+}
+
 let crm;
 let host;
 let browser;
@@ -164,6 +192,10 @@ describe("Dashboard extension in Chromium", { timeout: 240_000 }, () => {
     await rangeLabel(frame).waitFor();
     assert.equal(await rangeLabel(frame).textContent(), `1–20 of ${all.totalCount}`);
     assert.equal(await rows.count(), 20);
+    // The demo store's events are all applied.
+    const backlog = frame.getByRole("status", { name: "Store events" });
+    await backlog.waitFor();
+    assert.equal(await backlog.innerText(), "Up to date");
     await shoot("app-customers.png");
 
     await frame.getByRole("combobox", { name: "Lifecycle stage" }).click();
@@ -182,6 +214,46 @@ describe("Dashboard extension in Chromium", { timeout: 240_000 }, () => {
     await shoot("app-customers-filtered.png");
     assert.deepEqual(errors, []);
     await context.close();
+  });
+
+  test("the CRM page shows the event backlog and follows it as events are applied", async () => {
+    const ids = JSON.parse(
+      crm.manage(["shell", "--verbosity", "0", "--command", BACKLOG_PY], { capture: true }).split("\n").at(-1),
+    );
+    const forget = (status) =>
+      crm.manage(["shell", "--verbosity", "0", "--command", forgetEventsPy(ids, status)]);
+    try {
+      const { page, frame, errors, context, shoot } = await open("/app/customers");
+      const status = frame.getByRole("status", { name: "Store events" });
+      await status.waitFor();
+      assert.match(await status.innerText(), /^2 store events waiting, oldest [34] min ago$/);
+      assert.equal(await status.getAttribute("title"), "1 of them retries after a failed attempt");
+      const warning = frame.getByTestId("event-backlog-failed");
+      assert.equal(
+        await warning.innerText(),
+        "1 event failed: an operator replays it with python manage.py crm_events --replay",
+      );
+      await shoot("app-event-backlog.png");
+
+      // Counts whether the line is ever missing while it refreshes.
+      await frame.locator("body").evaluate(() => {
+        window.backlogGaps = 0;
+        new MutationObserver(() => {
+          if (!document.querySelector('[data-testid="event-backlog-status"]')) window.backlogGaps += 1;
+        }).observe(document.body, { childList: true, subtree: true, characterData: true });
+      });
+      // A worker applies the waiting events and an operator replays the failed one.
+      forget("processed");
+      // The page asks again within 30 s, on its own.
+      await status.filter({ hasText: /^Up to date$/ }).waitFor({ timeout: 45_000 });
+      await warning.waitFor({ state: "detached" });
+      assert.equal(await frame.locator("body").evaluate(() => window.backlogGaps), 0);
+      assert.equal(await frame.getByTestId("customer-row").count(), 20);
+      assert.deepEqual(errors, []);
+      await context.close();
+    } finally {
+      forget("delete");
+    }
   });
 
   test("a row opens the profile; an order link redirects the Dashboard to the order", async () => {

@@ -251,6 +251,8 @@ export async function startCrm({ customers = 60, logFile } = {}) {
     staffUsers,
     me,
     graphql,
+    /** Runs `manage.py` against this CRM's database; returns its stdout. */
+    manage,
     stop,
     pgdata,
   };

@@ -7,6 +7,7 @@ import { PageHeader } from "../core/ui/PageHeader";
 import { LinesSkeleton } from "../core/ui/States";
 import { Tabs } from "../core/ui/Tabs";
 import { useCrm } from "../core/use-crm";
+import { EventBacklogStatus, FailedEventsNotice, useEventBacklog } from "../ingestion/EventBacklog";
 import { TicketInbox } from "../tickets/inbox/TicketInbox";
 import { CustomersList } from "./list/CustomersList";
 
@@ -27,9 +28,15 @@ const PATHS: Record<CrmTab, () => string> = {
 
 export function CustomersPage({ tab }: { tab: CrmTab }) {
   const { navigate } = useCrm();
+  // Asked here, once for the header line and the warning; on every tab.
+  const backlog = useEventBacklog();
   return (
     <Box display="flex" flexDirection="column">
-      <PageHeader title="Customers" subtitle={SUBTITLES[tab]}>
+      <PageHeader
+        title="Customers"
+        subtitle={SUBTITLES[tab]}
+        actions={backlog && <EventBacklogStatus backlog={backlog} />}
+      >
         <Tabs
           value={tab}
           onChange={(value) => navigate(PATHS[value]())}
@@ -41,6 +48,11 @@ export function CustomersPage({ tab }: { tab: CrmTab }) {
         />
       </PageHeader>
       <Box padding={6}>
+        {backlog && backlog.failedCount > 0 && (
+          <Box marginBottom={4}>
+            <FailedEventsNotice backlog={backlog} />
+          </Box>
+        )}
         {tab === "list" ? (
           <CustomersList />
         ) : tab === "tickets" ? (

@@ -5,8 +5,11 @@ export {
   ArrowUp as ArrowUpIcon,
   ChevronLeft as ChevronLeftIcon,
   ChevronRight as ChevronRightIcon,
+  CircleCheck as CircleCheckIcon,
+  Clock as ClockIcon,
   ExternalLink as ExternalLinkIcon,
   RefreshCw as RefreshIcon,
   Search as SearchIcon,
+  TriangleAlert as WarningIcon,
   X as CloseIcon,
 } from "lucide-react";
