@@ -133,9 +133,15 @@ def refresh_derived(
     ids = None if profile_ids is None else [str(i) for i in profile_ids]
     if ids is not None and not ids:
         return 0
-    in_scope = "TRUE" if ids is None else "p.id = ANY(%(ids)s::uuid[])"
-    orders_in_scope = "TRUE" if ids is None else "o.profile_id = ANY(%(ids)s::uuid[])"
-    checkouts_in_scope = "TRUE" if ids is None else "k.profile_id = ANY(%(ids)s::uuid[])"
+    # The profiles in scope as a relation joined by index: a long ANY()
+    # list is tested row by row, which turned chunks of the recompute into
+    # scans of whole tables.
+    if ids is None:
+        wanted = "SELECT id FROM " + PROFILE
+        join = lambda alias, column: ""  # noqa: E731
+    else:
+        wanted = "SELECT DISTINCT unnest(%(ids)s::uuid[]) AS id"
+        join = lambda alias, column: f"JOIN wanted w ON w.id = {alias}.{column}"  # noqa: E731
     aggregates, rate_params = customer_aggregates_sql(config, "TRUE", source="scoped")
     params: dict[str, Any] = {
         **rate_params,
@@ -161,10 +167,11 @@ def refresh_derived(
             f"""
             -- The touched profiles' orders and sold lines, read once by
             -- index; every figure below is computed from these.
-            WITH scoped AS MATERIALIZED (
+            WITH wanted AS MATERIALIZED ({wanted}),
+            scoped AS MATERIALIZED (
                 SELECT o.order_id, o.profile_id, o.currency, o.net_amount, o.placed_at,
                        o.is_sale, o.status, o.channel, o.country, o.city
-                FROM {ORDER} o WHERE o.profile_id IS NOT NULL AND {orders_in_scope}
+                FROM {ORDER} o {join("o", "profile_id")} WHERE o.profile_id IS NOT NULL
             ),
             {aggregates},
             sold AS MATERIALIZED (
@@ -207,7 +214,7 @@ def refresh_derived(
             ),
             carts AS (
                 SELECT k.profile_id, MAX(k.last_change) AS last_change
-                FROM {CHECKOUT} k WHERE k.profile_id IS NOT NULL AND {checkouts_in_scope}
+                FROM {CHECKOUT} k {join("k", "profile_id")} WHERE k.profile_id IS NOT NULL
                 GROUP BY k.profile_id
             ),
             base AS (
@@ -240,7 +247,7 @@ def refresh_derived(
                 LEFT JOIN carts c ON c.profile_id = p.id
                 LEFT JOIN favourites fp ON fp.profile_id = p.id AND fp.kind = 'products'
                 LEFT JOIN favourites fc ON fc.profile_id = p.id AND fc.kind = 'categories'
-                WHERE {in_scope}
+                {join("p", "id")}
             ),
             scored AS (
                 SELECT t.*,
