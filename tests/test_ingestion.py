@@ -273,3 +273,22 @@ def test_staff_see_the_backlog_and_operators_replay_failed_events(gql, settings,
     assert not InboundEvent.objects.exclude(status=InboundEventStatus.PROCESSED).exists()
     data, _ = gql(BACKLOG)
     assert data["crmEventBacklog"]["oldestPendingAgeSeconds"] is None
+
+
+def test_backfill_progress_line_shows_rate_and_eta(capsys):
+    # given a backfill a third of the way through, resumed at 100 rows
+    from saleor_crm_plugin.management.commands.crm_backfill import Command, _duration
+
+    command = Command()
+    command._resumed_at = 100
+    command._printed_decile = -1
+    started = time.perf_counter() - 10  # 200 rows in 10 s since resuming: 20/s
+
+    # when it reports progress
+    command._progress("orders", 300, 900, started)
+
+    # then the line carries the rate of this run and the time left
+    line = capsys.readouterr().out
+    assert "300/900" in line
+    assert "(20/s, ETA 30s)" in line
+    assert [_duration(s) for s in (42, 200, 7500)] == ["42s", "3m 20s", "2h 05m"]

@@ -63,6 +63,16 @@ def _sources() -> dict[str, tuple[str, Callable[[], QuerySet], Callable[[Any], A
     }
 
 
+def _duration(seconds: float) -> str:
+    """``42s``, ``3m 20s``, ``2h 05m``."""
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m {seconds % 60:02d}s"
+    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
+
+
 class Command(BaseCommand):
     help = "Import existing customers, orders and checkouts into the CRM (resumable)."
 
@@ -107,6 +117,7 @@ class Command(BaseCommand):
         state.total = state.processed + remaining.count()
         state.save()
         started = time.perf_counter()
+        self._resumed_at = state.processed
         for batch in self._batches(remaining, state, batch_size):
             if kind == "orders":
                 batch = self._with_refunds(batch)
@@ -141,10 +152,14 @@ class Command(BaseCommand):
     def _progress(self, kind, done_count, total, started, done=False):
         width = 30
         filled = int(width * done_count / total) if total else width
-        rate = done_count / max(time.perf_counter() - started, 1e-6)
+        # The rate of this run (a resumed run counts from where it resumed).
+        elapsed = max(time.perf_counter() - started, 1e-6)
+        rate = (done_count - self._resumed_at) / elapsed
+        left = max(total - done_count, 0)
+        eta = "done" if done or not left else f"ETA {_duration(left / rate) if rate else '?'}"
         line = (
             f"{kind:<10} [{'#' * filled}{'.' * (width - filled)}] "
-            f"{done_count}/{total} ({rate:.0f}/s)"
+            f"{done_count:,}/{total:,} ({rate:,.0f}/s, {eta})"
         )
         if sys.stdout.isatty():
             self.stdout.write("\r" + line, ending="\n" if done else "")
