@@ -13,12 +13,16 @@ class TicketFilterInput(graphene.InputObjectType):
     priorities = graphene.List(graphene.NonNull(TicketPriorityEnum), description="Any of these.")
     channels = graphene.List(graphene.NonNull(InteractionChannelEnum), description="Any of these.")
     assignee = graphene.ID(description="Assigned to this staff member (Saleor User ID).")
-    unassigned = graphene.Boolean(description="Only tickets nobody is assigned to.")
+    unassigned = graphene.Boolean(
+        description="True: only tickets nobody is assigned to; false: only assigned ones."
+    )
     customer = graphene.ID(description="Of this customer profile.")
     order = graphene.ID(description="About this order (Saleor Order ID).")
     tags = graphene.List(graphene.NonNull(graphene.String), description="Having all these tags.")
-    breached = graphene.Boolean(description="An SLA target was missed.")
-    due_soon = graphene.Boolean(description="An SLA target falls within the next two hours.")
+    breached = graphene.Boolean(description="True: an SLA target was missed; false: none was.")
+    due_soon = graphene.Boolean(
+        description="True: an SLA target falls within the next two hours; false: none does."
+    )
 
     class Meta:
         description = "Filter tickets; all given conditions must hold."
@@ -42,8 +46,9 @@ def filter_tickets(queryset: QuerySet, data: dict) -> QuerySet:
         queryset = queryset.filter(
             assignee_id=decode_id(data["assignee"], "User", "assignee", desk.TicketError)
         )
-    if data.get("unassigned"):
-        queryset = queryset.filter(assignee__isnull=True)
+    # ``false`` is a condition too (the other half), unlike an omitted or null one.
+    if data.get("unassigned") is not None:
+        queryset = queryset.filter(assignee__isnull=data["unassigned"])
     if data.get("customer"):
         queryset = queryset.filter(
             profile_id=decode_id(data["customer"], "CustomerProfile", "customer", desk.TicketError)
@@ -57,6 +62,7 @@ def filter_tickets(queryset: QuerySet, data: dict) -> QuerySet:
     if data.get("breached") is not None:
         missed = desk.missed_target()
         queryset = queryset.filter(missed) if data["breached"] else queryset.exclude(missed)
-    if data.get("due_soon"):
-        queryset = queryset.filter(desk.due_soon())
+    if data.get("due_soon") is not None:
+        soon = desk.due_soon()
+        queryset = queryset.filter(soon) if data["due_soon"] else queryset.exclude(soon)
     return queryset
