@@ -10,6 +10,7 @@ from freezegun import freeze_time
 
 from saleor_crm_plugin.auth import CRMPermission, Requestor, RequestorKind
 from saleor_crm_plugin.graphql.schema import execute
+from saleor_crm_plugin.models import Ticket
 from saleor_crm_plugin.tickets import services as desk
 from saleor_crm_plugin.tickets.models import SLAPolicy
 
@@ -70,3 +71,61 @@ def test_ticket_filters_false_selects_the_other_half(user_factory):
     assert assigned_only == [assigned.number]
     assert either == sorted([late.number, soon.number, assigned.number])
     assert not_due_soon == [late.number]
+
+
+# --- a guest rates with the ticket's access token ---------------------------------
+
+OPEN = """
+mutation ($input: TicketOpenInput!) {
+  ticketOpen(input: $input) { accessToken errors { field code } }
+}
+"""
+GUEST_TICKET = """
+query ($token: String!) { ticketByAccessToken(token: $token) { canRate } }
+"""
+RATE = """
+mutation ($accessToken: String, $rating: Int!) {
+  ticketRate(accessToken: $accessToken, rating: $rating, comment: "Fast.") {
+    ticket { canRate satisfaction { rating comment } }
+    errors { field code }
+  }
+}
+"""
+
+
+def test_guest_rates_a_solved_ticket_with_its_access_token():
+    # given
+    guest = Requestor.anonymous()
+    opened = run(
+        OPEN, {"input": {"email": "gus@example.com", "subject": "Decaf?", "body": "?"}}, guest
+    )
+    token = opened["ticketOpen"]["accessToken"]
+    ticket = Ticket.objects.get()
+    desk.staff_reply(ticket, "Yes.", desk.Author(kind="staff", name="Sam"), status="solved")
+    assert run(GUEST_TICKET, {"token": token}, guest)["ticketByAccessToken"]["canRate"]
+
+    # when
+    rated = run(RATE, {"accessToken": token, "rating": 5}, guest)["ticketRate"]
+    forged = run(RATE, {"accessToken": token[:-2] + "xx", "rating": 1}, guest)["ticketRate"]
+
+    # then
+    assert rated["errors"] == []
+    assert rated["ticket"]["satisfaction"] == {"rating": 5, "comment": "Fast."}
+    assert forged["errors"] == [{"field": "accessToken", "code": "INVALID"}]
+    ticket.refresh_from_db()
+    assert ticket.satisfaction_rating == 5
+
+
+def test_guest_cannot_rate_an_unsolved_ticket_with_its_access_token():
+    # given
+    guest = Requestor.anonymous()
+    opened = run(
+        OPEN, {"input": {"email": "gus@example.com", "subject": "Decaf?", "body": "?"}}, guest
+    )
+
+    # when
+    refused = run(RATE, {"accessToken": opened["ticketOpen"]["accessToken"], "rating": 5}, guest)
+
+    # then
+    assert refused["ticketRate"]["errors"] == [{"field": "accessToken", "code": "INVALID"}]
+    assert Ticket.objects.get().satisfaction_rating is None

@@ -13,17 +13,38 @@ class TicketRate(BaseMutation):
     class Arguments:
         token = graphene.String(description="The survey token from the email link.")
         id = graphene.ID(description="Signed-in customers: their solved ticket's ID.")
+        access_token = graphene.String(
+            description="Guests: the ticket's access token (as for ticketByAccessToken)."
+        )
         rating = graphene.Int(required=True, description="1 (poor) to 5 (great).")
-        comment = graphene.String(description="Anything to add.")
+        comment = graphene.String(
+            description=(
+                "Anything to add, at most 5,000 characters. Plain text; escape when rendering."
+            )
+        )
 
     class Meta:
-        description = "Rate a solved ticket, through the survey link or as its signed-in customer."
-        # The signed survey token, or the ticket's ID as its signed-in customer, proves the right.
+        description = (
+            "Rate a solved ticket: through the survey link, the guest's access token, "
+            "or as its signed-in customer."
+        )
+        # The signed survey token, the ticket's access token, or the ticket's ID as its
+        # signed-in customer proves the right.
         permission = PUBLIC
         error_type_class = TicketError
 
     @classmethod
-    def perform_mutation(cls, root, info, /, *, rating, token=None, id=None, comment=""):
-        if not token:
-            token = desk.survey_token(customer_ticket(info, id, None))
-        return cls(ticket=desk.rate(token, rating, comment or ""))
+    def perform_mutation(
+        cls, root, info, /, *, rating, token=None, id=None, access_token=None, comment=""
+    ):
+        if token:
+            return cls(ticket=desk.rate(token, rating, comment or ""))
+        ticket = customer_ticket(info, id, access_token)
+        try:
+            return cls(ticket=desk.rate(desk.survey_token(ticket), rating, comment or ""))
+        except desk.TicketError as error:
+            if error.field != "token":
+                raise
+            # The survey token is ours, not the caller's: name what they gave.
+            field = "accessToken" if access_token else "id"
+            raise desk.TicketError(field, str(error), error.code) from error
