@@ -180,9 +180,14 @@ def refresh_derived(
                 FROM scoped o JOIN {LINE} l ON l.order_id = o.order_id
                 WHERE o.is_sale
             ),
+            -- One row per profile with both lists: joined once, by hash (a
+            -- filter on a kind column made the planner loop over the CTE).
             favourites AS (
-                SELECT profile_id, kind, jsonb_agg(jsonb_build_object(
-                    'id', id, 'name', name, 'quantity', qty) ORDER BY rn) AS items
+                SELECT profile_id,
+                       jsonb_agg(jsonb_build_object('id', id, 'name', name, 'quantity', qty)
+                                 ORDER BY rn) FILTER (WHERE kind = 'products') AS products,
+                       jsonb_agg(jsonb_build_object('id', id, 'name', name, 'quantity', qty)
+                                 ORDER BY rn) FILTER (WHERE kind = 'categories') AS categories
                 FROM (
                     SELECT *, ROW_NUMBER() OVER (
                         PARTITION BY profile_id, kind ORDER BY qty DESC, name) AS rn
@@ -199,7 +204,7 @@ def refresh_derived(
                     ) grouped
                 ) ranked
                 WHERE rn <= %(limit)s
-                GROUP BY profile_id, kind
+                GROUP BY profile_id
             ),
             located AS (
                 SELECT DISTINCT ON (o.profile_id) o.profile_id, o.country, o.city
@@ -238,15 +243,14 @@ def refresh_derived(
                                  OR p.user_id IS NULL AND p.erased_at IS NULL
                                     AND l.country IS NOT NULL
                             THEN l.city ELSE p.city END AS city,
-                       COALESCE(fp.items, '[]'::jsonb) AS favourite_products,
-                       COALESCE(fc.items, '[]'::jsonb) AS favourite_categories
+                       COALESCE(f.products, '[]'::jsonb) AS favourite_products,
+                       COALESCE(f.categories, '[]'::jsonb) AS favourite_categories
                 FROM {PROFILE} p
                 LEFT JOIN agg a ON a.profile_id = p.id
                 LEFT JOIN located l ON l.profile_id = p.id
                 LEFT JOIN sold_in si ON si.profile_id = p.id
                 LEFT JOIN carts c ON c.profile_id = p.id
-                LEFT JOIN favourites fp ON fp.profile_id = p.id AND fp.kind = 'products'
-                LEFT JOIN favourites fc ON fc.profile_id = p.id AND fc.kind = 'categories'
+                LEFT JOIN favourites f ON f.profile_id = p.id
                 {join("p", "id")}
             ),
             scored AS (
