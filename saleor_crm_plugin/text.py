@@ -5,6 +5,9 @@ import re
 
 import nh3
 
+# Said in the API of every field kept as typed, markup included.
+PLAIN_TEXT = "Plain text; escape when rendering."
+
 ALLOWED_TAGS = {
     "a",
     "b",

@@ -7,12 +7,20 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from freezegun import freeze_time
+from graphql_relay import to_global_id
 
 from saleor_crm_plugin.auth import CRMPermission, Requestor, RequestorKind
 from saleor_crm_plugin.graphql.schema import execute
-from saleor_crm_plugin.models import Ticket
+from saleor_crm_plugin.interactions.services import (
+    InteractionError,
+    InteractionInput,
+    log_interaction,
+)
+from saleor_crm_plugin.models import CustomerProfile, Interaction, Ticket, TimelineEvent
 from saleor_crm_plugin.tickets import services as desk
+from saleor_crm_plugin.tickets.mail import receive_email
 from saleor_crm_plugin.tickets.models import SLAPolicy
+from saleor_crm_plugin.validation import MAX_FUTURE_SKEW
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +137,225 @@ def test_guest_cannot_rate_an_unsolved_ticket_with_its_access_token():
     # then
     assert refused["ticketRate"]["errors"] == [{"field": "accessToken", "code": "INVALID"}]
     assert Ticket.objects.get().satisfaction_rating is None
+
+
+# --- interactions: real emails, sane dates, no truncation -------------------------
+
+INTERACTION_CREATE = """
+mutation ($input: InteractionCreateInput!) {
+  interactionCreate(input: $input) {
+    interaction { subject occurredAt customer { email } }
+    errors { field code message }
+  }
+}
+"""
+
+
+def interaction(**overrides):
+    return {
+        "customerEmail": "ann@example.com",
+        "channel": "PHONE",
+        "direction": "INBOUND",
+        "subject": "Called about beans",
+        **overrides,
+    }
+
+
+def assert_nothing_written():
+    assert not Interaction.objects.exists()
+    assert not CustomerProfile.objects.exists()
+    assert not TimelineEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"customerEmail": "no-at-sign"}, "customerEmail"),
+        ({"customerEmail": "ann@"}, "customerEmail"),
+        ({"customerEmail": "a" * 250 + "@example.com"}, "customerEmail"),
+        ({"occurredAt": "9999-01-01T00:00:00+00:00"}, "occurredAt"),
+        ({"occurredAt": "1999-12-31T23:59:59+00:00"}, "occurredAt"),
+        ({"occurredAt": "2026-01-01T10:00:00"}, "occurredAt"),
+        ({"subject": "x" * 1_000_000}, "subject"),
+        ({"subject": "x" * 256}, "subject"),
+        ({"source": "s" * 65, "externalId": "1"}, "source"),
+        ({"source": "pbx", "externalId": "e" * 256}, "externalId"),
+    ],
+    ids=[
+        "no-at-sign",
+        "no-domain",
+        "too-long-email",
+        "year-9999",
+        "before-2000",
+        "no-time-zone",
+        "1mb-subject",
+        "256-char-subject",
+        "long-source",
+        "long-external-id",
+    ],
+)
+def test_interaction_create_refuses_bad_input_and_writes_nothing(overrides, field):
+    # when
+    data = run(INTERACTION_CREATE, {"input": interaction(**overrides)})["interactionCreate"]
+
+    # then
+    assert data["interaction"] is None
+    assert [(e["field"], e["code"]) for e in data["errors"]] == [(field, "INVALID")]
+    assert_nothing_written()
+
+
+def test_interaction_create_accepts_the_edges_of_the_ranges():
+    # given
+    tomorrow = timezone.now() + timedelta(hours=23)
+
+    # when
+    longest = run(
+        INTERACTION_CREATE,
+        {"input": interaction(customerEmail=" Ann@Example.COM ", subject="x" * 255)},
+    )["interactionCreate"]
+    earliest = run(
+        INTERACTION_CREATE, {"input": interaction(occurredAt="2000-01-01T00:00:00+00:00")}
+    )["interactionCreate"]
+    ahead = run(INTERACTION_CREATE, {"input": interaction(occurredAt=tomorrow.isoformat())})[
+        "interactionCreate"
+    ]
+
+    # then
+    assert longest["errors"] == earliest["errors"] == ahead["errors"] == []
+    assert longest["interaction"]["subject"] == "x" * 255
+    assert longest["interaction"]["customer"]["email"] == "ann@example.com"
+    assert Interaction.objects.count() == 3
+    assert CustomerProfile.objects.get().email == "ann@example.com"
+
+
+def test_log_interaction_refuses_out_of_range_times_from_any_caller():
+    # given: what the signed inbound endpoint passes on
+    data = InteractionInput(
+        channel="chat",
+        direction="inbound",
+        email="ann@example.com",
+        occurred_at=timezone.now() + MAX_FUTURE_SKEW + timedelta(minutes=1),
+        source="livechat",
+        external_id="conv-1",
+    )
+
+    # when
+    with pytest.raises(InteractionError) as refused:
+        log_interaction(data)
+
+    # then
+    assert (refused.value.field, refused.value.code) == ("occurredAt", "invalid")
+    assert_nothing_written()
+
+
+# --- tickets: length limits as typed errors ---------------------------------------
+
+TICKET_CREATE = """
+mutation ($input: TicketCreateInput!) {
+  ticketCreate(input: $input) { ticket { subject } errors { field code message } }
+}
+"""
+TICKET_UPDATE = """
+mutation ($id: ID!, $input: TicketUpdateInput!) {
+  ticketUpdate(id: $id, input: $input) { ticket { subject } errors { field code message } }
+}
+"""
+TICKET_OPEN = """
+mutation ($input: TicketOpenInput!) {
+  ticketOpen(input: $input) { ticket { subject } errors { field code message } }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"subject": "x" * 1_000_000}, "subject"),
+        ({"customerEmail": "no-at-sign"}, "customerEmail"),
+        ({"tags": ["t" * 101]}, "tags"),
+    ],
+    ids=["1mb-subject", "bad-email", "long-tag"],
+)
+def test_ticket_create_refuses_bad_input_and_writes_nothing(overrides, field):
+    # given
+    ticket_input = {
+        "customerEmail": "ann@example.com",
+        "subject": "Call",
+        "body": "Hi",
+        **overrides,
+    }
+
+    # when
+    data = run(TICKET_CREATE, {"input": ticket_input})["ticketCreate"]
+
+    # then
+    assert data["ticket"] is None
+    assert [(e["field"], e["code"]) for e in data["errors"]] == [(field, "INVALID")]
+    assert not Ticket.objects.exists()
+    assert not CustomerProfile.objects.exists()
+
+
+def test_guest_ticket_with_a_1mb_subject_is_refused():
+    # when
+    data = run(
+        TICKET_OPEN,
+        {"input": {"email": "gus@example.com", "subject": "x" * 1_000_000, "body": "Hi"}},
+        Requestor.anonymous(),
+    )["ticketOpen"]
+
+    # then
+    assert [(e["field"], e["code"]) for e in data["errors"]] == [("subject", "INVALID")]
+    assert "255" in data["errors"][0]["message"]
+    assert not Ticket.objects.exists()
+    assert not CustomerProfile.objects.exists()
+
+
+def test_ticket_update_refuses_a_long_subject_and_keeps_the_old_one():
+    # given
+    ticket = email_ticket("Grinder broken")
+
+    # when
+    data = run(
+        TICKET_UPDATE,
+        {"id": to_global_id("Ticket", ticket.pk), "input": {"subject": "x" * 256, "tags": ["vip"]}},
+    )["ticketUpdate"]
+
+    # then
+    assert [(e["field"], e["code"]) for e in data["errors"]] == [("subject", "INVALID")]
+    ticket.refresh_from_db()
+    assert (ticket.subject, ticket.tags) == ("Grinder broken", [])
+
+
+def test_rating_with_a_long_comment_is_refused_and_not_stored():
+    # given
+    ticket = email_ticket()
+    desk.staff_reply(ticket, "Done.", desk.Author(kind="staff", name="Sam"), status="solved")
+
+    # when
+    with pytest.raises(desk.TicketError) as refused:
+        desk.rate(desk.survey_token(ticket), 5, "y" * (desk.MAX_COMMENT + 1))
+    kept = desk.rate(desk.survey_token(ticket), 4, "y" * desk.MAX_COMMENT)
+
+    # then
+    assert (refused.value.field, refused.value.code) == ("comment", "invalid")
+    assert kept.satisfaction_comment == "y" * desk.MAX_COMMENT
+    assert TimelineEvent.objects.filter(type="ticket_rated").count() == 1
+
+
+def test_inbound_email_with_an_overlong_subject_opens_a_ticket_shortened_visibly():
+    # given
+    raw = (
+        f"From: {'N' * 300} <ann@example.com>\r\nTo: support@shop.example\r\n"
+        f"Subject: {'Where is my order ' * 30}\r\nMessage-ID: <long@mail.example>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nStill waiting.\r\n"
+    ).encode()
+
+    # when
+    result = receive_email(raw)
+
+    # then
+    subject = result.ticket.subject
+    assert len(subject) <= desk.MAX_SUBJECT
+    assert subject.startswith("Where is my order")
+    assert subject.endswith("…")
+    assert result.message.author_name.endswith("…")

@@ -14,6 +14,7 @@ from ..profiles.identity import resolve_profile
 from ..profiles.models import CustomerProfile, TimelineEventType
 from ..profiles.timeline import add_timeline_event
 from ..text import sanitize_html, text_to_html
+from ..validation import check_length, check_occurred_at, clean_email, max_length
 from .error_codes import InteractionErrorCode
 from .models import Interaction
 
@@ -49,8 +50,20 @@ def log_interaction(
     """Store an interaction and put it on the customer's timeline.
 
     Idempotent by (``source``, ``external_id``): logging the same external
-    contact again returns the stored one and ``False``.
+    contact again returns the stored one and ``False``. Refused with an
+    :class:`InteractionError` on the field: an email that is not one, a time
+    out of range, text longer than its column.
     """
+    email = clean_email(data.email, "email", InteractionError)
+    check_occurred_at(data.occurred_at, "occurredAt", InteractionError)
+    subject = data.subject.strip()
+    for field, name, value in (
+        ("subject", "subject", subject),
+        ("authorName", "author_name", data.author_name),
+        ("source", "source", data.source),
+        ("externalId", "external_id", data.external_id),
+    ):
+        check_length(value, max_length(Interaction, name), field, InteractionError)
     if data.external_id:
         existing = Interaction.objects.filter(
             source=data.source, external_id=data.external_id
@@ -63,7 +76,7 @@ def log_interaction(
         with transaction.atomic():
             if profile is None:
                 profile = resolve_profile(
-                    email=data.email,
+                    email=email,
                     user_id=data.user_id,
                     seen_at=occurred_at,
                     source_time=occurred_at,
@@ -76,11 +89,11 @@ def log_interaction(
                 profile=profile,
                 channel=data.channel,
                 direction=data.direction,
-                subject=data.subject.strip()[:255],
+                subject=subject,
                 body=body,
                 occurred_at=occurred_at,
                 author_user_id=data.author_user_id,
-                author_name=data.author_name[:255],
+                author_name=data.author_name,
                 order_id=data.order_id,
                 source=data.source,
                 external_id=data.external_id,

@@ -23,9 +23,12 @@ from ..conf import crm_setting
 from ..configuration.services import get_configuration
 from ..interactions.models import InteractionChannel
 from ..text import html_to_text, text_to_html
+from ..validation import shorten
 from .error_codes import TicketErrorCode
 from .models import Ticket, TicketAuthorKind, TicketMessage, TicketMessageKind
 from .services import (
+    MAX_AUTHOR_NAME,
+    MAX_SUBJECT,
     Author,
     NewTicket,
     TicketError,
@@ -164,7 +167,10 @@ def receive_email(raw: bytes) -> InboundResult:
     name, sender = parseaddr(message.get("From", ""))
     if not sender or "@" not in sender:
         raise TicketError("from", "The message has no sender address.", TicketErrorCode.REQUIRED)
-    subject = str(message.get("Subject", "")).strip()
+    # Headers are the mail client's, not typed into our form: an overlong one is
+    # shortened visibly ("…") rather than losing the customer's message.
+    subject = shorten(str(message.get("Subject", "")).strip(), MAX_SUBJECT)
+    name = shorten(name, MAX_AUTHOR_NAME)
     recipients = " ".join(
         address
         for _, address in getaddresses(

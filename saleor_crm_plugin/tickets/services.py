@@ -30,6 +30,7 @@ from ..profiles.identity import resolve_profile, update_satisfaction
 from ..profiles.models import CustomerProfile, TimelineEventType
 from ..profiles.timeline import TimelineEntry, add_timeline_events
 from ..text import sanitize_html, text_to_html
+from ..validation import check_length, clean_email, max_length
 from .error_codes import TicketErrorCode
 from .models import (
     ACTIVE_STATUSES,
@@ -48,7 +49,10 @@ ACCESS_SALT = "saleor-crm.ticket-access"
 SURVEY_MAX_AGE = timedelta(days=30)
 ACCESS_MAX_AGE = timedelta(days=180)
 DUE_SOON = timedelta(hours=2)
-MAX_SUBJECT = 255
+MAX_SUBJECT = max_length(Ticket, "subject")
+MAX_TAG = 100
+MAX_AUTHOR_NAME = max_length(TicketMessage, "author_name")
+MAX_COMMENT = 5000
 # Channels whose customers hear about staff replies by email.
 EMAILED_CHANNELS = (InteractionChannel.EMAIL, InteractionChannel.WEB_FORM)
 
@@ -80,6 +84,26 @@ class NewTicket:
     tags: list[str] = field(default_factory=list)
     body_is_html: bool = False
     email_message_id: str | None = None
+
+
+def _subject(value: str | None) -> str:
+    subject = (value or "").strip()
+    if not subject:
+        raise TicketError("subject", "Give the ticket a subject.", TicketErrorCode.REQUIRED)
+    check_length(subject, MAX_SUBJECT, "subject", TicketError)
+    return subject
+
+
+def _author_name(name: str) -> str:
+    check_length(name, MAX_AUTHOR_NAME, "authorName", TicketError)
+    return name
+
+
+def _message_id(message_id: str | None) -> str | None:
+    check_length(
+        message_id, max_length(TicketMessage, "email_message_id"), "messageId", TicketError
+    )
+    return message_id
 
 
 def _body(text: str, is_html: bool) -> str:
@@ -135,14 +159,16 @@ def open_ticket(data: NewTicket, author: Author) -> Ticket:
     """Open a ticket for the customer with ``data.email`` (created if new),
     with its first message. A staff-opened ticket needs no first response.
     """
-    subject = data.subject.strip()
-    if not subject:
-        raise TicketError("subject", "Give the ticket a subject.", TicketErrorCode.REQUIRED)
+    subject = _subject(data.subject)
+    tags = _clean_tags(data.tags)
+    email = clean_email(data.email, "email", TicketError)
+    _author_name(author.name)
+    _message_id(data.email_message_id)
     body = _body(data.body, data.body_is_html)
     now = timezone.now()
     with transaction.atomic():
         profile = resolve_profile(
-            email=data.email, user_id=data.user_id, seen_at=now, source_time=now
+            email=email, user_id=data.user_id, seen_at=now, source_time=now
         ).profile
         if profile is None:
             raise TicketError(
@@ -152,13 +178,13 @@ def open_ticket(data: NewTicket, author: Author) -> Ticket:
             order_of_customer(data.order_id, profile)
         ticket = Ticket(
             number=_next_number(),
-            subject=subject[:MAX_SUBJECT],
+            subject=subject,
             channel=data.channel,
             priority=data.priority,
             profile=profile,
             requester_email=profile.email,
             order_id=data.order_id,
-            tags=_clean_tags(data.tags),
+            tags=tags,
             reply_token=secrets.token_hex(12),
             created_at=now,
         )
@@ -185,8 +211,10 @@ def _clean_tags(tags: list[str]) -> list[str]:
     cleaned: list[str] = []
     for tag in tags or []:
         tag = tag.strip()
-        if len(tag) > 100:
-            raise TicketError("tags", "Tags are at most 100 characters.", TicketErrorCode.INVALID)
+        if len(tag) > MAX_TAG:
+            raise TicketError(
+                "tags", f"Tags are at most {MAX_TAG} characters.", TicketErrorCode.INVALID
+            )
         if tag and tag not in cleaned:
             cleaned.append(tag)
     return cleaned
@@ -208,6 +236,7 @@ def staff_reply(
     email or a web form. The ticket waits on the customer unless ``status``
     says otherwise (e.g. solved with this reply).
     """
+    _author_name(author.name)
     html_body = _body(body, body_is_html)
     with transaction.atomic():
         ticket = _locked(ticket)
@@ -235,6 +264,7 @@ def add_note(
     ticket: Ticket, body: str, author: Author, *, body_is_html: bool = True
 ) -> TicketMessage:
     """An internal note: staff only, never emailed, no first response."""
+    _author_name(author.name)
     html_body = _body(body, body_is_html)
     with transaction.atomic():
         ticket = _locked(ticket)
@@ -261,6 +291,8 @@ def customer_reply(
     email_message_id: str | None = None,
 ) -> TicketMessage:
     """The customer writes again: a solved or pending ticket reopens."""
+    _author_name(author_name)
+    _message_id(email_message_id)
     html_body = _body(body, body_is_html)
     with transaction.atomic():
         ticket = _locked(ticket)
@@ -325,10 +357,7 @@ def update_ticket(ticket: Ticket, changes: dict[str, Any]) -> Ticket:
     with transaction.atomic():
         ticket = _locked(ticket)
         if "subject" in changes:
-            subject = (changes["subject"] or "").strip()
-            if not subject:
-                raise TicketError("subject", "Give the ticket a subject.", TicketErrorCode.REQUIRED)
-            ticket.subject = subject[:MAX_SUBJECT]
+            ticket.subject = _subject(changes["subject"])
         if "tags" in changes:
             ticket.tags = _clean_tags(changes["tags"])
         if "priority" in changes and changes["priority"] != ticket.priority:
@@ -563,6 +592,8 @@ def rate(token: str, rating: int, comment: str = "") -> Ticket:
         ) from exc
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise TicketError("rating", "Rate from 1 to 5.", TicketErrorCode.INVALID)
+    comment = (comment or "").strip()
+    check_length(comment, MAX_COMMENT, "comment", TicketError)
     with transaction.atomic():
         ticket = (
             Ticket.objects.select_for_update()
@@ -576,7 +607,7 @@ def rate(token: str, rating: int, comment: str = "") -> Ticket:
             raise TicketError("token", "Only solved tickets can be rated.", TicketErrorCode.INVALID)
         now = timezone.now()
         ticket.satisfaction_rating = rating
-        ticket.satisfaction_comment = (comment or "").strip()[:5000]
+        ticket.satisfaction_comment = comment
         ticket.rated_at = now
         ticket.save(
             update_fields=["satisfaction_rating", "satisfaction_comment", "rated_at", "updated_at"]

@@ -3,6 +3,7 @@ from graphene.types.generic import GenericScalar
 from graphql_relay import to_global_id
 
 from ...interactions import models
+from ...text import PLAIN_TEXT
 from ..core.connection import connection_type
 from ..core.mutations import error_type
 from .enums import InteractionChannelEnum, InteractionDirectionEnum, InteractionErrorCode
@@ -16,15 +17,20 @@ class Interaction(graphene.ObjectType):
     id = graphene.ID(required=True, description="ID of the interaction.")
     channel = graphene.Field(InteractionChannelEnum, required=True, description="Channel.")
     direction = graphene.Field(InteractionDirectionEnum, required=True, description="Direction.")
-    subject = graphene.String(required=True, description="Subject.")
+    subject = graphene.String(required=True, description=f"Subject. {PLAIN_TEXT}")
     body = graphene.String(required=True, description="Sanitised HTML.")
     occurred_at = graphene.DateTime(required=True, description="When it happened.")
     author = graphene.ID(description="Saleor global ID of the staff member who logged it.")
-    author_name = graphene.String(required=True, description="Who logged it otherwise.")
+    author_name = graphene.String(
+        required=True, description=f"Who logged it otherwise. {PLAIN_TEXT}"
+    )
     order = graphene.ID(description="Saleor global ID of the related order.")
     source = graphene.String(required=True, description="Tool it came from.")
     external_id = graphene.String(description="Its ID in that tool.")
-    metadata = GenericScalar(required=True, description="Free metadata.")
+    metadata = GenericScalar(
+        required=True,
+        description=f"Free metadata, kept as sent. {PLAIN_TEXT}",
+    )
     customer = graphene.Field(
         "saleor_crm_plugin.graphql.profiles.types.CustomerProfile",
         required=True,

@@ -1,6 +1,7 @@
 import graphene
 from graphql_relay import to_global_id
 
+from ...text import PLAIN_TEXT
 from ...tickets import models
 from ...tickets.models import TicketMessageKind
 from ...tickets.services import is_breached
@@ -22,7 +23,7 @@ def _saleor_id(type_name: str, pk) -> str | None:
 
 class TicketSatisfaction(graphene.ObjectType):
     rating = graphene.Int(required=True, description="1 (poor) to 5 (great).")
-    comment = graphene.String(required=True, description="The customer's comment.")
+    comment = graphene.String(required=True, description=f"The customer's comment. {PLAIN_TEXT}")
     rated_at = graphene.DateTime(required=True, description="When the customer rated.")
 
     class Meta:
@@ -44,7 +45,9 @@ class TicketMessage(graphene.ObjectType):
     kind = graphene.Field(TicketMessageKindEnum, required=True, description="Reply or note.")
     author_kind = graphene.Field(TicketAuthorKindEnum, required=True, description="Who wrote it.")
     author = graphene.ID(description="Saleor global ID of the staff author.")
-    author_name = graphene.String(required=True, description="Name shown for the author.")
+    author_name = graphene.String(
+        required=True, description=f"Name shown for the author. {PLAIN_TEXT}"
+    )
     body = graphene.String(required=True, description="Sanitised HTML.")
     via = graphene.Field(InteractionChannelEnum, required=True, description="Channel.")
     created_at = graphene.DateTime(required=True, description="When it was written.")
@@ -70,7 +73,7 @@ TicketMessageCountableConnection = connection_type(
 class Ticket(graphene.ObjectType):
     id = graphene.ID(required=True, description="ID of the ticket.")
     number = graphene.Int(required=True, description="Ticket number, shown to customers.")
-    subject = graphene.String(required=True, description="Subject.")
+    subject = graphene.String(required=True, description=f"Subject. {PLAIN_TEXT}")
     status = graphene.Field(TicketStatusEnum, required=True, description="Status.")
     priority = graphene.Field(TicketPriorityEnum, required=True, description="Priority.")
     channel = graphene.Field(InteractionChannelEnum, required=True, description="Came in by.")
@@ -82,7 +85,9 @@ class Ticket(graphene.ObjectType):
     requester_email = graphene.String(required=True, description="Where replies are sent.")
     order = graphene.ID(description="Saleor global ID of the order it is about.")
     assignee = graphene.ID(description="Saleor global ID of the staff member assigned.")
-    tags = graphene.List(graphene.NonNull(graphene.String), required=True, description="Tags.")
+    tags = graphene.List(
+        graphene.NonNull(graphene.String), required=True, description=f"Tags. {PLAIN_TEXT}"
+    )
     created_at = graphene.DateTime(required=True, description="Opened.")
     updated_at = graphene.DateTime(required=True, description="Last activity.")
     first_response_at = graphene.DateTime(description="First staff reply.")
@@ -148,7 +153,9 @@ TicketCountableConnection = connection_type(Ticket, "Ticket", "A page of tickets
 class CustomerTicketMessage(graphene.ObjectType):
     id = graphene.ID(required=True, description="ID of the message.")
     author_kind = graphene.Field(TicketAuthorKindEnum, required=True, description="Who wrote it.")
-    author_name = graphene.String(required=True, description="Name shown for the author.")
+    author_name = graphene.String(
+        required=True, description=f"Name shown for the author. {PLAIN_TEXT}"
+    )
     body = graphene.String(required=True, description="Sanitised HTML.")
     created_at = graphene.DateTime(required=True, description="When it was written.")
 
@@ -163,7 +170,7 @@ class CustomerTicketMessage(graphene.ObjectType):
 class CustomerTicket(graphene.ObjectType):
     id = graphene.ID(required=True, description="ID of the ticket.")
     number = graphene.Int(required=True, description="Ticket number.")
-    subject = graphene.String(required=True, description="Subject.")
+    subject = graphene.String(required=True, description=f"Subject. {PLAIN_TEXT}")
     status = graphene.Field(TicketStatusEnum, required=True, description="Status.")
     order = graphene.ID(description="Saleor global ID of the order it is about.")
     created_at = graphene.DateTime(required=True, description="Opened.")

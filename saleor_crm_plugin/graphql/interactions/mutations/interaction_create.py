@@ -3,6 +3,8 @@ from graphene.types.generic import GenericScalar
 
 from ....interactions.error_codes import InteractionErrorCode
 from ....interactions.services import InteractionError, InteractionInput, log_interaction
+from ....text import PLAIN_TEXT
+from ....validation import clean_email
 from ...core.mutations import BaseMutation, decode_id
 from ...core.permissions import MANAGE_USERS
 from ...core.utils import staff_identity
@@ -15,13 +17,21 @@ class InteractionCreateInput(graphene.InputObjectType):
     customer_email = graphene.String(required=True, description="The customer's email.")
     channel = graphene.Field(InteractionChannelEnum, required=True, description="Channel.")
     direction = graphene.Field(InteractionDirectionEnum, required=True, description="Direction.")
-    subject = graphene.String(description="Subject.")
+    subject = graphene.String(description=f"Subject, at most 255 characters. {PLAIN_TEXT}")
     body = graphene.String(description="What was said (HTML, sanitised).")
-    occurred_at = graphene.DateTime(description="When (default: now).")
+    occurred_at = graphene.DateTime(
+        description="When (default: now); from 2000-01-01 to one day ahead, with a time zone."
+    )
     order = graphene.ID(description="Related order (Saleor Order ID).")
-    source = graphene.String(description="Tool it came from, e.g. 'phone-system'.")
-    external_id = graphene.String(description="Its ID there; logging it twice stores it once.")
-    metadata = GenericScalar(description="Free metadata (a JSON object).")
+    source = graphene.String(
+        description="Tool it came from, e.g. 'phone-system'; at most 64 characters."
+    )
+    external_id = graphene.String(
+        description="Its ID there, at most 255 characters; logging it twice stores it once."
+    )
+    metadata = GenericScalar(
+        description=f"Free metadata (a JSON object), kept as sent. {PLAIN_TEXT}"
+    )
 
     class Meta:
         description = "A contact with a customer."
@@ -43,6 +53,12 @@ class InteractionCreate(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, /, *, input):
+        # The service checks the rest under the same names as the input's fields.
+        email = clean_email(input["customer_email"], "customerEmail", InteractionError)
+        if not email:
+            raise InteractionError(
+                "customerEmail", "Say who the customer is: an email.", InteractionErrorCode.REQUIRED
+            )
         metadata = input.get("metadata")
         if metadata is not None and not isinstance(metadata, dict):
             raise InteractionError(
@@ -54,7 +70,7 @@ class InteractionCreate(BaseMutation):
             InteractionInput(
                 channel=input["channel"],
                 direction=input["direction"],
-                email=input["customer_email"],
+                email=email,
                 subject=input.get("subject") or "",
                 body=input.get("body") or "",
                 body_is_html=True,

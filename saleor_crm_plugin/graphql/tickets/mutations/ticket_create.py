@@ -1,6 +1,8 @@
 import graphene
 
+from ....text import PLAIN_TEXT
 from ....tickets import services as desk
+from ....validation import clean_email
 from ...core.mutations import BaseMutation, decode_id
 from ...core.permissions import MANAGE_USERS
 from ...interactions.enums import InteractionChannelEnum
@@ -11,12 +13,17 @@ from ..utils import staff_author
 
 class TicketCreateInput(graphene.InputObjectType):
     customer_email = graphene.String(required=True, description="The customer's email.")
-    subject = graphene.String(required=True, description="Subject.")
+    subject = graphene.String(
+        required=True, description=f"Subject, at most 255 characters. {PLAIN_TEXT}"
+    )
     body = graphene.String(required=True, description="First message (HTML, sanitised).")
     channel = graphene.Field(InteractionChannelEnum, description="Came in by (default: phone).")
     priority = graphene.Field(TicketPriorityEnum, description="Priority (default: normal).")
     order = graphene.ID(description="The customer's order it is about (Saleor Order ID).")
-    tags = graphene.List(graphene.NonNull(graphene.String), description="Tags.")
+    tags = graphene.List(
+        graphene.NonNull(graphene.String),
+        description=f"Tags, at most 100 characters each. {PLAIN_TEXT}",
+    )
 
     class Meta:
         description = "A ticket staff open on a customer's behalf."
@@ -35,6 +42,8 @@ class TicketCreate(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, /, *, input):
+        # Checked here to name the input's field; the service checks it too.
+        clean_email(input["customer_email"], "customerEmail", desk.TicketError)
         ticket = desk.open_ticket(
             desk.NewTicket(
                 subject=input["subject"],

@@ -4,6 +4,7 @@ from django.core.validators import validate_email
 
 from ....auth import RequestorKind
 from ....snapshots import normalize_email
+from ....text import PLAIN_TEXT
 from ....tickets import services as desk
 from ....tickets.error_codes import TicketErrorCode
 from ....tickets.models import TicketAuthorKind
@@ -14,7 +15,9 @@ from ..types import CustomerTicket, TicketError
 
 class TicketOpenInput(graphene.InputObjectType):
     email = graphene.String(description="Guests only: where to answer. Ignored when signed in.")
-    subject = graphene.String(required=True, description="Subject.")
+    subject = graphene.String(
+        required=True, description=f"Subject, at most 255 characters. {PLAIN_TEXT}"
+    )
     body = graphene.String(required=True, description="The message (plain text).")
     order = graphene.ID(description="Signed-in customers: one of their orders (Saleor Order ID).")
 

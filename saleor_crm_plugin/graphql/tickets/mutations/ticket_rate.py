@@ -1,5 +1,6 @@
 import graphene
 
+from ....text import PLAIN_TEXT
 from ....tickets import services as desk
 from ...core.mutations import BaseMutation
 from ...core.permissions import PUBLIC
@@ -18,9 +19,7 @@ class TicketRate(BaseMutation):
         )
         rating = graphene.Int(required=True, description="1 (poor) to 5 (great).")
         comment = graphene.String(
-            description=(
-                "Anything to add, at most 5,000 characters. Plain text; escape when rendering."
-            )
+            description=f"Anything to add, at most 5,000 characters. {PLAIN_TEXT}"
         )
 
     class Meta:

@@ -1,5 +1,6 @@
 import graphene
 
+from ....text import PLAIN_TEXT
 from ....tickets import services as desk
 from ...core.mutations import BaseMutation
 from ...core.permissions import MANAGE_USERS
@@ -9,10 +10,13 @@ from ..utils import get_ticket
 
 
 class TicketUpdateInput(graphene.InputObjectType):
-    subject = graphene.String(description="Subject.")
+    subject = graphene.String(description=f"Subject, at most 255 characters. {PLAIN_TEXT}")
     status = graphene.Field(TicketStatusEnum, description="Status.")
     priority = graphene.Field(TicketPriorityEnum, description="Priority (moves SLA targets).")
-    tags = graphene.List(graphene.NonNull(graphene.String), description="Replaces the tags.")
+    tags = graphene.List(
+        graphene.NonNull(graphene.String),
+        description=f"Replaces the tags; at most 100 characters each. {PLAIN_TEXT}",
+    )
 
     class Meta:
         description = "Changes to a ticket."

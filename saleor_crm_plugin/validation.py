@@ -1,0 +1,83 @@
+"""Checks the services apply to what customers, staff and tools send: real
+emails, dates in a sane range, text within its column.
+
+Each check raises the caller's domain error (a :class:`~.errors.CRMError`
+subclass) on the given input field with code ``invalid``, so the API reports
+``errors { field code message }`` and nothing is written. Nothing is cut
+short silently: text over its limit is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.utils import timezone
+
+from .errors import CRMError
+from .snapshots import normalize_email
+
+# When a contact can have happened: not before the CRM's oldest plausible
+# store history, and not later than clock skew between systems allows.
+EARLIEST_OCCURRED_AT = datetime(2000, 1, 1, tzinfo=UTC)
+MAX_FUTURE_SKEW = timedelta(days=1)
+
+# RFC 5321's limit for a forward path; profiles and tickets store no longer.
+MAX_EMAIL = 254
+
+_email_validator = EmailValidator()
+
+
+def clean_email(email: str | None, field: str, error: type[CRMError]) -> str:
+    """``email`` normalised as profiles are keyed (empty stays empty: the
+    caller decides whether it is required); ``error`` when it is not one.
+    """
+    email = normalize_email(email)
+    if not email:
+        return ""
+    try:
+        if len(email) > MAX_EMAIL:
+            raise ValidationError("too long")
+        _email_validator(email)
+    except ValidationError as exc:
+        raise error(field, "Enter a valid email address.", "invalid") from exc
+    return email
+
+
+def check_occurred_at(
+    value: datetime | None, field: str, error: type[CRMError], now: datetime | None = None
+) -> None:
+    """``error`` unless ``value`` (when given) lies between
+    :data:`EARLIEST_OCCURRED_AT` and :data:`MAX_FUTURE_SKEW` from now.
+    """
+    if value is None:
+        return
+    if timezone.is_naive(value):
+        raise error(field, "Give the time with a time zone.", "invalid")
+    latest = (now or timezone.now()) + MAX_FUTURE_SKEW
+    if not EARLIEST_OCCURRED_AT <= value <= latest:
+        raise error(
+            field,
+            f"Give a time between {EARLIEST_OCCURRED_AT.date().isoformat()} and tomorrow.",
+            "invalid",
+        )
+
+
+def check_length(value: str | None, limit: int, field: str, error: type[CRMError]) -> None:
+    """``error`` when ``value`` has more than ``limit`` characters."""
+    if value is not None and len(value) > limit:
+        raise error(field, f"Use at most {limit:,} characters.", "invalid")
+
+
+def max_length(model: type, field_name: str) -> int:
+    """The column's ``max_length``: the limit lives in the model."""
+    return model._meta.get_field(field_name).max_length
+
+
+def shorten(value: str, limit: int) -> str:
+    """``value`` within ``limit`` characters, visibly shortened ("…") when it
+    was longer; for text the CRM derives (a mail header), never for input
+    someone typed into the API.
+    """
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
