@@ -9,7 +9,9 @@ from django.utils import timezone
 from freezegun import freeze_time
 from graphql_relay import to_global_id
 
+from saleor_crm_plugin.analytics.recompute import recompute_all_profiles
 from saleor_crm_plugin.auth import CRMPermission, Requestor, RequestorKind
+from saleor_crm_plugin.currency import round_amount
 from saleor_crm_plugin.graphql.schema import execute
 from saleor_crm_plugin.interactions.services import (
     InteractionError,
@@ -21,6 +23,8 @@ from saleor_crm_plugin.tickets import services as desk
 from saleor_crm_plugin.tickets.mail import receive_email
 from saleor_crm_plugin.tickets.models import SLAPolicy
 from saleor_crm_plugin.validation import MAX_FUTURE_SKEW
+from tests import factories as f
+from tests.factories import ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -359,3 +363,87 @@ def test_inbound_email_with_an_overlong_subject_opens_a_ticket_shortened_visibly
     assert subject.startswith("Where is my order")
     assert subject.endswith("…")
     assert result.message.author_name.endswith("…")
+
+
+# --- money in the currency's precision --------------------------------------------
+
+PROFILE_MONEY = """
+query ($email: String) {
+  customerProfile(email: $email) {
+    totalSpent { amount currency }
+    averageOrderValue { amount currency }
+    spendByCurrency { currency totalSpent { amount } averageOrderValue { amount } }
+    orders(first: 10) { edges { node { number total { amount currency } } } }
+  }
+}
+"""
+
+
+def test_money_is_rounded_half_up_to_the_currency_precision():
+    # given
+    now = timezone.now()
+    for number, total, currency in (
+        ("1", "1346.047", "USD"),
+        ("2", "10.000", "USD"),
+        ("3", "1346.500", "JPY"),
+        ("4", "2.125", "KWD"),
+    ):
+        ingest(
+            "order_created",
+            f.order(
+                f"order-{number}",
+                total=total,
+                currency=currency,
+                created_at=now - timedelta(days=int(number)),
+            ),
+        )
+    recompute_all_profiles()
+
+    # when
+    profile = run(PROFILE_MONEY, {"email": "ann@example.com"})["customerProfile"]
+
+    # then
+    totals = {edge["node"]["number"]: edge["node"]["total"] for edge in profile["orders"]["edges"]}
+    assert totals == {
+        "1": {"amount": 1346.05, "currency": "USD"},
+        "2": {"amount": 10.0, "currency": "USD"},
+        "3": {"amount": 1347.0, "currency": "JPY"},
+        "4": {"amount": 2.125, "currency": "KWD"},
+    }
+    assert profile["totalSpent"] == {"amount": 1356.05, "currency": "USD"}
+    assert profile["averageOrderValue"] == {"amount": 678.02, "currency": "USD"}
+    assert profile["spendByCurrency"] == [
+        {
+            "currency": "JPY",
+            "totalSpent": {"amount": 1347.0},
+            "averageOrderValue": {"amount": 1347.0},
+        },
+        {
+            "currency": "KWD",
+            "totalSpent": {"amount": 2.125},
+            "averageOrderValue": {"amount": 2.125},
+        },
+        {
+            "currency": "USD",
+            "totalSpent": {"amount": 1356.05},
+            "averageOrderValue": {"amount": 678.02},
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("1346.047", "USD", "1346.05"),
+        ("0.005", "EUR", "0.01"),
+        ("0.004", "eur", "0.00"),
+        ("1346.5", "JPY", "1347"),
+        ("999.4", "KRW", "999"),
+        ("1.0005", "KWD", "1.001"),
+        ("1.00005", "CLF", "1.0001"),
+        (1346.045, "USD", "1346.05"),
+        ("7", "XXX", "7.00"),
+    ],
+)
+def test_round_amount_uses_iso_4217_minor_units(amount, currency, expected):
+    assert str(round_amount(amount, currency)) == expected

@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 import graphene
 from graphene.types.generic import GenericScalar
 from graphql_relay import to_global_id
 
 from ...commerce.models import OrderFact
+from ...currency import round_amount
 from ...profiles import models
 from ..core.connection import connection_args, connection_type, paginate
 from ..core.mutations import error_type
@@ -13,6 +16,14 @@ from .enums import (
     CustomerRfmSegmentEnum,
     CustomerTimelineEventTypeEnum,
 )
+
+
+def _money(amount, currency):
+    """An amount as the API shows it: in the currency's precision."""
+    if amount is None or currency is None:
+        return None
+    return money(round_amount(amount, currency), currency)
+
 
 # How a timeline entry's source is named in Saleor's global IDs.
 SALEOR_TYPE_NAMES = {"order": "Order", "checkout": "Checkout", "user": "User"}
@@ -108,11 +119,11 @@ class CustomerProfileOrder(graphene.ObjectType):
 
     @staticmethod
     def resolve_total(root: OrderFact, info):
-        return money(root.total_gross, root.currency)
+        return _money(root.total_gross, root.currency)
 
     @staticmethod
     def resolve_total_refunded(root: OrderFact, info):
-        return money(root.total_refunded, root.currency)
+        return _money(root.total_refunded, root.currency)
 
 
 CustomerTimelineEventCountableConnection = connection_type(
@@ -238,23 +249,23 @@ class CustomerProfile(graphene.ObjectType):
 
     @staticmethod
     def resolve_total_spent(root: models.CustomerProfile, info):
-        return money(root.total_spent, _reporting_currency(root, info))
+        return _money(root.total_spent, _reporting_currency(root, info))
 
     @staticmethod
     def resolve_average_order_value(root: models.CustomerProfile, info):
-        return money(root.average_order_value, _reporting_currency(root, info))
+        return _money(root.average_order_value, _reporting_currency(root, info))
 
     @staticmethod
     def resolve_spend_by_currency(root: models.CustomerProfile, info):
         result = []
         for currency, figures in sorted(root.spend_by_currency.items()):
-            orders, total = int(figures["orders"]), float(figures["total"])
+            orders, total = int(figures["orders"]), Decimal(str(figures["total"]))
             result.append(
                 CustomerProfileCurrencySpend(
                     currency=currency,
                     orders_count=orders,
-                    total_spent=money(total, currency),
-                    average_order_value=money(total / orders if orders else 0, currency),
+                    total_spent=_money(total, currency),
+                    average_order_value=_money(total / orders if orders else 0, currency),
                 )
             )
         return result
