@@ -44,6 +44,17 @@ DEFAULTS: dict[str, Any] = {
     "SALEOR_CRM_PUBLIC_URL": None,
     # How old a signed inbound request (chat tools, mail relay) may be.
     "SALEOR_CRM_INBOUND_MAX_AGE_SECONDS": 300,
+    # Limits of one GraphQL request (graphql/core/limits.py): larger bodies
+    # get 413; the others refuse the document with a typed error.
+    "SALEOR_CRM_MAX_REQUEST_BYTES": 1024 * 1024,
+    "SALEOR_CRM_MAX_QUERY_DEPTH": 12,
+    "SALEOR_CRM_MAX_QUERY_FIELDS": 500,
+    "SALEOR_CRM_MAX_QUERY_ALIASES": 50,
+    # Every field costs 1; a connection 1 + its page size × its selection.
+    "SALEOR_CRM_MAX_QUERY_COST": 50_000,
+    # Largest raw message the inbound mail endpoint accepts (attachments
+    # included); inbound interactions use SALEOR_CRM_MAX_REQUEST_BYTES.
+    "SALEOR_CRM_MAX_INBOUND_EMAIL_BYTES": 5 * 1024 * 1024,
 }
 
 

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections import OrderedDict
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import graphene
+from graphene.utils.str_converters import to_camel_case
+from graphql import validate
+from graphql.backend.base import GraphQLBackend, GraphQLDocument
+from graphql.execution import ExecutionResult
+from graphql.execution import execute as execute_document
+from graphql.execution.middleware import MiddlewareManager
 
 from ..auth import Requestor
+from ..storable import MESSAGE as UNSTORABLE_MESSAGE
+from ..storable import find_unstorable
 from .analytics.schema import AnalyticsQueries
-from .core.errors import PermissionDenied
+from .core.errors import InvalidInput, OperationNotAllowed, PermissionDenied
+from .core.limits import check_cost, check_document, parse_document, static_limits
 from .core.permissions import OPERATION_PERMISSIONS, SignedInCustomer
 from .ingestion.schema import IngestionQueries
 from .interactions.schema import InteractionMutations, InteractionQueries
@@ -64,7 +77,90 @@ def permission_middleware(next_, root, info, **kwargs):
             raise PermissionDenied()
         if not rule.allows(info.context.requestor):
             raise PermissionDenied(rule.describe(), customer=isinstance(rule, SignedInCustomer))
+    # Arguments the database cannot store (a NUL, a lone surrogate) are
+    # refused before any resolver sees them; mutations report them in their
+    # own ``errors`` (BaseMutation).
+    if kwargs and parent != "Mutation" and (path := find_unstorable(kwargs)) is not None:
+        raise InvalidInput(f"{camel_path(path)}: {UNSTORABLE_MESSAGE}")
     return next_(root, info, **kwargs)
+
+
+def camel_path(path: tuple) -> str:
+    return ".".join(to_camel_case(part) if isinstance(part, str) else str(part) for part in path)
+
+
+# graphql-core 2 wraps every field's resolver in a Promise when middleware is
+# passed as a list; on a page of 100 profiles that was two thirds of the
+# request. The permission check is synchronous and needs none.
+MIDDLEWARE = MiddlewareManager(permission_middleware, wrap_in_promise=False)
+
+
+class ValidatedDocuments(GraphQLBackend):
+    """Parses and validates each distinct document once.
+
+    The Dashboard sends the same few documents over and over; validating one
+    against the schema cost as much as resolving a page of 20 profiles.
+    Only valid documents are kept, the ``size`` most recently used, so
+    arbitrary queries cannot grow the cache without bound.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._documents: OrderedDict[tuple, GraphQLDocument] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def document_from_string(self, schema, document_string):
+        # The limits are part of what was checked (tests change them).
+        key = (document_string, static_limits())
+        with self._lock:
+            if (document := self._documents.get(key)) is not None:
+                self._documents.move_to_end(key)
+                return document
+        document_ast = parse_document(document_string)
+        # The CRM's limits first: graphql-core's validation never returns on
+        # a fragment cycle, and is slow on a huge document.
+        if errors := check_document(document_ast) or validate(schema, document_ast):
+            invalid = GraphQLDocument(
+                schema=schema,
+                document_string=document_string,
+                document_ast=document_ast,
+                execute=lambda *args, **kwargs: ExecutionResult(errors=errors, invalid=True),
+            )
+            invalid.errors = errors
+            return invalid
+        document = GraphQLDocument(
+            schema=schema,
+            document_string=document_string,
+            document_ast=document_ast,
+            execute=partial(execute_document, schema, document_ast),
+        )
+        with self._lock:
+            self._documents[key] = document
+            while len(self._documents) > self.size:
+                self._documents.popitem(last=False)
+        return document
+
+
+BACKEND = ValidatedDocuments()
+
+_executing: ContextVar[bool] = ContextVar("crm_graphql_executing", default=False)
+
+
+class _WhileExecuting(logging.Filter):
+    """Drops graphql-core's own records during a CRM execution.
+
+    graphql-core 2 logs every error a resolver raises, PermissionDenied
+    included, with its traceback at ERROR; the CRM's endpoint logs each one
+    itself (expected ones at info, bugs with their traceback). Saleor
+    silences these loggers in its settings; other executions are untouched.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _executing.get()
+
+
+for _name in ("graphql.execution.utils", "graphql.execution.executor"):
+    logging.getLogger(_name).addFilter(_WhileExecuting())
 
 
 def execute(
@@ -74,11 +170,34 @@ def execute(
     variables: dict | None = None,
     operation_name: str | None = None,
     request: Any = None,
-):
-    return schema.execute(
-        query,
-        variable_values=variables or {},
-        operation_name=operation_name,
-        context_value=CRMContext(requestor=requestor, request=request),
-        middleware=[permission_middleware],
-    )
+    allowed_operations: tuple[str, ...] | None = None,
+) -> ExecutionResult:
+    """Run ``query`` as ``requestor``: parsed, checked against the limits
+    (:mod:`.core.limits`) and validated, then executed.
+
+    ``allowed_operations`` (e.g. ``("query",)`` for GET) raises
+    :class:`~.core.errors.OperationNotAllowed` for any other operation type.
+    """
+    variables = variables or {}
+    try:
+        document = BACKEND.document_from_string(schema, query)
+    except Exception as error:  # noqa: BLE001 - syntax and limit errors are typed results
+        return ExecutionResult(errors=[error], invalid=True)
+    operation = document.get_operation_type(operation_name)
+    if allowed_operations is not None and operation and operation not in allowed_operations:
+        raise OperationNotAllowed(operation)
+    if getattr(document, "errors", None):
+        return document.execute()
+    if errors := check_cost(schema, document.document_ast, variables, operation_name):
+        return ExecutionResult(errors=errors, invalid=True)
+    token = _executing.set(True)
+    try:
+        return document.execute(
+            None,
+            CRMContext(requestor=requestor, request=request),
+            operation_name=operation_name,
+            variable_values=variables,
+            middleware=MIDDLEWARE,
+        )
+    finally:
+        _executing.reset(token)

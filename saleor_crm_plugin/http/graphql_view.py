@@ -1,11 +1,14 @@
 """The CRM's GraphQL endpoint, ``<route>/graphql/``.
 
-``POST`` a JSON body ``{query, variables, operationName}`` (``GET`` with the
-same as query parameters also works), authenticated like Saleor's own API
-(``Authorization: Bearer <token>``). A ``GET`` without ``query`` opens
-GraphiQL, unless ``SALEOR_CRM_GRAPHIQL`` is off. Errors in the request itself
-(bad JSON, no query, a refused token) get an HTTP status; errors while
-executing come back with status 200 in ``errors``, as Saleor's do.
+``POST`` an ``application/json`` body ``{query, variables, operationName}``,
+authenticated like Saleor's own API (``Authorization: Bearer <token>``).
+``GET`` with the same as query parameters runs queries only: a mutation over
+``GET``, or in a body of another media type, could be sent cross-site by a
+form or cached on the way, so it is refused (405, 415). A ``GET`` without
+``query`` opens GraphiQL, unless ``SALEOR_CRM_GRAPHIQL`` is off. Errors in
+the request itself (too large, bad JSON, no query, a refused token) get an
+HTTP status; errors while validating and executing come back with status 200
+in ``errors``, as Saleor's do.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from ..auth import AuthenticationError
 from ..conf import crm_setting
-from .responses import graphql_error
+from .responses import RequestRefused, read_body, require_content_type, too_large
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +29,7 @@ logger = logging.getLogger(__name__)
 def graphql_view(request: HttpRequest, authenticator: Callable) -> HttpResponse:
     """Execute one GraphQL operation as the requestor ``authenticator`` finds."""
     # Imported here: building the schema is the slow part of importing the CRM.
-    from ..graphql.core.errors import format_error
+    from ..graphql.core.errors import OperationNotAllowed, format_error, log_error
     from ..graphql.schema import execute
 
     if request.method == "OPTIONS":
@@ -35,53 +38,75 @@ def graphql_view(request: HttpRequest, authenticator: Callable) -> HttpResponse:
         return response
     if request.method == "GET" and "query" not in request.GET:
         if not crm_setting("SALEOR_CRM_GRAPHIQL"):
-            return graphql_error("GraphiQL is disabled.", "NotFound", 404)
+            raise RequestRefused(404, "NotFound", "GraphiQL is disabled.")
         return HttpResponse(GRAPHIQL_HTML, content_type="text/html; charset=utf-8")
     if request.method not in ("GET", "POST"):
-        return graphql_error("Use POST.", "MethodNotAllowed", 405)
+        raise RequestRefused(405, "MethodNotAllowed", "Use POST.", headers={"Allow": "GET, POST"})
 
-    if request.method == "GET":
-        body = {
-            "query": request.GET.get("query"),
-            "variables": request.GET.get("variables"),
-            "operationName": request.GET.get("operationName"),
-        }
-    else:
-        try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            return graphql_error("The request body is not valid JSON.", "JSONDecodeError", 400)
+    body = request_body(request)
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
-        return graphql_error("Provide a GraphQL `query` string.", "GraphQLError", 400)
+        raise RequestRefused(400, "GraphQLError", "Provide a GraphQL `query` string.")
     variables = body.get("variables") or {}
     if isinstance(variables, str):
-        try:
-            variables = json.loads(variables)
-        except ValueError:
-            return graphql_error("`variables` is not valid JSON.", "JSONDecodeError", 400)
+        variables = decode_json(variables, "`variables` is not valid JSON.")
     if not isinstance(variables, dict):
-        return graphql_error("`variables` must be an object.", "GraphQLError", 400)
+        raise RequestRefused(400, "GraphQLError", "`variables` must be an object.")
+    operation_name = body.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise RequestRefused(400, "GraphQLError", "`operationName` must be a string.")
 
     try:
         requestor = authenticator(request)
     except AuthenticationError as exc:
-        return graphql_error(str(exc), exc.code, 401)
+        raise RequestRefused(401, exc.code, str(exc)) from None
 
-    result = execute(
-        body["query"],
-        requestor=requestor,
-        variables=variables,
-        operation_name=body.get("operationName"),
-        request=request,
-    )
+    try:
+        result = execute(
+            body["query"],
+            requestor=requestor,
+            variables=variables,
+            operation_name=operation_name,
+            request=request,
+            allowed_operations=("query",) if request.method == "GET" else None,
+        )
+    except OperationNotAllowed as refused:
+        raise RequestRefused(
+            405,
+            "MethodNotAllowed",
+            f"Send a {refused.operation} by POST as application/json.",
+            headers={"Allow": "POST"},
+        ) from None
     payload: dict = {"data": result.data}
     if result.errors:
         for error in result.errors:
-            original = getattr(error, "original_error", None)
-            if original is not None and not hasattr(original, "code"):
-                logger.error("CRM GraphQL error", exc_info=original)
+            log_error(error)
         payload["errors"] = [format_error(error) for error in result.errors]
     return JsonResponse(payload, status=200)
+
+
+def request_body(request: HttpRequest) -> object:
+    """``{query, variables, operationName}`` from the query string (GET) or
+    the JSON body (POST).
+    """
+    if request.method == "GET":
+        if len(request.META.get("QUERY_STRING", "")) > crm_setting("SALEOR_CRM_MAX_REQUEST_BYTES"):
+            raise too_large(crm_setting("SALEOR_CRM_MAX_REQUEST_BYTES"))
+        return {
+            "query": request.GET.get("query"),
+            "variables": request.GET.get("variables"),
+            "operationName": request.GET.get("operationName"),
+        }
+    require_content_type(request, "application/json")
+    body = read_body(request, crm_setting("SALEOR_CRM_MAX_REQUEST_BYTES"))
+    return decode_json(body or b"{}", "The request body is not valid JSON.")
+
+
+def decode_json(text: str | bytes, message: str) -> object:
+    try:
+        return json.loads(text)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: nesting too deep for the decoder ([[[[…).
+        raise RequestRefused(400, "JSONDecodeError", message) from None
 
 
 GRAPHIQL_HTML = """<!doctype html>

@@ -17,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.dateparse import parse_datetime
 
@@ -26,11 +28,17 @@ from ..conf import crm_setting
 from ..configuration.services import get_configuration
 from ..interactions.models import InteractionChannel, InteractionDirection
 from ..interactions.services import InteractionError, InteractionInput, log_interaction
+from ..storable import MESSAGE as UNSTORABLE_MESSAGE
+from ..storable import dotted, find_unstorable
 from ..tickets import services as desk
 from ..tickets.mail import receive_email
-from .responses import field_errors
+from .responses import RequestRefused, field_errors, read_body, require_content_type
 
-MAX_BODY_BYTES = 5 * 1024 * 1024
+# What a mail relay may post the raw message as; form encodings are refused
+# (the endpoint reads the raw body, a form's fields would be lost).
+logger = logging.getLogger(__name__)
+
+MAIL_CONTENT_TYPES = ("message/rfc822", "text/plain", "application/octet-stream")
 
 
 def verify(request: HttpRequest) -> JsonResponse | None:
@@ -65,19 +73,33 @@ def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, st
     return {"X-CRM-Timestamp": str(timestamp), "X-CRM-Signature": f"sha256={digest.hexdigest()}"}
 
 
-def inbound_interaction(request: HttpRequest) -> HttpResponse:
+def unstorable_content(error: DataError) -> JsonResponse:
+    """The database refused a value of the payload: the sender's input, not a
+    CRM failure, but worth a traceback in the log to find which field.
+    """
+    logger.warning("Inbound payload the database cannot store", exc_info=error)
+    return field_errors(400, (None, "INVALID", "The payload has content the CRM cannot store."))
+
+
+def require_post(request: HttpRequest) -> None:
     if request.method != "POST":
-        return field_errors(405, (None, "METHOD_NOT_ALLOWED", "Use POST."))
-    if len(request.body) > MAX_BODY_BYTES:
-        return field_errors(413, (None, "TOO_LARGE", "The request is too large."))
+        raise RequestRefused(405, "METHOD_NOT_ALLOWED", "Use POST.", headers={"Allow": "POST"})
+
+
+def inbound_interaction(request: HttpRequest) -> HttpResponse:
+    require_post(request)
+    require_content_type(request, "application/json")
+    body = read_body(request, crm_setting("SALEOR_CRM_MAX_REQUEST_BYTES"))
     if refused := verify(request):
         return refused
     try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return field_errors(400, (None, "INVALID_JSON", "The body is not valid JSON."))
     if not isinstance(data, dict):
         return field_errors(400, (None, "INVALID_JSON", "Send a JSON object."))
+    if (path := find_unstorable(data)) is not None:
+        return field_errors(400, (dotted(path), "INVALID", UNSTORABLE_MESSAGE))
     problems = []
     if data.get("channel") not in InteractionChannel.values:
         problems.append(("channel", "INVALID", f"One of: {', '.join(InteractionChannel.values)}."))
@@ -114,23 +136,29 @@ def inbound_interaction(request: HttpRequest) -> HttpResponse:
         )
     except InteractionError as exc:
         return field_errors(400, (exc.field, exc.code.upper(), str(exc)))
+    except DataError as error:
+        return unstorable_content(error)
     return JsonResponse(
         {"id": str(interaction.pk), "created": created}, status=201 if created else 200
     )
 
 
 def inbound_email(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return field_errors(405, (None, "METHOD_NOT_ALLOWED", "Use POST."))
-    if len(request.body) > MAX_BODY_BYTES:
-        return field_errors(413, (None, "TOO_LARGE", "The message is too large."))
+    require_post(request)
+    require_content_type(request, *MAIL_CONTENT_TYPES)
+    body = read_body(request, crm_setting("SALEOR_CRM_MAX_INBOUND_EMAIL_BYTES"))
     if refused := verify(request):
         return refused
+    if b"\x00" in body:
+        return field_errors(400, (None, "INVALID", "The message contains NUL bytes."))
     try:
-        result = receive_email(request.body)
+        result = receive_email(body)
     except desk.TicketError as exc:
         status = 404 if exc.code == "not_found" else 400
         return field_errors(status, (exc.field, exc.code.upper(), str(exc)))
+    except DataError as error:
+        # A NUL or similar inside an encoded part (base64, quoted-printable).
+        return unstorable_content(error)
     return JsonResponse(
         {
             "ticket": result.ticket.number,

@@ -14,7 +14,10 @@ import html
 
 from django.http import HttpRequest, HttpResponse
 
+from ..storable import MESSAGE as UNSTORABLE_MESSAGE
+from ..storable import find_unstorable
 from ..tickets import services as desk
+from .responses import RequestRefused
 
 RATE_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
@@ -32,8 +35,14 @@ button {{ padding: .75rem 1.5rem; }}
 
 def rate_page(request: HttpRequest) -> HttpResponse:
     """The survey link's landing page: five choices and a comment."""
+    if request.method not in ("GET", "POST"):
+        raise RequestRefused(405, "METHOD_NOT_ALLOWED", "Use GET or POST.")
     token = request.GET.get("token") or request.POST.get("token") or ""
     if request.method == "POST":
+        if find_unstorable(dict(request.POST.items())) is not None:
+            return HttpResponse(
+                RATE_PAGE.format(content=f"<p>{html.escape(UNSTORABLE_MESSAGE)}</p>"), status=400
+            )
         try:
             rating = int(request.POST.get("rating", ""))
         except ValueError:
@@ -50,8 +59,6 @@ def rate_page(request: HttpRequest) -> HttpResponse:
                 f"{ticket.satisfaction_rating} out of 5.</p>"
             )
         )
-    if request.method != "GET":
-        return HttpResponse(status=405)
     choices = "".join(
         f'<label><input type="radio" name="rating" value="{n}" required>{n}</label>'
         for n in range(1, 6)

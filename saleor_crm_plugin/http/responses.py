@@ -1,15 +1,20 @@
-"""JSON error bodies the CRM's endpoints answer with.
+"""JSON error bodies the CRM's endpoints answer with, and the request checks
+they share.
 
 Two shapes, each where its clients expect it: GraphQL clients (and the
 Dashboard extension, which loads its files from the same route) read
 Saleor's ``{"errors": [{"message", "extensions": {"exception": {"code"}}}]}``;
 the signed inbound endpoints answer like the CRM's mutations,
-``{"errors": [{"field", "code", "message"}]}``.
+``{"errors": [{"field", "code", "message"}]}``. A view refuses a request by
+raising :class:`RequestRefused`; :func:`.routing.handle` answers it in the
+endpoint's shape, and turns Django's own request failures (body too large,
+bad Host, undecodable input) and unexpected exceptions into the same.
 """
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
+from django.http.request import RawPostDataException
 
 
 def graphql_error(message: str, code: str, status: int) -> JsonResponse:
@@ -25,3 +30,60 @@ def field_errors(status: int, *errors: tuple[str | None, str, str]) -> JsonRespo
     return JsonResponse(
         {"errors": [{"field": f, "code": c, "message": m} for f, c, m in errors]}, status=status
     )
+
+
+class RequestRefused(Exception):
+    """A request the endpoint will not run: answered with ``status`` and one
+    error, in the endpoint's shape. Expected, so logged without a traceback.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.headers = headers or {}
+
+
+def read_body(request: HttpRequest, limit: int) -> bytes:
+    """The request body, refused with 413 when larger than ``limit`` bytes.
+
+    The declared length is checked before anything is read; a body sent
+    without one (chunked) is checked once read.
+    """
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise RequestRefused(400, "INVALID", "Content-Length is not a number.") from None
+    if declared > limit:
+        raise too_large(limit)
+    try:
+        body = request.body
+    except RawPostDataException:
+        # The host already parsed a form body; there is no raw body to read.
+        raise RequestRefused(415, "UNSUPPORTED_MEDIA_TYPE", "Send a raw request body.") from None
+    if len(body) > limit:
+        raise too_large(limit)
+    return body
+
+
+def too_large(limit: int) -> RequestRefused:
+    return RequestRefused(413, "REQUEST_TOO_LARGE", f"The request body exceeds {limit} bytes.")
+
+
+def require_content_type(request: HttpRequest, *accepted: str) -> None:
+    """Refuse with 415 unless the body's media type is one of ``accepted``."""
+    if (request.content_type or "").lower() not in accepted:
+        raise RequestRefused(
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+            f"Send the body as {' or '.join(accepted)}.",
+        )

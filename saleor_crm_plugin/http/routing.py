@@ -11,15 +11,19 @@ the survey page its signed token, and the Dashboard files are public.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 
 from ..auth import Requestor, authenticate
 from . import inbound, pages
 from .graphql_view import graphql_view
-from .responses import graphql_error
+from .responses import RequestRefused, field_errors, graphql_error
 from .static import dashboard_file
+
+logger = logging.getLogger(__name__)
 
 GRAPHQL_PATHS = ("/graphql", "/graphql/")
 
@@ -36,7 +40,44 @@ def handle(
     path: str,
     authenticator: Callable[[HttpRequest], Requestor] = authenticate,
 ) -> HttpResponse:
-    """Answer ``request`` for ``path`` (what follows the plugin route)."""
+    """Answer ``request`` for ``path`` (what follows the plugin route).
+
+    Whatever goes wrong is answered in JSON, in the endpoint's error shape:
+    a refused request with its status, Django's request failures (body over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE``, a Host not in ``ALLOWED_HOSTS``,
+    undecodable input) with 413 or 400, anything else with 500 and a
+    generic message (the traceback goes to the log, never to the client).
+    """
+    try:
+        return dispatch(request, path, authenticator)
+    except RequestRefused as refused:
+        logger.info("CRM request to %s refused (%s): %s", path, refused.code, refused.message)
+        error = refused
+    except RequestDataTooBig:
+        logger.info("CRM request to %s refused: body over DATA_UPLOAD_MAX_MEMORY_SIZE", path)
+        error = RequestRefused(413, "REQUEST_TOO_LARGE", "The request body is too large.")
+    except (SuspiciousOperation, UnicodeError) as exc:
+        logger.info("CRM request to %s refused: %s: %s", path, type(exc).__name__, exc)
+        error = RequestRefused(400, "BAD_REQUEST", "The request is malformed.")
+    except Exception:
+        logger.exception("CRM request to %s failed", path)
+        error = RequestRefused(500, "INTERNAL_ERROR", "Internal Server Error.")
+    response = error_response(path, error)
+    for header, value in error.headers.items():
+        response[header] = value
+    return response
+
+
+def error_response(path: str, error: RequestRefused) -> HttpResponse:
+    """``error`` in the shape the endpoint at ``path`` answers errors with."""
+    if ROUTES.get(path if path.endswith("/") else f"{path}/"):
+        return field_errors(error.status, (error.field, error.code, error.message))
+    return graphql_error(error.message, error.code, error.status)
+
+
+def dispatch(
+    request: HttpRequest, path: str, authenticator: Callable[[HttpRequest], Requestor]
+) -> HttpResponse:
     if path in GRAPHQL_PATHS:
         return graphql_view(request, authenticator)
     if view := ROUTES.get(path if path.endswith("/") else f"{path}/"):

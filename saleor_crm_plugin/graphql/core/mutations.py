@@ -33,9 +33,11 @@ import graphene
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from graphene.types.mutation import MutationOptions
+from graphene.utils.str_converters import to_camel_case
 from graphql_relay import from_global_id
 
 from ...errors import CRMError
+from ...storable import MESSAGE, find_unstorable
 from .errors import PermissionDenied
 from .permissions import Rule, SignedInCustomer
 
@@ -94,6 +96,12 @@ class BaseMutation(graphene.Mutation):
     @classmethod
     def mutate(cls, root: Any, info: Any, **data: Any) -> BaseMutation:
         cls.check_permission(info)
+        if (path := find_unstorable(data)) is not None:
+            # The database cannot store it; refused like any invalid input,
+            # on the innermost named field (``input.tags.0`` -> ``tags``).
+            field = to_camel_case(next(p for p in reversed(path) if isinstance(p, str)))
+            error_type = cls._meta.error_type_class
+            return cls(errors=[error_type(field=field, code="invalid", message=MESSAGE)])
         try:
             with transaction.atomic():
                 response = cls.perform_mutation(root, info, **data)
