@@ -120,19 +120,13 @@ def _breakpoint_params(breakpoints: RFMBreakpoints | None) -> dict[str, Any]:
     }
 
 
-def refresh_derived(
-    profile_ids: Sequence[UUID | str] | None,
-    *,
-    config: Any,
-    breakpoints: RFMBreakpoints | None,
-    now: datetime,
-) -> int:
-    """Recompute the derived figures of these profiles (``None``: all) from
-    their facts. Returns how many changed their lifecycle stage.
+def _derived_sql(
+    ids: list[str] | None, config: Any, breakpoints: RFMBreakpoints | None, now: datetime
+) -> tuple[str, dict[str, Any]]:
+    """``WITH … target AS (…)``: the derived figures of these profiles
+    (``None``: all) computed from their facts, one row per profile, with
+    the parameters the statement needs.
     """
-    ids = None if profile_ids is None else [str(i) for i in profile_ids]
-    if ids is not None and not ids:
-        return 0
     # The profiles in scope as a relation joined by index: a long ANY()
     # list is tested row by row, which turned chunks of the recompute into
     # scans of whole tables.
@@ -162,9 +156,8 @@ def refresh_derived(
     stage = lifecycle_stage_sql(
         "t.orders_count", "t.last_at", "t.f", "t.m", "%(at_risk)s", "%(lapsed)s", "%(now)s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
+    return (
+        f"""
             -- The touched profiles' orders and sold lines, read once by
             -- index; every figure below is computed from these.
             WITH wanted AS MATERIALIZED ({wanted}),
@@ -264,7 +257,48 @@ def refresh_derived(
                 SELECT t.*, {segment_sql("t.r", "t.f", "t.m")} AS segment,
                        {stage} AS new_stage
                 FROM scored t
-            ),
+            )
+        """,
+        params,
+    )
+
+
+def _differs(p: str, t: str) -> str:
+    """SQL: profile row ``p`` holds other derived figures than row ``t``."""
+    return f"""(
+        {p}.orders_count, {p}.total_spent, {p}.average_order_value, {p}.spend_by_currency,
+        {p}.reporting_currency, {p}.first_order_at, {p}.last_order_at, {p}.channels,
+        {p}.last_checkout_at, {p}.country, {p}.city, {p}.favourite_products,
+        {p}.favourite_categories, {p}.rfm_recency, {p}.rfm_frequency, {p}.rfm_monetary,
+        {p}.rfm_segment, {p}.lifecycle_stage, {p}.lifecycle_stage_changed_at IS NULL
+    ) IS DISTINCT FROM (
+        {t}.orders_count, {t}.total_spent, {t}.aov, {t}.spend,
+        %(currency)s, {t}.first_at, {t}.last_at, {t}.channels,
+        {t}.last_checkout_at, {t}.country, {t}.city, {t}.favourite_products,
+        {t}.favourite_categories, {t}.r, {t}.f, {t}.m,
+        {t}.segment, {t}.new_stage, FALSE
+    )"""
+
+
+def refresh_derived(
+    profile_ids: Sequence[UUID | str] | None,
+    *,
+    config: Any,
+    breakpoints: RFMBreakpoints | None,
+    now: datetime,
+) -> int:
+    """Recompute the derived figures of these profiles (``None``: all) from
+    their facts and write those that changed. Returns how many changed
+    their lifecycle stage.
+    """
+    ids = None if profile_ids is None else [str(i) for i in profile_ids]
+    if ids is not None and not ids:
+        return 0
+    derived, params = _derived_sql(ids, config, breakpoints, now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            {derived},
             changed AS (
                 UPDATE {PROFILE} p SET
                     orders_count = t.orders_count, total_spent = t.total_spent,
@@ -287,19 +321,7 @@ def refresh_derived(
                         THEN %(now)s ELSE p.lifecycle_stage_changed_at END,
                     updated_at = %(now)s
                 FROM target t
-                WHERE p.id = t.id AND (
-                    p.orders_count, p.total_spent, p.average_order_value, p.spend_by_currency,
-                    p.reporting_currency, p.first_order_at, p.last_order_at, p.channels,
-                    p.last_checkout_at, p.country, p.city, p.favourite_products,
-                    p.favourite_categories, p.rfm_recency, p.rfm_frequency, p.rfm_monetary,
-                    p.rfm_segment, p.lifecycle_stage, p.lifecycle_stage_changed_at IS NULL
-                ) IS DISTINCT FROM (
-                    t.orders_count, t.total_spent, t.aov, t.spend,
-                    %(currency)s, t.first_at, t.last_at, t.channels,
-                    t.last_checkout_at, t.country, t.city, t.favourite_products,
-                    t.favourite_categories, t.r, t.f, t.m,
-                    t.segment, t.new_stage, FALSE
-                )
+                WHERE p.id = t.id AND {_differs("p", "t")}
                 RETURNING p.id, t.old_stage, t.new_stage
             )
             INSERT INTO {TIMELINE}
@@ -311,6 +333,40 @@ def refresh_derived(
             params,
         )
         return cursor.rowcount
+
+
+def stage_derived(
+    table: str, *, config: Any, breakpoints: RFMBreakpoints | None, now: datetime
+) -> int:
+    """Compute every profile's derived figures in one set-based pass into
+    the temporary ``table``, dropped at the end of the caller's transaction
+    (read only: no profile is locked or written). Returns the rows staged.
+    """
+    derived, params = _derived_sql(None, config, breakpoints, now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE {table} ON COMMIT DROP AS {derived} SELECT * FROM target", params
+        )
+        staged = cursor.rowcount
+        cursor.execute(f"CREATE UNIQUE INDEX ON {table} (id)")
+        cursor.execute(f"ANALYZE {table}")
+        return staged
+
+
+def drifted(table: str, *, currency: str) -> list[UUID]:
+    """Profiles whose stored figures differ from those staged in ``table``,
+    and profiles created since it was staged; in id order. Read only.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT p.id FROM {PROFILE} p LEFT JOIN {table} t ON t.id = p.id
+            WHERE t.id IS NULL OR {_differs("p", "t")}
+            ORDER BY p.id
+            """,
+            {"currency": currency},
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def compute_breakpoints(config: Any, now: datetime) -> RFMBreakpoints:
