@@ -590,3 +590,23 @@ def staff():
     from tests.conftest import REQUESTORS
 
     return REQUESTORS["staff"]
+
+
+def test_dashboard_extension_documents_pass_the_limits():
+    # given: each of the extension's operations, with the fragments it may spread
+    from graphql.language.ast import Document, FragmentDefinition, OperationDefinition
+
+    from saleor_crm_plugin.graphql.core.limits import check_cost, check_document, parse_document
+    from saleor_crm_plugin.graphql.schema import schema
+
+    paths = sorted(Path("dashboard-extension/src").glob("**/*.graphql"))
+    definitions = [d for p in paths for d in parse_document(p.read_text()).definitions]
+    fragments = [d for d in definitions if isinstance(d, FragmentDefinition)]
+    operations = [d for d in definitions if isinstance(d, OperationDefinition)]
+
+    # then
+    assert operations
+    for operation in operations:
+        document = Document(definitions=[operation, *fragments])
+        assert check_document(document) == [], operation.name.value
+        assert check_cost(schema, document, {}, operation.name.value) == []
