@@ -1,4 +1,4 @@
-import { act, screen } from "@testing-library/react";
+import { act, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { renderWithCrm } from "../../test/render";
@@ -99,6 +99,13 @@ describe("event backlog", () => {
       });
     });
     expect(await screen.findByText("no backlog")).toBeTruthy();
+    // "no backlog" shows while the first answer is on its way too: wait for
+    // the refusal to arrive and settle before moving the clock (on a slow
+    // machine the interval fired before it had).
+    await waitFor(() => expect(request).toHaveBeenCalledTimes(1));
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
     await act(async () => {
       vi.advanceTimersByTime(3 * BACKLOG_REFRESH_MS);
     });
