@@ -12,6 +12,7 @@ from graphql_relay import to_global_id
 from saleor_crm_plugin.analytics.recompute import recompute_all_profiles
 from saleor_crm_plugin.auth import CRMPermission, Requestor, RequestorKind
 from saleor_crm_plugin.currency import round_amount
+from saleor_crm_plugin.graphql.profiles.enums import OrderStatusEnum
 from saleor_crm_plugin.graphql.schema import execute
 from saleor_crm_plugin.interactions.services import (
     InteractionError,
@@ -447,3 +448,39 @@ def test_money_is_rounded_half_up_to_the_currency_precision():
 )
 def test_round_amount_uses_iso_4217_minor_units(amount, currency, expected):
     assert str(round_amount(amount, currency)) == expected
+
+
+# --- order status is an enum --------------------------------------------------------
+
+ORDER_STATUSES = """
+query ($email: String) {
+  customerProfile(email: $email) { orders(first: 20) { edges { node { number status } } } }
+}
+"""
+
+
+def test_order_status_is_saleors_order_status_enum():
+    # given
+    statuses = [member.value for member in OrderStatusEnum._meta.enum]
+    for number, status in enumerate(statuses, start=1):
+        ingest("order_created", f.order(f"order-{number}", status=status))
+
+    # when
+    profile = run(ORDER_STATUSES, {"email": "ann@example.com"})["customerProfile"]
+
+    # then
+    returned = {
+        edge["node"]["number"]: edge["node"]["status"] for edge in profile["orders"]["edges"]
+    }
+    assert returned == {str(n): status.upper() for n, status in enumerate(statuses, start=1)}
+    assert set(returned.values()) == {
+        "DRAFT",
+        "UNCONFIRMED",
+        "UNFULFILLED",
+        "PARTIALLY_FULFILLED",
+        "PARTIALLY_RETURNED",
+        "RETURNED",
+        "FULFILLED",
+        "CANCELED",
+        "EXPIRED",
+    }

@@ -39,6 +39,37 @@ CustomerTimelineEventTypeEnum = enum_from_choices(
 )
 
 
+class OrderStatusEnum(graphene.Enum):
+    """Saleor's ``OrderStatus``, as the CRM copied it from the order."""
+
+    DRAFT = "draft"
+    UNCONFIRMED = "unconfirmed"
+    UNFULFILLED = "unfulfilled"
+    PARTIALLY_FULFILLED = "partially_fulfilled"
+    PARTIALLY_RETURNED = "partially_returned"
+    RETURNED = "returned"
+    FULFILLED = "fulfilled"
+    CANCELED = "canceled"
+    EXPIRED = "expired"
+
+    class Meta:
+        description = "Status of an order; the values of Saleor's OrderStatus."
+
+    @property
+    def description(self):
+        return {
+            "draft": "Created by staff and not yet placed.",
+            "unconfirmed": "Placed; waiting for staff to confirm it.",
+            "unfulfilled": "Confirmed; nothing shipped yet.",
+            "partially_fulfilled": "Some lines shipped.",
+            "partially_returned": "Some shipped lines came back.",
+            "returned": "Everything shipped came back.",
+            "fulfilled": "Everything shipped.",
+            "canceled": "Cancelled.",
+            "expired": "A checkout's order that was never paid or confirmed in time.",
+        }[self.value]
+
+
 class CustomerProfileSortField(graphene.Enum):
     LAST_ORDER_AT = "last_order_at"
     TOTAL_SPENT = "total_spent"

@@ -15,6 +15,7 @@ from .enums import (
     CustomerProfileErrorCode,
     CustomerRfmSegmentEnum,
     CustomerTimelineEventTypeEnum,
+    OrderStatusEnum,
 )
 
 
@@ -100,7 +101,7 @@ class CustomerProfileOrder(graphene.ObjectType):
     id = graphene.ID(required=True, description="Saleor global ID of the order.")
     number = graphene.String(required=True, description="Order number.")
     placed_at = graphene.DateTime(required=True, description="When the order was placed.")
-    status = graphene.String(required=True, description="Saleor order status.")
+    status = graphene.Field(OrderStatusEnum, required=True, description="Saleor order status.")
     charge_status = graphene.String(required=True, description="Saleor charge status.")
     channel = graphene.String(required=True, description="Channel slug.")
     total = graphene.Field(CrmMoney, required=True, description="Order total (gross).")

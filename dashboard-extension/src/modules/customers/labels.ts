@@ -1,4 +1,4 @@
-import type { LifecycleStage, RfmSegment, TimelineEventType } from "./graphql/types";
+import type { LifecycleStage, OrderStatus, RfmSegment, TimelineEventType } from "./graphql/types";
 
 /** macaw-ui colour token names a status can take (text, background and border sets share them). */
 export type Tone = "default" | "info1" | "success1" | "warning1" | "critical1" | "accent1";
@@ -24,6 +24,27 @@ export const RFM_SEGMENTS: ReadonlyArray<{ value: RfmSegment; label: string; ton
   { value: "CANNOT_LOSE", label: "Can't lose them", tone: "critical1" },
   { value: "HIBERNATING", label: "Hibernating", tone: "default" },
 ];
+
+export const ORDER_STATUSES: Readonly<Record<OrderStatus, { label: string; tone: Tone }>> = {
+  DRAFT: { label: "Draft", tone: "default" },
+  UNCONFIRMED: { label: "Unconfirmed", tone: "default" },
+  UNFULFILLED: { label: "Unfulfilled", tone: "info1" },
+  PARTIALLY_FULFILLED: { label: "Partially fulfilled", tone: "info1" },
+  PARTIALLY_RETURNED: { label: "Partially returned", tone: "warning1" },
+  RETURNED: { label: "Returned", tone: "warning1" },
+  FULFILLED: { label: "Fulfilled", tone: "success1" },
+  CANCELED: { label: "Cancelled", tone: "critical1" },
+  EXPIRED: { label: "Expired", tone: "default" },
+};
+
+/** An order status as staff read it; a value this build does not know is humanised. */
+export function orderStatusLabel(status: string): string {
+  return ORDER_STATUSES[status as OrderStatus]?.label ?? humanize(status);
+}
+
+export function orderStatusTone(status: string): Tone {
+  return ORDER_STATUSES[status as OrderStatus]?.tone ?? "info1";
+}
 
 const stageByValue = new Map(LIFECYCLE_STAGES.map((stage) => [stage.value, stage]));
 const segmentByValue = new Map(RFM_SEGMENTS.map((segment) => [segment.value, segment]));

@@ -19,6 +19,18 @@ export type RfmSegment =
   | "CANNOT_LOSE"
   | "HIBERNATING";
 
+/** Saleor's OrderStatus (the CRM's OrderStatusEnum). */
+export type OrderStatus =
+  | "DRAFT"
+  | "UNCONFIRMED"
+  | "UNFULFILLED"
+  | "PARTIALLY_FULFILLED"
+  | "PARTIALLY_RETURNED"
+  | "RETURNED"
+  | "FULFILLED"
+  | "CANCELED"
+  | "EXPIRED";
+
 export type TimelineEventType =
   | "ORDER_PLACED"
   | "ORDER_PAID"
@@ -127,7 +139,7 @@ export interface CustomerOrder {
   id: string;
   number: string;
   placedAt: string;
-  status: string;
+  status: OrderStatus;
   chargeStatus: string;
   channel: string;
   total: Money;

@@ -7,22 +7,7 @@ import { useCrm } from "../../core/use-crm";
 import { ToneChip } from "../components";
 import { CustomerProfileOrders } from "../graphql/documents";
 import type { Connection, CustomerOrder } from "../graphql/types";
-import { humanize, type Tone } from "../labels";
-
-function statusTone(status: string): Tone {
-  switch (status.toLowerCase()) {
-    case "fulfilled":
-      return "success1";
-    case "canceled":
-    case "cancelled":
-      return "critical1";
-    case "unconfirmed":
-    case "draft":
-      return "default";
-    default:
-      return "info1";
-  }
-}
+import { humanize, orderStatusLabel, orderStatusTone } from "../labels";
 
 /** The customer's orders; each opens in the Dashboard's order page. */
 export function OrdersList({ profileId, initial }: { profileId: string; initial: Connection<CustomerOrder> }) {
@@ -109,7 +94,7 @@ export function OrdersList({ profileId, initial }: { profileId: string; initial:
                 </Text>
               </Box>
               <Box as="td" paddingY={2} paddingX={2}>
-                <ToneChip tone={statusTone(order.status)}>{humanize(order.status)}</ToneChip>
+                <ToneChip tone={orderStatusTone(order.status)}>{orderStatusLabel(order.status)}</ToneChip>
               </Box>
               <Box as="td" paddingY={2} paddingX={2}>
                 <Text size={2} color="default2">

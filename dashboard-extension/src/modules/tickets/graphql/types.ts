@@ -4,7 +4,7 @@
  * documents.test.ts checks the operations against that schema.
  */
 import type { Money } from "../../core/format";
-import type { LifecycleStage, PageInfo, SortDirection } from "../../customers/graphql/types";
+import type { LifecycleStage, OrderStatus, PageInfo, SortDirection } from "../../customers/graphql/types";
 
 export type TicketStatus = "NEW" | "OPEN" | "PENDING" | "ON_HOLD" | "SOLVED" | "CLOSED";
 export type TicketPriority = "LOW" | "NORMAL" | "HIGH" | "URGENT";
@@ -109,7 +109,7 @@ export interface TicketOrder {
   id: string;
   number: string;
   placedAt: string;
-  status: string;
+  status: OrderStatus;
   total: Money;
 }
 

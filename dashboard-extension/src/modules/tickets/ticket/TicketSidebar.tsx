@@ -16,7 +16,7 @@ import { ExternalLinkIcon } from "../../core/ui/icons";
 import { Stat } from "../../core/ui/Stat";
 import { useCrm } from "../../core/use-crm";
 import { StageChip, ToneChip } from "../../customers/components";
-import { humanize } from "../../customers/labels";
+import { orderStatusLabel } from "../../customers/labels";
 import { TicketLinkOrder } from "../graphql/documents";
 import type { TicketDetails, TicketSatisfaction } from "../graphql/types";
 import { slaTargets, TARGET_STATE_LABELS } from "../sla";
@@ -112,7 +112,7 @@ export function OrderCard({
                 #{linked.number}
               </Text>
               <Text size={2} color="default2">
-                {formatDate(linked.placedAt, locale)} · {formatMoney(linked.total, locale)} · {humanize(linked.status)}
+                {formatDate(linked.placedAt, locale)} · {formatMoney(linked.total, locale)} · {orderStatusLabel(linked.status)}
               </Text>
             </Box>
           ) : (
