@@ -293,6 +293,13 @@ def test_a_bad_host_header_reaching_the_plugin_is_a_json_400():
     assert code_of(json.loads(response.content)["errors"]) == "BAD_REQUEST"
 
 
+@pytest.mark.parametrize("path", ["/dashboard/a%00b.js", "/dashboard/" + "a" * 300])
+def test_unservable_dashboard_paths_are_a_json_404(client, path):
+    response = client.get(f"{ROUTE}{path}")
+    assert response.status_code == 404
+    assert code_of(response) == "NotFound"
+
+
 def test_unknown_path_is_a_json_404(client):
     response = client.get(f"{ROUTE}/nothing-here/")
     assert response.status_code == 404

@@ -25,8 +25,12 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 def dashboard_file(relative: str) -> HttpResponse:
     """Serve the built Dashboard extension (shipped inside the package)."""
     root = DASHBOARD_DIR
-    target = (root / (relative or "index.html")).resolve()
-    if not target.is_relative_to(root) or not target.is_file():
+    try:
+        target = (root / (relative or "index.html")).resolve()
+        servable = target.is_relative_to(root) and target.is_file()
+    except (ValueError, OSError):  # a NUL in the path, a name too long
+        return graphql_error("No such dashboard file.", "NotFound", 404)
+    if not servable:
         if not (root / "index.html").is_file():
             return graphql_error(
                 "The dashboard extension is not built into this package.", "NotFound", 404
