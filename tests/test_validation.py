@@ -13,13 +13,14 @@ from saleor_crm_plugin.analytics.recompute import recompute_all_profiles
 from saleor_crm_plugin.auth import CRMPermission, Requestor, RequestorKind
 from saleor_crm_plugin.currency import round_amount
 from saleor_crm_plugin.graphql.profiles.enums import OrderStatusEnum
-from saleor_crm_plugin.graphql.schema import execute
+from saleor_crm_plugin.graphql.schema import execute, schema
 from saleor_crm_plugin.interactions.services import (
     InteractionError,
     InteractionInput,
     log_interaction,
 )
 from saleor_crm_plugin.models import CustomerProfile, Interaction, Ticket, TimelineEvent
+from saleor_crm_plugin.text import PLAIN_TEXT
 from saleor_crm_plugin.tickets import services as desk
 from saleor_crm_plugin.tickets.mail import receive_email
 from saleor_crm_plugin.tickets.models import SLAPolicy
@@ -484,3 +485,33 @@ def test_order_status_is_saleors_order_status_enum():
         "CANCELED",
         "EXPIRED",
     }
+
+
+# --- plain-text fields say so -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("type_name", "field"),
+    [
+        ("Ticket", "subject"),
+        ("Ticket", "tags"),
+        ("CustomerTicket", "subject"),
+        ("TicketMessage", "authorName"),
+        ("CustomerTicketMessage", "authorName"),
+        ("TicketSatisfaction", "comment"),
+        ("Interaction", "subject"),
+        ("Interaction", "authorName"),
+        ("Interaction", "metadata"),
+        ("CustomerProfile", "tags"),
+        ("CustomerProfile", "note"),
+        ("TicketCreateInput", "subject"),
+        ("TicketOpenInput", "subject"),
+        ("TicketUpdateInput", "subject"),
+        ("InteractionCreateInput", "subject"),
+        ("InteractionCreateInput", "metadata"),
+        ("CustomerProfileUpdateInput", "note"),
+    ],
+)
+def test_plain_text_fields_are_documented_as_such(type_name, field):
+    graphql_type = schema.get_type(type_name)
+    assert PLAIN_TEXT in graphql_type.fields[field].description

@@ -7,6 +7,7 @@ from graphql_relay import to_global_id
 from ...commerce.models import OrderFact
 from ...currency import round_amount
 from ...profiles import models
+from ...text import PLAIN_TEXT
 from ..core.connection import connection_args, connection_type, paginate
 from ..core.mutations import error_type
 from ..core.types import CrmMoney, money
@@ -193,9 +194,9 @@ class CustomerProfile(graphene.ObjectType):
     lifecycle_stage_changed_at = graphene.DateTime(description="When the stage last changed.")
     rfm = graphene.Field(CustomerRfm, required=True, description="RFM scores and segment.")
     tags = graphene.List(
-        graphene.NonNull(graphene.String), required=True, description="Staff's tags."
+        graphene.NonNull(graphene.String), required=True, description=f"Staff's tags. {PLAIN_TEXT}"
     )
-    note = graphene.String(required=True, description="Staff's free notes.")
+    note = graphene.String(required=True, description=f"Staff's free notes. {PLAIN_TEXT}")
     timeline = graphene.Field(
         CustomerTimelineEventCountableConnection,
         required=True,

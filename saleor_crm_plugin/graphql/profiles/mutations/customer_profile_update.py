@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from ....profiles import models
 from ....profiles.error_codes import CustomerProfileErrorCode
+from ....text import PLAIN_TEXT
 from ...core.mutations import BaseMutation
 from ...core.permissions import MANAGE_USERS
 from ..resolvers import decode_profile_id
@@ -21,9 +22,10 @@ def _invalid(field: str, message: str) -> ValidationError:
 
 class CustomerProfileUpdateInput(graphene.InputObjectType):
     tags = graphene.List(
-        graphene.NonNull(graphene.String), description="Replaces the profile's tags."
+        graphene.NonNull(graphene.String),
+        description=f"Replaces the profile's tags. {PLAIN_TEXT}",
     )
-    note = graphene.String(description="Replaces the profile's note.")
+    note = graphene.String(description=f"Replaces the profile's note. {PLAIN_TEXT}")
 
     class Meta:
         description = "Staff-editable parts of a customer profile."
