@@ -47,6 +47,8 @@ DEFAULTS: dict[str, Any] = {
     # Limits of one GraphQL request (graphql/core/limits.py): larger bodies
     # get 413; the others refuse the document with a typed error.
     "SALEOR_CRM_MAX_REQUEST_BYTES": 1024 * 1024,
+    # Characters of the GraphQL document itself (variables not counted).
+    "SALEOR_CRM_MAX_QUERY_LENGTH": 100_000,
     "SALEOR_CRM_MAX_QUERY_DEPTH": 12,
     "SALEOR_CRM_MAX_QUERY_FIELDS": 500,
     "SALEOR_CRM_MAX_QUERY_ALIASES": 50,

@@ -3,6 +3,8 @@
 A document is refused, with a typed error in ``errors`` and nothing
 executed, when
 
+- it is longer than ``SALEOR_CRM_MAX_QUERY_LENGTH`` characters
+  (``QUERY_TOO_LARGE``, before it is parsed);
 - a fragment spreads itself, directly or through others (``FRAGMENT_CYCLE``;
   graphql-core 2's own validation recurses without end on one);
 - it nests deeper than ``SALEOR_CRM_MAX_QUERY_DEPTH`` fields, or so deep the
@@ -47,9 +49,12 @@ class QueryLimitError(GraphQLError):
         self.code = code
 
 
-def static_limits() -> tuple[int, int, int]:
-    """The limits :func:`check_document` applies (part of a cached document's key)."""
+def static_limits() -> tuple[int, int, int, int]:
+    """The limits :func:`parse_document` and :func:`check_document` apply
+    (part of a cached document's key).
+    """
     return (
+        crm_setting("SALEOR_CRM_MAX_QUERY_LENGTH"),
         crm_setting("SALEOR_CRM_MAX_QUERY_DEPTH"),
         crm_setting("SALEOR_CRM_MAX_QUERY_FIELDS"),
         crm_setting("SALEOR_CRM_MAX_QUERY_ALIASES"),
@@ -57,7 +62,17 @@ def static_limits() -> tuple[int, int, int]:
 
 
 def parse_document(source: str) -> ast.Document:
-    """Parse ``source``; nesting too deep for the parser is ``QUERY_TOO_DEEP``."""
+    """Parse ``source``; nesting too deep for the parser is ``QUERY_TOO_DEEP``.
+
+    graphql-core 2 parses about a megabyte a second: a document longer than
+    ``SALEOR_CRM_MAX_QUERY_LENGTH`` characters is refused unparsed
+    (``QUERY_TOO_LARGE``).
+    """
+    if len(source) > (maximum := crm_setting("SALEOR_CRM_MAX_QUERY_LENGTH")):
+        raise QueryLimitError(
+            f"The query is {len(source)} characters long; at most {maximum} are allowed.",
+            "QUERY_TOO_LARGE",
+        )
     try:
         return parse(source)
     except RecursionError:
@@ -74,7 +89,7 @@ def check_document(document: ast.Document) -> list[GraphQLError]:
     if cycle := find_fragment_cycle(fragments):
         path = " → ".join(cycle)
         return [QueryLimitError(f"Fragment cycle: {path}.", "FRAGMENT_CYCLE")]
-    max_depth, max_fields, max_aliases = static_limits()
+    _, max_depth, max_fields, max_aliases = static_limits()
     walk = _Walk(fragments)
     try:
         for definition in document.definitions:
