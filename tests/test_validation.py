@@ -487,6 +487,26 @@ def test_order_status_is_saleors_order_status_enum():
     }
 
 
+CHARGE_STATUSES = """
+query ($email: String) {
+  customerProfile(email: $email) { orders(first: 20) { edges { node { number chargeStatus } } } }
+}
+"""
+
+
+def test_order_charge_status_is_an_enum_and_null_when_unknown():
+    # given
+    for number, charge_status in enumerate(("none", "partial", "full", "overcharged", ""), 1):
+        ingest("order_created", f.order(f"order-{number}", charge_status=charge_status))
+
+    # when
+    profile = run(CHARGE_STATUSES, {"email": "ann@example.com"})["customerProfile"]
+
+    # then
+    returned = {e["node"]["number"]: e["node"]["chargeStatus"] for e in profile["orders"]["edges"]}
+    assert returned == {"1": "NONE", "2": "PARTIAL", "3": "FULL", "4": "OVERCHARGED", "5": None}
+
+
 # --- plain-text fields say so -------------------------------------------------------
 
 

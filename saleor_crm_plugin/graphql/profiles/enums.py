@@ -70,6 +70,29 @@ class OrderStatusEnum(graphene.Enum):
         }[self.value]
 
 
+class CrmOrderChargeStatusEnum(graphene.Enum):
+    """Saleor's ``OrderChargeStatus``; ``Crm`` because Saleor's schema has
+    ``OrderChargeStatusEnum``.
+    """
+
+    NONE = "none"
+    PARTIAL = "partial"
+    FULL = "full"
+    OVERCHARGED = "overcharged"
+
+    class Meta:
+        description = "How much of an order is paid; the values of Saleor's OrderChargeStatus."
+
+    @property
+    def description(self):
+        return {
+            "none": "Nothing charged yet.",
+            "partial": "Charged less than the total.",
+            "full": "Charged the total.",
+            "overcharged": "Charged more than the total.",
+        }[self.value]
+
+
 class CustomerProfileSortField(graphene.Enum):
     LAST_ORDER_AT = "last_order_at"
     TOTAL_SPENT = "total_spent"

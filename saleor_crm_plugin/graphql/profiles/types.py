@@ -12,6 +12,7 @@ from ..core.connection import connection_args, connection_type, paginate
 from ..core.mutations import error_type
 from ..core.types import CrmMoney, money
 from .enums import (
+    CrmOrderChargeStatusEnum,
     CustomerLifecycleStageEnum,
     CustomerProfileErrorCode,
     CustomerRfmSegmentEnum,
@@ -103,7 +104,10 @@ class CustomerProfileOrder(graphene.ObjectType):
     number = graphene.String(required=True, description="Order number.")
     placed_at = graphene.DateTime(required=True, description="When the order was placed.")
     status = graphene.Field(OrderStatusEnum, required=True, description="Saleor order status.")
-    charge_status = graphene.String(required=True, description="Saleor charge status.")
+    charge_status = graphene.Field(
+        CrmOrderChargeStatusEnum,
+        description="Saleor charge status; null when the store did not report one.",
+    )
     channel = graphene.String(required=True, description="Channel slug.")
     total = graphene.Field(CrmMoney, required=True, description="Order total (gross).")
     total_refunded = graphene.Field(CrmMoney, required=True, description="Refunded so far.")
@@ -118,6 +122,10 @@ class CustomerProfileOrder(graphene.ObjectType):
     @staticmethod
     def resolve_id(root: OrderFact, info):
         return to_global_id("Order", root.order_id)
+
+    @staticmethod
+    def resolve_charge_status(root: OrderFact, info):
+        return root.charge_status or None
 
     @staticmethod
     def resolve_total(root: OrderFact, info):

@@ -1,4 +1,10 @@
-import type { LifecycleStage, OrderStatus, RfmSegment, TimelineEventType } from "./graphql/types";
+import type {
+  LifecycleStage,
+  OrderChargeStatus,
+  OrderStatus,
+  RfmSegment,
+  TimelineEventType,
+} from "./graphql/types";
 
 /** macaw-ui colour token names a status can take (text, background and border sets share them). */
 export type Tone = "default" | "info1" | "success1" | "warning1" | "critical1" | "accent1";
@@ -36,6 +42,19 @@ export const ORDER_STATUSES: Readonly<Record<OrderStatus, { label: string; tone:
   CANCELED: { label: "Cancelled", tone: "critical1" },
   EXPIRED: { label: "Expired", tone: "default" },
 };
+
+export const CHARGE_STATUS_LABELS: Readonly<Record<OrderChargeStatus, string>> = {
+  NONE: "Not paid",
+  PARTIAL: "Partly paid",
+  FULL: "Paid",
+  OVERCHARGED: "Overpaid",
+};
+
+/** How much of an order is paid, as staff read it; empty when the store did not say. */
+export function chargeStatusLabel(status: string | null | undefined): string {
+  if (!status) return "";
+  return CHARGE_STATUS_LABELS[status as OrderChargeStatus] ?? humanize(status);
+}
 
 /** An order status as staff read it; a value this build does not know is humanised. */
 export function orderStatusLabel(status: string): string {

@@ -31,6 +31,9 @@ export type OrderStatus =
   | "CANCELED"
   | "EXPIRED";
 
+/** Saleor's OrderChargeStatus (the CRM's CrmOrderChargeStatusEnum). */
+export type OrderChargeStatus = "NONE" | "PARTIAL" | "FULL" | "OVERCHARGED";
+
 export type TimelineEventType =
   | "ORDER_PLACED"
   | "ORDER_PAID"
@@ -140,7 +143,8 @@ export interface CustomerOrder {
   number: string;
   placedAt: string;
   status: OrderStatus;
-  chargeStatus: string;
+  /** Null when the store did not report one. */
+  chargeStatus: OrderChargeStatus | null;
   channel: string;
   total: Money;
   totalRefunded: Money;

@@ -7,7 +7,7 @@ import { useCrm } from "../../core/use-crm";
 import { ToneChip } from "../components";
 import { CustomerProfileOrders } from "../graphql/documents";
 import type { Connection, CustomerOrder } from "../graphql/types";
-import { humanize, orderStatusLabel, orderStatusTone } from "../labels";
+import { chargeStatusLabel, orderStatusLabel, orderStatusTone } from "../labels";
 
 /** The customer's orders; each opens in the Dashboard's order page. */
 export function OrdersList({ profileId, initial }: { profileId: string; initial: Connection<CustomerOrder> }) {
@@ -98,7 +98,7 @@ export function OrdersList({ profileId, initial }: { profileId: string; initial:
               </Box>
               <Box as="td" paddingY={2} paddingX={2}>
                 <Text size={2} color="default2">
-                  {humanize(order.chargeStatus)}
+                  {chargeStatusLabel(order.chargeStatus)}
                 </Text>
               </Box>
               <Box as="td" paddingY={2} paddingX={2} textAlign="right">
