@@ -840,3 +840,21 @@ def test_ticket_stats_for_charts():
 def test_ticket_stats_period_arguments_have_defaults():
     stats = run("{ crmTicketStats { volume { opened } slaAttainment { rate } } }")["crmTicketStats"]
     assert len(stats["volume"]) == len(stats["slaAttainment"]) == 12
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("source", "s" * 65), ("externalId", "x" * 256), ("email", "no-at-sign")],
+)
+def test_inbound_interaction_refuses_what_it_cannot_store_whole(client, field, value):
+    # given a signed interaction with a field the CRM cannot keep as sent
+    body = chat(**{field: value})
+
+    # when it is posted
+    response = signed_post(client, "/interactions/inbound/", body, "application/json")
+
+    # then it is a typed 400 on that field (never cut short), and nothing is stored
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == field
+    assert response.json()["errors"][0]["code"] == "INVALID"
+    assert not Interaction.objects.exists()

@@ -105,7 +105,8 @@ def inbound_interaction(request: HttpRequest) -> HttpResponse:
         problems.append(("channel", "INVALID", f"One of: {', '.join(InteractionChannel.values)}."))
     if data.get("direction", "inbound") not in InteractionDirection.values:
         problems.append(("direction", "INVALID", "inbound or outbound."))
-    if not isinstance(data.get("email"), str) or "@" not in data["email"]:
+    # The service validates the address itself (and lengths, and dates).
+    if not isinstance(data.get("email"), str) or not data["email"].strip():
         problems.append(("email", "REQUIRED", "The customer's email."))
     if not data.get("externalId") or not data.get("source"):
         problems.append(("externalId", "REQUIRED", "source and externalId make a re-send safe."))
@@ -129,8 +130,8 @@ def inbound_interaction(request: HttpRequest) -> HttpResponse:
                 body_is_html=bool(data.get("bodyIsHtml")),
                 occurred_at=occurred_at,
                 author_name=str(data.get("authorName") or data["source"]),
-                source=str(data["source"])[:64],
-                external_id=str(data["externalId"])[:255],
+                source=str(data["source"]),
+                external_id=str(data["externalId"]),
                 metadata=data.get("metadata"),
             )
         )
