@@ -235,6 +235,8 @@ def test_profiles_pagination_forwards_and_backwards():
         ({}, "You must provide a `first` or `last` value"),
         ({"first": 1, "last": 1}, "not supported"),
         ({"first": 1, "after": base64.b64encode(b"nonsense").decode()}, "Invalid cursor"),
+        ({"first": 1, "after": base64.b64encode(b'["yesterday", "x"]').decode()}, "Invalid cursor"),
+        ({"first": 1, "after": base64.b64encode(b"[null, null]").decode()}, "Invalid cursor"),
         ({"first": -1}, "must not be negative"),
     ],
 )

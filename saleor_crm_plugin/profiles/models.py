@@ -1,9 +1,24 @@
 import uuid
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models.functions import Coalesce
+
+# Profiles without orders sort as if their last order were at the epoch, so
+# the sort key is never null (keyset cursors compare it).
+NO_ORDER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def last_order_sort_key() -> Coalesce:
+    """The customer list's default sort key.
+
+    Its indexes are built on this same expression, which is what lets
+    PostgreSQL read a page from them instead of sorting.
+    """
+    return Coalesce(models.F("last_order_at"), models.Value(NO_ORDER))
 
 
 class LifecycleStage(models.TextChoices):
@@ -101,12 +116,27 @@ class CustomerProfile(models.Model):
     class Meta:
         ordering = ("-last_order_at", "email")
         indexes = [
-            models.Index(fields=["lifecycle_stage"], name="crm_profile_stage_idx"),
-            models.Index(fields=["rfm_segment"], name="crm_profile_rfm_idx"),
             models.Index(fields=["country"], name="crm_profile_country_idx"),
             models.Index(fields=["last_order_at"], name="crm_profile_last_order_idx"),
-            models.Index(fields=["total_spent"], name="crm_profile_spent_idx"),
-            models.Index(fields=["orders_count"], name="crm_profile_orders_idx"),
+            # The customer list's sort keys, each with the primary key that
+            # ends every sort: a page is a range of one index (keyset).
+            models.Index(last_order_sort_key(), "id", name="crm_profile_last_order_key_idx"),
+            models.Index(fields=["total_spent", "id"], name="crm_profile_spent_key_idx"),
+            models.Index(fields=["orders_count", "id"], name="crm_profile_orders_key_idx"),
+            models.Index(fields=["first_seen_at", "id"], name="crm_profile_first_seen_key_idx"),
+            # A stage or a segment in the default order (the stage filter, the
+            # Overview's RFM grid), and the at-risk widget's biggest spenders:
+            # a stage of long-ago buyers is at the far end of the plain sort
+            # index, so walking that to find it read most of the table.
+            models.Index(
+                "lifecycle_stage", last_order_sort_key(), "id", name="crm_profile_stage_key_idx"
+            ),
+            models.Index(
+                "rfm_segment", last_order_sort_key(), "id", name="crm_profile_rfm_key_idx"
+            ),
+            models.Index(
+                fields=["lifecycle_stage", "total_spent", "id"], name="crm_profile_stage_spent_idx"
+            ),
             GinIndex(fields=["tags"], name="crm_profile_tags_idx"),
             GinIndex(
                 fields=["search_document"],

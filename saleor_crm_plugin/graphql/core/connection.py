@@ -18,7 +18,8 @@ from typing import Any
 from uuid import UUID
 
 import graphene
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
 from ...conf import crm_setting
 from .errors import InvalidInput
@@ -114,8 +115,36 @@ def _decode(cursor: str, size: int) -> list[Any]:
     return values
 
 
-def _seek(keys: list[tuple[str, bool]], values: list[Any], forward: bool) -> Q:
-    """Rows strictly after (``forward``) or before the row with ``values``."""
+class _Row(Func):
+    template = "(%(expressions)s)"
+
+
+def _seek(queryset: QuerySet, keys: list[tuple[str, bool]], values: list[Any], forward: bool):
+    """Rows strictly after (``forward``) or before the row with ``values``.
+
+    When every key runs the same way (the usual case: one sort field and the
+    primary key) this is one row comparison, ``(key, pk) < (v, id)``, which
+    PostgreSQL reads as a range of the ``(key, pk)`` index: a page deep in
+    the list, or inside a long run of equal keys, costs what the first does.
+    """
+    if len({descending for _, descending in keys}) == 1:
+        try:
+            typed = [
+                queryset.query.resolve_ref(key).output_field.to_python(value)
+                for (key, _), value in zip(keys, values, strict=True)
+            ]
+        except (ValidationError, TypeError, ValueError) as exc:
+            raise InvalidInput("Invalid cursor.") from exc
+        if None in typed:  # sort keys are never null
+            raise InvalidInput("Invalid cursor.")
+        op = ">" if forward != keys[0][1] else "<"
+        return Func(
+            _Row(*[F(key) for key, _ in keys]),
+            _Row(*[Value(value) for value in typed]),
+            template="%(expressions)s",
+            arg_joiner=f" {op} ",
+            output_field=BooleanField(),
+        )
     condition = Q()
     for i, (key, descending) in enumerate(keys):
         op = "gt" if forward != descending else "lt"
@@ -155,9 +184,9 @@ def paginate(
     ordered = queryset.order_by(*[("-" if desc else "") + key for key, desc in keys])
     filtered = ordered
     if after:
-        filtered = filtered.filter(_seek(keys, _decode(after, len(keys)), forward=True))
+        filtered = filtered.filter(_seek(queryset, keys, _decode(after, len(keys)), forward=True))
     if before:
-        filtered = filtered.filter(_seek(keys, _decode(before, len(keys)), forward=False))
+        filtered = filtered.filter(_seek(queryset, keys, _decode(before, len(keys)), forward=False))
 
     if first is not None:
         rows = list(filtered[: first + 1])

@@ -1,14 +1,8 @@
-from datetime import UTC, datetime
-
 import graphene
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
 
+from ...profiles.models import last_order_sort_key
 from ..core.enums import CrmSortDirection
 from .enums import CustomerProfileSortField
-
-# Profiles without orders sort as if their last order were at the epoch.
-NO_ORDER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class CustomerProfileSortingInput(graphene.InputObjectType):
@@ -25,7 +19,7 @@ def sort_keys(sort_by: dict | None) -> tuple[dict, list[tuple[str, bool]]]:
     descending = (sort_by or {}).get("direction", "DESC") == "DESC"
     if field == CustomerProfileSortField.LAST_ORDER_AT.value:
         return (
-            {"sort_last_order_at": Coalesce(F("last_order_at"), Value(NO_ORDER))},
+            {"sort_last_order_at": last_order_sort_key()},
             [("sort_last_order_at", descending)],
         )
     return {}, [(field, descending)]
