@@ -473,7 +473,9 @@ def test_order_status_is_saleors_order_status_enum():
     returned = {
         edge["node"]["number"]: edge["node"]["status"] for edge in profile["orders"]["edges"]
     }
-    assert returned == {str(n): status.upper() for n, status in enumerate(statuses, start=1)}
+    assert returned == {
+        str(n): status.upper().replace(" ", "_") for n, status in enumerate(statuses, start=1)
+    }
     assert set(returned.values()) == {
         "DRAFT",
         "UNCONFIRMED",

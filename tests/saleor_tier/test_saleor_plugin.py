@@ -361,6 +361,23 @@ def test_crm_schema_does_not_collide_with_saleors():
         assert crm_fields.isdisjoint(saleor_fields), crm_fields & saleor_fields
 
 
+def test_order_enums_hold_every_saleor_value():
+    # given Saleor's own order statuses and charge statuses
+    from saleor.order import OrderChargeStatus, OrderStatus
+
+    from saleor_crm_plugin.graphql.profiles.enums import (
+        CrmOrderChargeStatusEnum,
+        OrderStatusEnum,
+    )
+
+    # then the CRM's enums name every one of them, spelled as Saleor stores it
+    # ("partially fulfilled" has a space; an unknown value fails the profile page)
+    saleor_statuses = {value for value, _ in OrderStatus.CHOICES}
+    saleor_charges = {value for value, _ in OrderChargeStatus.CHOICES}
+    assert saleor_statuses == {member.value for member in OrderStatusEnum._meta.enum}
+    assert saleor_charges == {member.value for member in CrmOrderChargeStatusEnum._meta.enum}
+
+
 def clone_checkout(checkout):
     """Another checkout like this one (same channel, email, lines), so that
     the same completion can be measured with and without the plugin.

@@ -45,7 +45,7 @@ class OrderStatusEnum(graphene.Enum):
     DRAFT = "draft"
     UNCONFIRMED = "unconfirmed"
     UNFULFILLED = "unfulfilled"
-    PARTIALLY_FULFILLED = "partially_fulfilled"
+    PARTIALLY_FULFILLED = "partially fulfilled"  # sic: Saleor spells this one with a space
     PARTIALLY_RETURNED = "partially_returned"
     RETURNED = "returned"
     FULFILLED = "fulfilled"
@@ -61,7 +61,7 @@ class OrderStatusEnum(graphene.Enum):
             "draft": "Created by staff and not yet placed.",
             "unconfirmed": "Placed; waiting for staff to confirm it.",
             "unfulfilled": "Confirmed; nothing shipped yet.",
-            "partially_fulfilled": "Some lines shipped.",
+            "partially fulfilled": "Some lines shipped.",
             "partially_returned": "Some shipped lines came back.",
             "returned": "Everything shipped came back.",
             "fulfilled": "Everything shipped.",
