@@ -358,6 +358,15 @@ def test_profile_by_saleor_user_and_by_order(gql, customers, ann):
     assert "exactly one" in both_errors[0].message
 
 
+def test_profile_by_a_user_id_of_the_wrong_shape_is_nobody(gql, customers):
+    # when the Saleor user ID holds no number (a tampered or foreign ID)
+    data, errors = gql(LOOKUP, {"userId": to_global_id("User", "notanumber")})
+
+    # then nobody is found, without an error from the database layer
+    assert errors is None
+    assert data["customerProfile"] is None
+
+
 STATS = """
 query ($period: CrmStatsPeriod!, $last: Int!) {
   crmCustomerStats {

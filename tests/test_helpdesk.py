@@ -858,3 +858,26 @@ def test_inbound_interaction_refuses_what_it_cannot_store_whole(client, field, v
     assert response.json()["errors"][0]["field"] == field
     assert response.json()["errors"][0]["code"] == "INVALID"
     assert not Interaction.objects.exists()
+
+
+def test_ids_with_malformed_keys_are_typed_not_found_errors():
+    # given IDs of the right type whose keys are not of the model's key type
+    bad_ticket = to_global_id("Ticket", "not-a-uuid")
+    email_ticket()
+
+    # when they are used in a mutation and in the inbox filters
+    reply = run(REPLY, {"id": bad_ticket, "body": "x"})["ticketReply"]
+    inbox = [
+        execute(TICKETS, requestor=STAFF, variables={"filter": {name: value}})
+        for name, value in (
+            ("customer", to_global_id("CustomerProfile", "nope")),
+            ("assignee", to_global_id("User", "abc")),
+        )
+    ]
+
+    # then the mutation gets a typed "not found" and the filters match nothing,
+    # as for any ID that names nothing (before, the database refused the key)
+    assert reply["errors"][0]["code"] == "NOT_FOUND"
+    for result in inbox:
+        assert result.errors is None
+        assert result.data["tickets"]["totalCount"] == 0

@@ -126,9 +126,16 @@ class BaseMutation(graphene.Mutation):
         ]
 
 
-def decode_id(global_id: str | None, type_name: str, field: str, error: type[Exception]) -> Any:
+def decode_id(
+    global_id: str | None,
+    type_name: str,
+    field: str,
+    error: type[Exception],
+    model: Any = None,
+) -> Any:
     """The primary key in ``global_id`` of ``type_name``; ``error(field, ...)``
-    when it is not one.
+    when it is not one. With ``model``, the key must also be of the model's
+    key type (a UUID, a number), so no malformed key reaches the database.
     """
     if not global_id:
         return None
@@ -138,6 +145,11 @@ def decode_id(global_id: str | None, type_name: str, field: str, error: type[Exc
         raise error(field, f"Couldn't resolve to a {type_name}.", "not_found") from exc
     if decoded_type != type_name or not pk:
         raise error(field, f"Couldn't resolve to a {type_name}.", "not_found")
+    if model is not None:
+        try:
+            pk = model._meta.pk.to_python(pk)
+        except ValidationError as exc:
+            raise error(field, f"Couldn't resolve to a {type_name}.", "not_found") from exc
     return pk
 
 

@@ -2,6 +2,7 @@ import graphene
 from django.db.models import QuerySet
 
 from ...interactions.services import InteractionError
+from ...profiles.models import CustomerProfile
 from ..core.filters import filter_range
 from ..core.mutations import decode_id
 from ..core.types import CrmDateTimeRangeInput
@@ -25,7 +26,11 @@ def filter_interactions(queryset: QuerySet, data: dict) -> QuerySet:
         if data.get("customer"):
             queryset = queryset.filter(
                 profile_id=decode_id(
-                    data["customer"], "CustomerProfile", "customer", InteractionError
+                    data["customer"],
+                    "CustomerProfile",
+                    "customer",
+                    InteractionError,
+                    CustomerProfile,
                 )
             )
         if data.get("order"):

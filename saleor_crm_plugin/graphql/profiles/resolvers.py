@@ -3,6 +3,7 @@ from graphql_relay import from_global_id
 
 from ...commerce.models import OrderFact
 from ...profiles import models
+from ...profiles.identity import user_key
 from ...snapshots import normalize_email
 from ..core.connection import Page, paginate
 from ..core.errors import InvalidInput
@@ -47,8 +48,9 @@ def resolve_customer_profile(
         pk = decode_profile_id(id)
         return models.CustomerProfile.objects.filter(pk=pk).first() if pk else None
     if user_id:
-        pk = _saleor_pk(user_id, "User")
-        return models.CustomerProfile.objects.filter(user_id=pk).first() if pk else None
+        # In the user model's key type: "User:notanumber" names nobody.
+        pk = user_key(_saleor_pk(user_id, "User"))
+        return models.CustomerProfile.objects.filter(user_id=pk).first() if pk is not None else None
     if order_id:
         pk = _saleor_pk(order_id, "Order")
         order = OrderFact.objects.filter(pk=pk).select_related("profile").first() if pk else None

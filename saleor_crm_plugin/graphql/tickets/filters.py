@@ -1,6 +1,8 @@
 import graphene
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
+from ...profiles.models import CustomerProfile
 from ...tickets import services as desk
 from ..core.mutations import decode_id
 from ..interactions.enums import InteractionChannelEnum
@@ -44,14 +46,18 @@ def filter_tickets(queryset: QuerySet, data: dict) -> QuerySet:
             queryset = queryset.filter(**{f"{column}__in": values})
     if data.get("assignee"):
         queryset = queryset.filter(
-            assignee_id=decode_id(data["assignee"], "User", "assignee", desk.TicketError)
+            assignee_id=decode_id(
+                data["assignee"], "User", "assignee", desk.TicketError, get_user_model()
+            )
         )
     # ``false`` is a condition too (the other half), unlike an omitted or null one.
     if data.get("unassigned") is not None:
         queryset = queryset.filter(assignee__isnull=data["unassigned"])
     if data.get("customer"):
         queryset = queryset.filter(
-            profile_id=decode_id(data["customer"], "CustomerProfile", "customer", desk.TicketError)
+            profile_id=decode_id(
+                data["customer"], "CustomerProfile", "customer", desk.TicketError, CustomerProfile
+            )
         )
     if data.get("order"):
         queryset = queryset.filter(

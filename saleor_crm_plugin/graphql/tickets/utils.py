@@ -16,7 +16,7 @@ from ..core.utils import staff_identity
 
 
 def ticket_pk(global_id: str | None, field: str = "id") -> Any:
-    return decode_id(global_id, "Ticket", field, desk.TicketError)
+    return decode_id(global_id, "Ticket", field, desk.TicketError, models.Ticket)
 
 
 def get_ticket(global_id: str | None, field: str = "id") -> models.Ticket:
