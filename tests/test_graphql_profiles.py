@@ -410,3 +410,24 @@ def test_customer_stats_period_bounds(gql):
     data, errors = gql(STATS, {"period": "WEEK", "last": 99})
     assert data is None or data["crmCustomerStats"] is None
     assert "1 to 36" in errors[0].message
+
+
+UNCONVERTED = """
+query ($email: String) {
+  customerProfile(email: $email) { totalSpent { amount currency } unconvertedSpend { amount currency } }
+}
+"""
+
+
+def test_spend_in_a_currency_without_rate_is_shown_apart(gql):
+    # given a buyer with an order in USD (the reporting currency) and one in PLN, with no PLN rate
+    ingest("order_created", f.order("o1", email="ela@example.com", total="30.00"))
+    ingest("order_created", f.order("o2", email="ela@example.com", total="120.00", currency="PLN"))
+
+    # when staff read the profile
+    data, errors = gql(UNCONVERTED, {"email": "ela@example.com"})
+
+    # then the PLN spend is not hidden: it is reported apart from the converted total
+    assert errors is None
+    assert data["customerProfile"]["totalSpent"] == {"amount": 30.0, "currency": "USD"}
+    assert data["customerProfile"]["unconvertedSpend"] == [{"amount": 120.0, "currency": "PLN"}]

@@ -183,6 +183,14 @@ class CustomerProfile(graphene.ObjectType):
         required=True,
         description="Exact spend per currency.",
     )
+    unconverted_spend = graphene.List(
+        graphene.NonNull(CrmMoney),
+        required=True,
+        description=(
+            "Spend in currencies the plugin has no exchange rate for, per currency: "
+            "left out of totalSpent until a rate is set in the plugin's configuration."
+        ),
+    )
     channels = graphene.List(
         graphene.NonNull(graphene.String), required=True, description="Channels bought in."
     )
@@ -279,6 +287,17 @@ class CustomerProfile(graphene.ObjectType):
                 )
             )
         return result
+
+    @staticmethod
+    def resolve_unconverted_spend(root: models.CustomerProfile, info):
+        config = info.context.configuration
+        rated = {_reporting_currency(root, info), config.reporting_currency}
+        rated |= set(config.exchange_rates or {})
+        return [
+            _money(Decimal(str(figures["total"])), currency)
+            for currency, figures in sorted(root.spend_by_currency.items())
+            if currency not in rated and Decimal(str(figures["total"])) > 0
+        ]
 
     @staticmethod
     def resolve_favourite_products(root: models.CustomerProfile, info):

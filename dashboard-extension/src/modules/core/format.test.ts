@@ -10,6 +10,7 @@ import {
   formatMonth,
   formatNumber,
   formatRelative,
+  formatUnconverted,
 } from "./format";
 
 describe("money", () => {
@@ -29,6 +30,20 @@ describe("money", () => {
   it("shows a dash for missing amounts", () => {
     expect(formatMoney(null)).toBe(EMPTY);
     expect(formatMoney({ amount: Number.NaN, currency: "USD" })).toBe(EMPTY);
+  });
+
+  it("names spend that has no exchange rate apart from the total", () => {
+    expect(formatUnconverted([{ amount: 120, currency: "PLN" }], "en-US")).toBe("+ PLN\u00a0120.00 not converted");
+    expect(
+      formatUnconverted(
+        [
+          { amount: 5, currency: "CHF" },
+          { amount: 120, currency: "PLN" },
+        ],
+        "en-US",
+      ),
+    ).toBe("+ CHF\u00a05.00, PLN\u00a0120.00 not converted");
+    expect(formatUnconverted([], "en-US")).toBeUndefined();
   });
 
   it("compacts large amounts", () => {

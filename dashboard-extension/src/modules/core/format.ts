@@ -134,3 +134,12 @@ export function displayName(profile: {
     .join(" ");
   return name || profile.email;
 }
+
+/**
+ * Spend the reporting currency has no rate for, as a hint beside a total:
+ * "+ PLN 120.00 not converted" (undefined when there is none).
+ */
+export function formatUnconverted(spend: Money[] | null | undefined, locale?: string): string | undefined {
+  if (!spend?.length) return undefined;
+  return `+ ${spend.map((money) => formatMoney(money, locale)).join(", ")} not converted`;
+}

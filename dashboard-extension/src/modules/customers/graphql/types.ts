@@ -110,6 +110,8 @@ export interface CustomerProfileSummary {
   country: string;
   ordersCount: number;
   totalSpent: Money;
+  /** Spend in currencies without an exchange rate, left out of totalSpent. */
+  unconvertedSpend: Money[];
   lastOrderAt: string | null;
   lifecycleStage: LifecycleStage;
   rfm: Rfm;

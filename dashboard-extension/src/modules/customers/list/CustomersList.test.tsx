@@ -18,6 +18,7 @@ function profile(index: number): CustomerProfileSummary {
     country: "DE",
     ordersCount: index,
     totalSpent: { amount: index * 10, currency: "EUR" },
+    unconvertedSpend: index === 2 ? [{ amount: 120, currency: "PLN" }] : [],
     lastOrderAt: "2026-11-01T00:00:00Z",
     lifecycleStage: "ACTIVE",
     rfm: { recency: 4, frequency: 3, monetary: 3, segment: "POTENTIAL_LOYALIST" },
@@ -51,6 +52,8 @@ describe("CustomersList", () => {
     );
     expect(await screen.findByText("Customer 1")).toBeTruthy();
     expect(screen.getByText("1–20 of 45")).toBeTruthy();
+    // Spend in a currency without an exchange rate is named, not silently left out.
+    expect(screen.getByText("+ PLN 120.00 not converted")).toBeTruthy();
     expect(request.mock.calls[0]?.[1]).toMatchObject({
       first: 20,
       after: null,

@@ -1,16 +1,12 @@
 import { Box, Text } from "@saleor/macaw-ui";
 
-import {
-  displayName,
-  formatCountry,
-  formatDate,
-  formatMoney,
-  formatNumber,
-  formatRelative,
-} from "../../core/format";
+import { displayName, formatCountry, formatDate, formatMoney, formatNumber, formatRelative, formatUnconverted } from "../../core/format";
 import { Cell, DataTable, type DataColumn } from "../../core/ui/DataTable";
 import { RfmScores, SegmentChip, StageChip, ToneChip } from "../components";
 import type { CustomerProfileSummary, SortField, SortingInput } from "../graphql/types";
+
+const NO_RATE_TITLE =
+  "No exchange rate to the reporting currency: set one in the CRM plugin's configuration to count this spend.";
 
 const COLUMNS: DataColumn<SortField>[] = [
   { key: "customer", label: "Customer", sortField: "EMAIL", width: "26%" },
@@ -77,9 +73,16 @@ export function CustomersTable({
             <Text size={3}>{formatNumber(profile.ordersCount, locale)}</Text>
           </Cell>
           <Cell align="right">
-            <Text size={3} fontWeight="medium" whiteSpace="nowrap">
-              {formatMoney(profile.totalSpent, locale)}
-            </Text>
+            <Box display="flex" flexDirection="column" alignItems="flex-end">
+              <Text size={3} fontWeight="medium" whiteSpace="nowrap">
+                {formatMoney(profile.totalSpent, locale)}
+              </Text>
+              {profile.unconvertedSpend.length > 0 && (
+                <Text size={2} color="default2" whiteSpace="nowrap" title={NO_RATE_TITLE}>
+                  {formatUnconverted(profile.unconvertedSpend, locale)}
+                </Text>
+              )}
+            </Box>
           </Cell>
           <Cell>
             <Box display="flex" flexDirection="column">

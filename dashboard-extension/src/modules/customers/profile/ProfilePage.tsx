@@ -1,15 +1,7 @@
 import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useEffect, useState } from "react";
 
-import {
-  displayName,
-  formatCountry,
-  formatDate,
-  formatMoney,
-  formatNumber,
-  formatRelative,
-  EMPTY,
-} from "../../core/format";
+import { EMPTY, displayName, formatCountry, formatDate, formatMoney, formatNumber, formatRelative, formatUnconverted } from "../../core/format";
 import { Card } from "../../core/ui/Card";
 import { ExternalLinkIcon } from "../../core/ui/icons";
 import { PageHeader } from "../../core/ui/PageHeader";
@@ -111,7 +103,11 @@ function ProfileView({
             )}
           </Box>
           <Box display="grid" gap={5} __gridTemplateColumns="repeat(auto-fit, minmax(140px, 1fr))">
-            <Stat label="Total spent" value={formatMoney(profile.totalSpent, locale)} />
+            <Stat
+              label="Total spent"
+              value={formatMoney(profile.totalSpent, locale)}
+              hint={formatUnconverted(profile.unconvertedSpend, locale)}
+            />
             <Stat label="Average order" value={formatMoney(profile.averageOrderValue, locale)} />
             <Stat label="Orders" value={formatNumber(profile.ordersCount, locale)} />
             <Stat

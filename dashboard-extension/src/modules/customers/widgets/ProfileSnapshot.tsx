@@ -1,7 +1,7 @@
 import { Box, Text } from "@saleor/macaw-ui";
 import type { ReactNode } from "react";
 
-import { formatDate, formatMoney, formatNumber, formatRelative } from "../../core/format";
+import { formatDate, formatMoney, formatNumber, formatRelative, formatUnconverted } from "../../core/format";
 import { Stat } from "../../core/ui/Stat";
 import { useCrm } from "../../core/use-crm";
 import { CustomerTypeChip, RfmScores, SegmentChip, StageChip } from "../components";
@@ -31,7 +31,11 @@ export function ProfileSnapshot({
         {profile.rfm.segment && <RfmScores rfm={profile.rfm} />}
       </Box>
       <Box display="grid" gap={3} __gridTemplateColumns="repeat(auto-fit, minmax(110px, 1fr))">
-        <Stat label="Total spent" value={formatMoney(profile.totalSpent, locale)} />
+        <Stat
+          label="Total spent"
+          value={formatMoney(profile.totalSpent, locale)}
+          hint={formatUnconverted(profile.unconvertedSpend, locale)}
+        />
         <Stat label="Orders" value={formatNumber(profile.ordersCount, locale)} />
         <Stat label="Average order" value={formatMoney(profile.averageOrderValue, locale)} />
         <Stat
