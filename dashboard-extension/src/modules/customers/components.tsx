@@ -47,11 +47,31 @@ export function ToneChip({ tone, children, title }: { tone: Tone; children: Reac
 }
 
 export function StageChip({ stage }: { stage: string | null | undefined }) {
-  return <ToneChip tone={stageTone(stage)}>{stageLabel(stage)}</ToneChip>;
+  return (
+    <ToneChip tone={stageTone(stage)} title="Lifecycle stage">
+      {stageLabel(stage)}
+    </ToneChip>
+  );
 }
 
-export function SegmentChip({ segment }: { segment: string | null | undefined }) {
-  return <ToneChip tone={segmentTone(segment)}>{segmentLabel(segment)}</ToneChip>;
+/**
+ * The RFM segment. Beside the lifecycle stage, pass `stage`: where both read
+ * the same ("Loyal", "Loyal") the segment says it is the RFM one.
+ */
+export function SegmentChip({
+  segment,
+  stage,
+}: {
+  segment: string | null | undefined;
+  stage?: string | null;
+}) {
+  const label = segmentLabel(segment);
+  const clash = stage !== undefined && segment && label === stageLabel(stage);
+  return (
+    <ToneChip tone={segmentTone(segment)} title="RFM segment">
+      {clash ? `RFM: ${label}` : label}
+    </ToneChip>
+  );
 }
 
 export function CustomerTypeChip({ isGuest }: { isGuest: boolean }) {

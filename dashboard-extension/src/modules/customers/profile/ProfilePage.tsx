@@ -94,7 +94,7 @@ function ProfileView({
           <Box display="flex" flexWrap="wrap" alignItems="center" gap={2}>
             <CustomerTypeChip isGuest={profile.isGuest} />
             <StageChip stage={profile.lifecycleStage} />
-            <SegmentChip segment={profile.rfm.segment} />
+            <SegmentChip segment={profile.rfm.segment} stage={profile.lifecycleStage} />
             {profile.rfm.segment && <RfmScores rfm={profile.rfm} />}
             {profile.lifecycleStageChangedAt && (
               <Text size={2} color="default2">

@@ -26,7 +26,7 @@ export function ProfileSnapshot({
     <Box display="flex" flexDirection="column" gap={4}>
       <Box display="flex" flexWrap="wrap" gap={2} alignItems="center">
         <StageChip stage={profile.lifecycleStage} />
-        <SegmentChip segment={profile.rfm.segment} />
+        <SegmentChip segment={profile.rfm.segment} stage={profile.lifecycleStage} />
         {profile.isGuest && <CustomerTypeChip isGuest />}
         {profile.rfm.segment && <RfmScores rfm={profile.rfm} />}
       </Box>
