@@ -19,7 +19,8 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse
+
+from scratch import database_url, drop_database, server_url
 
 REPO = Path(__file__).resolve().parents[1]
 MAX_PROFILES = 2_000_000
@@ -63,47 +64,6 @@ def parse_args() -> argparse.Namespace:
     if args.runs < 1 or args.warmup < 0:
         parser.error("--runs must be positive and --warmup not negative")
     return args
-
-
-def server_url() -> str:
-    """The server the host project uses: DATABASE_URL's, else the embedded one."""
-    if url := os.environ.get("DATABASE_URL"):
-        return url
-    from tests.host.database import embedded_database_url
-
-    return embedded_database_url()
-
-
-def database_url(base_url: str, name: str, *, recreate: bool) -> str:
-    """``name`` beside the host's database, dropped and created when
-    ``recreate``; returns its URL.
-    """
-    import psycopg
-    from psycopg import sql
-
-    parts = urlparse(base_url)
-    if parts.path.lstrip("/") == name:
-        sys.exit(f"Refusing to use {name!r}: it is the host project's own database.")
-    if recreate:
-        with psycopg.connect(base_url, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return parts._replace(path=f"/{name}").geturl()
-
-
-def drop_database(base_url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-
-
-# --- The store ---------------------------------------------------------------
 
 
 def _lookup_tables(cursor) -> None:

@@ -19,7 +19,8 @@ import sys
 import time
 from array import array
 from pathlib import Path
-from urllib.parse import urlparse
+
+from scratch import database_url, drop_database, server_url
 
 REPO = Path(__file__).resolve().parents[1]
 MAX_ORDERS = 1_000_000
@@ -58,41 +59,6 @@ def parse_args() -> argparse.Namespace:
     if args.batch < 1:
         parser.error("--batch must be positive")
     return args
-
-
-def server_url() -> str:
-    """The server the host project uses: DATABASE_URL's, else the embedded one."""
-    if url := os.environ.get("DATABASE_URL"):
-        return url
-    from tests.host.database import embedded_database_url
-
-    return embedded_database_url()
-
-
-def recreate_database(base_url: str, name: str) -> str:
-    """Drop and create ``name`` beside the host's database; returns its URL."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlparse(base_url)
-    if parts.path.lstrip("/") == name:
-        sys.exit(f"Refusing to drop {name!r}: it is the host project's own database.")
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return parts._replace(path=f"/{name}").geturl()
-
-
-def drop_database(base_url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 def progress(label: str, done: int, total: int, started: float) -> None:
@@ -460,7 +426,7 @@ def main() -> None:
     # DEBUG keeps a log of every query: a cost production does not pay.
     os.environ.setdefault("DEBUG", "0")
     base_url = server_url()
-    os.environ["DATABASE_URL"] = recreate_database(base_url, args.database)
+    os.environ["DATABASE_URL"] = database_url(base_url, args.database)
 
     import django
 
