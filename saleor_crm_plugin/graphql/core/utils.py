@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from graphql_relay import to_global_id
+
 from ...auth import Requestor, RequestorKind
 from ...profiles.identity import existing_user_pk
 
@@ -22,3 +24,8 @@ def staff_identity(requestor: Requestor) -> StaffIdentity:
     if requestor.kind == RequestorKind.APP:
         return StaffIdentity(user_pk=None, name=f"App {requestor.app_id}")
     return StaffIdentity(user_pk=existing_user_pk(requestor.user_id), name=requestor.email or "")
+
+
+def saleor_id(type_name: str, pk: Any) -> str | None:
+    """The Saleor global ID of a store object the CRM refers to; None when unset."""
+    return to_global_id(type_name, pk) if pk else None

@@ -6,11 +6,8 @@ from ...interactions import models
 from ...text import PLAIN_TEXT
 from ..core.connection import connection_type
 from ..core.mutations import error_type
+from ..core.utils import saleor_id
 from .enums import InteractionChannelEnum, InteractionDirectionEnum, InteractionErrorCode
-
-
-def _saleor_id(type_name: str, pk) -> str | None:
-    return to_global_id(type_name, pk) if pk else None
 
 
 class Interaction(graphene.ObjectType):
@@ -46,11 +43,11 @@ class Interaction(graphene.ObjectType):
 
     @staticmethod
     def resolve_author(root: models.Interaction, info):
-        return _saleor_id("User", root.author_user_id)
+        return saleor_id("User", root.author_user_id)
 
     @staticmethod
     def resolve_order(root: models.Interaction, info):
-        return _saleor_id("Order", root.order_id)
+        return saleor_id("Order", root.order_id)
 
     @staticmethod
     def resolve_customer(root: models.Interaction, info):

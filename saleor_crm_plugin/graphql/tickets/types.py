@@ -7,6 +7,7 @@ from ...tickets.models import TicketMessageKind
 from ...tickets.services import is_breached
 from ..core.connection import connection_args, connection_type, paginate
 from ..core.mutations import error_type
+from ..core.utils import saleor_id
 from ..interactions.enums import InteractionChannelEnum
 from .enums import (
     TicketAuthorKindEnum,
@@ -15,10 +16,6 @@ from .enums import (
     TicketPriorityEnum,
     TicketStatusEnum,
 )
-
-
-def _saleor_id(type_name: str, pk) -> str | None:
-    return to_global_id(type_name, pk) if pk else None
 
 
 class TicketSatisfaction(graphene.ObjectType):
@@ -62,7 +59,7 @@ class TicketMessage(graphene.ObjectType):
 
     @staticmethod
     def resolve_author(root, info):
-        return _saleor_id("User", root.author_user_id)
+        return saleor_id("User", root.author_user_id)
 
 
 TicketMessageCountableConnection = connection_type(
@@ -124,11 +121,11 @@ class Ticket(graphene.ObjectType):
 
     @staticmethod
     def resolve_order(root, info):
-        return _saleor_id("Order", root.order_id)
+        return saleor_id("Order", root.order_id)
 
     @staticmethod
     def resolve_assignee(root, info):
-        return _saleor_id("User", root.assignee_id)
+        return saleor_id("User", root.assignee_id)
 
     @staticmethod
     def resolve_is_breached(root, info):
@@ -140,7 +137,7 @@ class Ticket(graphene.ObjectType):
 
     @staticmethod
     def resolve_merged_into(root, info):
-        return _saleor_id("Ticket", root.merged_into_id)
+        return saleor_id("Ticket", root.merged_into_id)
 
     @staticmethod
     def resolve_messages(root, info, **pagination):
@@ -193,7 +190,7 @@ class CustomerTicket(graphene.ObjectType):
 
     @staticmethod
     def resolve_order(root, info):
-        return _saleor_id("Order", root.order_id)
+        return saleor_id("Order", root.order_id)
 
     @staticmethod
     def resolve_can_rate(root, info):
