@@ -38,13 +38,29 @@ class AuthenticationError(Exception):
         self.code = code
 
 
+# The App ``crm_install_dashboard`` creates: the Dashboard issues its views'
+# third-party tokens. Tokens a user issued to any other App are refused.
+CRM_APP_IDENTIFIER = "saleor.crm.dashboard"
+
+
 @dataclass(frozen=True)
 class Requestor:
+    """Who is asking.
+
+    ``channels``: the slugs of the sales channels whose orders the requestor
+    may see; ``None`` for all (apps, and staff not restricted to channels).
+    ``token_app``: for a user's third-party token (the Dashboard's tokens
+    for an App's views), the identifier of the App it was issued for ("" when
+    that App is unknown); ``None`` for the requestor's own token.
+    """
+
     kind: str
     user_id: str | None = None
     email: str | None = None
     app_id: str | None = None
     permissions: frozenset[str] = field(default_factory=frozenset)
+    channels: frozenset[str] | None = None
+    token_app: str | None = None
 
     @classmethod
     def anonymous(cls) -> Requestor:
@@ -59,6 +75,19 @@ class Requestor:
         if self.kind not in (RequestorKind.STAFF, RequestorKind.APP):
             return False
         return all(perm in self.permissions for perm in perms)
+
+    @property
+    def sees_orders(self) -> bool:
+        """Staff or apps with MANAGE_ORDERS: Saleor's rule for a customer's orders."""
+        return self.has_perms((CRMPermission.MANAGE_ORDERS,))
+
+    @property
+    def sees_all_channels(self) -> bool:
+        return self.channels is None
+
+    def sees_channel(self, channel: str) -> bool:
+        """Orders of ``channel`` are the requestor's to see (with MANAGE_ORDERS)."""
+        return self.channels is None or channel in self.channels
 
 
 def bearer_token(request) -> str | None:
@@ -82,5 +111,14 @@ def _authenticator() -> Callable:
 
 
 def authenticate(request) -> Requestor:
-    """Authenticate with the host's authenticator. Raises AuthenticationError."""
-    return _authenticator()(request)
+    """Authenticate with the host's authenticator. Raises AuthenticationError,
+    also for a third-party token issued for another App than the CRM's: a
+    user's token for some other App must not open the CRM as that user.
+    """
+    requestor = _authenticator()(request)
+    if requestor.token_app is not None and requestor.token_app != CRM_APP_IDENTIFIER:
+        raise AuthenticationError(
+            "This token was issued for another app; the CRM accepts the tokens of its own app.",
+            code="InvalidTokenError",
+        )
+    return requestor

@@ -2,7 +2,10 @@
 
 This is the host's stand-in for Saleor's JWTs and app tokens, so the CRM's
 permission rules can be exercised without Saleor. Tokens name a requestor
-kind, an optional user, and the permissions granted.
+kind, an optional user, and the permissions granted; a staff member
+restricted to some channels (Saleor's permission groups with
+``restricted_access_to_channels``) carries ``channels``, and a user's token
+issued to an App (Saleor's third-party JWTs) names it in ``token_app``.
 """
 
 from django.core import signing
@@ -20,13 +23,18 @@ def issue_token(
     email: str | None = None,
     permissions: tuple[str, ...] = (),
     app_id: str | None = None,
+    channels: tuple[str, ...] | None = None,
+    token_app: str | None = None,
 ) -> str:
+    """``channels``: the slugs a restricted staff member may see (None: all)."""
     claims = {
         "kind": kind,
         "user_id": user_id,
         "email": email,
         "app_id": app_id,
         "permissions": list(permissions),
+        "channels": None if channels is None else list(channels),
+        "token_app": token_app,
     }
     return signing.dumps(claims, salt=SALT)
 
@@ -47,4 +55,6 @@ def authenticate(request) -> Requestor:
         email=claims.get("email"),
         app_id=claims.get("app_id"),
         permissions=frozenset(claims.get("permissions") or ()),
+        channels=None if claims.get("channels") is None else frozenset(claims["channels"]),
+        token_app=claims.get("token_app"),
     )

@@ -34,9 +34,9 @@ from urllib.parse import quote, urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ...auth import CRM_APP_IDENTIFIER as APP_IDENTIFIER
 from ...hosting import running_in_saleor
 
-APP_IDENTIFIER = "saleor.crm.dashboard"
 APP_NAME = "CRM"
 ROUTE = "/plugins/global/saleor.crm/dashboard/"
 # The App URL: the extension's app-page routes live under `#/app`.
