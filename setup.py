@@ -76,6 +76,7 @@ setup(
         "celery>=5.3,<6",
         "psycopg[binary]>=3.1",
         "nh3>=0.2.14",
+        "orjson>=3.9",
     ],
     extras_require={
         "test": [

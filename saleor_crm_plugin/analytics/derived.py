@@ -23,6 +23,7 @@ from uuid import UUID
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
+from ..bulk import uuid_array
 from ..profiles.models import TimelineEventType
 from .models import RFMBreakpoints
 from .scoring import SCORES, lifecycle_stage_sql, segment_sql
@@ -44,7 +45,7 @@ def lock_profiles(ids: Sequence[UUID | str]) -> list[UUID]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id FROM {PROFILE} WHERE id = ANY(%s::uuid[]) ORDER BY id FOR UPDATE",
-            [[str(i) for i in ids]],
+            [uuid_array(ids)],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -135,6 +136,7 @@ def _derived_sql(
         join = lambda alias, column: ""  # noqa: E731
     else:
         wanted = "SELECT DISTINCT unnest(%(ids)s::uuid[]) AS id"
+        ids = uuid_array(ids)  # type: ignore[assignment]
         join = lambda alias, column: f"JOIN wanted w ON w.id = {alias}.{column}"  # noqa: E731
     aggregates, rate_params = customer_aggregates_sql(config, "TRUE", source="scoped")
     params: dict[str, Any] = {

@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from ..bulk import blank, columns_of, insert_rows, load, model_rows
+from ..bulk import blank, columns_of, dumps, insert_rows, json_array, load, model_rows
 from ..profiles.identity import Identity, resolve_profiles
 from ..profiles.models import TimelineEventType
 from ..profiles.timeline import TimelineEntry, add_timeline_event, add_timeline_rows
@@ -167,13 +167,13 @@ def apply_orders(observed: dict[str, list[Observed]]) -> set[Any]:
                 """
                 UPDATE saleor_crm_checkoutfact c
                 SET completed_order_id = d.order_id, completed_at = d.placed_at
-                FROM unnest(%s::varchar[], %s::varchar[], %s::timestamptz[])
-                     AS d(token, order_id, placed_at)
+                FROM jsonb_to_recordset(%s::jsonb)
+                     AS d(token varchar, order_id varchar, placed_at timestamptz)
                 WHERE c.token = d.token
                   AND (c.completed_order_id, c.completed_at)
                       IS DISTINCT FROM (d.order_id, d.placed_at)
                 """,
-                [list(column) for column in zip(*completions, strict=True)],
+                [dumps([{"token": t, "order_id": o, "placed_at": at} for t, o, at in completions])],
             )
     add_timeline_rows(timeline)
     return touched
@@ -237,7 +237,12 @@ def _replace_lines(snapshots: dict[str, OrderSnapshot], existing: dict[str, Any]
         return
     stale = [order_id for order_id in snapshots if order_id in existing]
     if stale:
-        OrderLineFact.objects.filter(order_id__in=stale).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {OrderLineFact._meta.db_table} "
+                f"WHERE order_id = ANY({json_array('%s', 'varchar')})",
+                [dumps(stale)],
+            )
     insert_rows(
         OrderLineFact,
         [
@@ -334,12 +339,16 @@ def apply_checkouts(observed: dict[str, list[Observed]]) -> set[Any]:
     if not fresh:
         return set()
     resolved = resolve_profiles([_identity(newest[token]) for token in fresh])
-    completed = {
-        row["checkout_token"]: row
-        for row in OrderFact.objects.filter(checkout_token__in=fresh).values(
-            "checkout_token", "order_id", "placed_at"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT checkout_token, order_id, placed_at FROM {OrderFact._meta.db_table} "
+            f"WHERE checkout_token = ANY({json_array('%s', 'varchar')})",
+            [dumps(fresh)],
         )
-    }
+        completed = {
+            token: {"order_id": order_id, "placed_at": placed_at}
+            for token, order_id, placed_at in cursor.fetchall()
+        }
     facts, timeline, touched = [], [], set()
     for token, result in zip(fresh, resolved, strict=True):
         snapshot = newest[token]

@@ -30,6 +30,7 @@ from django.utils.module_loading import import_string
 
 from ..analytics.derived import compute_breakpoints, lock_profiles, refresh_derived
 from ..analytics.models import RFMBreakpoints
+from ..bulk import dumps, json_array
 from ..commerce.services import Observed, apply_checkouts, apply_orders
 from ..conf import crm_setting
 from ..configuration.services import get_configuration
@@ -189,11 +190,6 @@ def _lock_keys(events: list[Claimed]) -> list[int]:
 
 
 def _lock_everything(events: list[Claimed]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k",
-            [_lock_keys(events)],
-        )
     emails, users = set(), set()
     for event in events:
         if event.snapshot is None:
@@ -202,14 +198,25 @@ def _lock_everything(events: list[Claimed]) -> None:
             emails.add(email)
         if user_id := getattr(event.snapshot, "user_id", None):
             users.add(user_id)
-    profile_ids = set(CustomerProfile.objects.filter(email__in=emails).values_list("pk", flat=True))
     from ..profiles.identity import user_key
 
-    keys = [k for k in (user_key(u) for u in users) if k is not None]
-    profile_ids |= set(
-        CustomerProfile.objects.filter(user_id__in=keys).values_list("pk", flat=True)
-    )
-    lock_profiles(sorted(profile_ids))
+    keys = [str(k) for k in (user_key(u) for u in users) if k is not None]
+    user_cast = CustomerProfile._meta.get_field("user").target_field.db_type(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k",
+            ["{" + ",".join(map(str, _lock_keys(events))) + "}"],
+        )
+        # The profiles these identities name, row-locked in id order (the
+        # global lock order, see lock_profiles) in the same statement.
+        cursor.execute(
+            f"""
+            SELECT id FROM {CustomerProfile._meta.db_table}
+            WHERE email = ANY({json_array("%s")}) OR user_id = ANY({json_array("%s", user_cast)})
+            ORDER BY id FOR UPDATE
+            """,
+            [dumps(sorted(emails)), dumps(keys)],
+        )
 
 
 class _Context:

@@ -12,13 +12,14 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count
 
-from ..bulk import insert_rows, model_rows, update_rows
+from ..bulk import blank, dumps, insert_rows, json_array, model_rows, update_rows
 from ..snapshots import AddressSnapshot, CustomerSnapshot, normalize_email
 from .models import CustomerProfile, ErasedIdentity, TimelineEvent, TimelineEventType
 from .timeline import add_timeline_event
@@ -267,25 +268,19 @@ def resolve_profiles(identities: list[Identity]) -> list[ResolvedProfile]:
     """
     emails = {normalize_email(i.email) for i in identities} - {""}
     keys = {k for k in (user_key(i.user_id) for i in identities) if k is not None}
-    erasures = {
-        e.email_hash: e
-        for e in ErasedIdentity.objects.filter(email_hash__in=[email_hash(e) for e in emails])
-    }
-    # Only what resolving needs: callers use the id; changes are written by column.
-    needed = ("id", "email", "user_id", "first_seen_at")
-    by_user = {p.user_id: p for p in CustomerProfile.objects.filter(user_id__in=keys).only(*needed)}
-    by_email = {p.email: p for p in CustomerProfile.objects.filter(email__in=emails).only(*needed)}
-    existing_users = set(
-        get_user_model()._default_manager.filter(pk__in=keys).values_list("pk", flat=True)
-    )
-    created: dict[str, CustomerProfile] = {}
-    changed: dict[Any, CustomerProfile] = {}
+    # Plain rows, each lookup one statement with one parameter: Django's
+    # ``__in`` compiles a placeholder per value, and model instances cost
+    # more than the rows they hold. Callers use the id; changes are
+    # written by column.
+    erasures, by_user, by_email, existing_users = _identity_rows(emails, keys)
+    created: dict[str, Any] = {}
+    changed: dict[Any, Any] = {}
     results: list[ResolvedProfile] = []
     for identity in identities:
         email = normalize_email(identity.email)
         erasure = erasures.get(email_hash(email)) if email else None
         if erasure is not None and identity.source_time <= erasure.erased_at:
-            profile = CustomerProfile(pk=erasure.profile_id) if erasure.profile_id else None
+            profile = _row(id=erasure.profile_id) if erasure.profile_id else None
             results.append(ResolvedProfile(profile=profile, anonymous=True))
             continue
         key = user_key(identity.user_id)
@@ -298,12 +293,14 @@ def resolve_profiles(identities: list[Identity]) -> list[ResolvedProfile]:
         user_pk = key if key in existing_users else None
         profile = by_email.get(email)
         if profile is None:
-            profile = CustomerProfile(
+            profile = blank(
+                CustomerProfile,
                 email=email,
                 user_id=user_pk,
                 first_seen_at=identity.seen_at,
                 search_document=email,
             )
+            profile.pk = profile.id
             by_email[email] = created[email] = profile
         else:
             if user_pk is not None and profile.user_id is None:
@@ -316,11 +313,65 @@ def resolve_profiles(identities: list[Identity]) -> list[ResolvedProfile]:
         if profile.user_id is not None:
             by_user[profile.user_id] = profile
         results.append(ResolvedProfile(profile))
-    insert_rows(CustomerProfile, model_rows(list(created.values())))
+    insert_rows(CustomerProfile, model_rows(list(created.values()), model=CustomerProfile))
     changed = {pk: p for pk, p in changed.items() if p.email not in created}
     update_rows(
         CustomerProfile,
-        model_rows(list(changed.values()), ["user", "first_seen_at", "updated_at"]),
+        model_rows(
+            list(changed.values()), ["user", "first_seen_at", "updated_at"], model=CustomerProfile
+        ),
         key="id",
     )
     return results
+
+
+def _row(**values: Any) -> SimpleNamespace:
+    row = SimpleNamespace(**values)
+    row.pk = row.id
+    return row
+
+
+def _identity_rows(emails: set[str], keys: set[Any]):
+    """What :func:`resolve_profiles` reads: erasures of these emails,
+    profiles by user and by email, and which of the users exist.
+    """
+    user_model = get_user_model()
+    user_table = connection.ops.quote_name(user_model._meta.db_table)
+    user_pk = connection.ops.quote_name(user_model._meta.pk.column)
+    user_cast = user_model._meta.pk.db_type(connection)
+    hashes = dumps([email_hash(e) for e in emails])
+    profile_cast = CustomerProfile._meta.get_field("user").target_field.db_type(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT email_hash, profile_id, erased_at FROM {ErasedIdentity._meta.db_table}
+            WHERE email_hash = ANY({json_array("%s")})
+            """,
+            [hashes],
+        )
+        erasures = {
+            h: SimpleNamespace(email_hash=h, profile_id=pid, erased_at=at)
+            for h, pid, at in cursor.fetchall()
+        }
+        cursor.execute(
+            f"""
+            SELECT id, email, user_id, first_seen_at FROM {CustomerProfile._meta.db_table}
+            WHERE email = ANY({json_array("%s")}) OR user_id = ANY({json_array("%s", profile_cast)})
+            """,
+            [dumps(sorted(emails)), dumps([str(k) for k in keys])],
+        )
+        profiles = [
+            _row(id=pid, email=email, user_id=uid, first_seen_at=seen)
+            for pid, email, uid, seen in cursor.fetchall()
+        ]
+        existing_users: set[Any] = set()
+        if keys:
+            cursor.execute(
+                f"SELECT {user_pk} FROM {user_table} "
+                f"WHERE {user_pk} = ANY({json_array('%s', user_cast)})",
+                [dumps([str(k) for k in keys])],
+            )
+            existing_users = {row[0] for row in cursor.fetchall()}
+    by_user = {p.user_id: p for p in profiles if p.user_id is not None and p.user_id in keys}
+    by_email = {p.email: p for p in profiles if p.email in emails}
+    return erasures, by_user, by_email, existing_users

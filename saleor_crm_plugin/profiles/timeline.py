@@ -63,6 +63,10 @@ def add_timeline_rows(rows_in: list[tuple[Any, TimelineEntry]]) -> None:
         rows(keyed),
         conflict=["dedupe_key"],
         update=["profile_id", "occurred_at", "object_type", "object_id", "data"],
+        # A replay writes nothing: no new row version, no index entries.
+        where="(t.profile_id, t.occurred_at, t.object_type, t.object_id, t.data) IS DISTINCT FROM "
+        "(EXCLUDED.profile_id, EXCLUDED.occurred_at, EXCLUDED.object_type, EXCLUDED.object_id, "
+        "EXCLUDED.data)",
     )
     insert_rows(TimelineEvent, rows(plain))
 
