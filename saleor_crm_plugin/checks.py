@@ -30,3 +30,27 @@ def check_periodic_tasks(app_configs=None, databases=None, **kwargs):
             id="saleor_crm.W001",
         )
     ]
+
+
+@checks.register("saleor_crm")
+def check_throttle_rates(app_configs=None, **kwargs):
+    """Refuse to start with throttle rates that cannot be read (every request
+    of a throttled operation would fail).
+    """
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .conf import crm_setting
+    from .throttling.services import parse_rates
+
+    try:
+        parse_rates(crm_setting("SALEOR_CRM_THROTTLE_RATES"))
+    except ImproperlyConfigured as exc:
+        return [
+            checks.Error(
+                str(exc),
+                hint="Limits are '<count>/<period>' with s, m, h or d ('10/h', '5/15m'), "
+                "or None for no limit.",
+                id="saleor_crm.E001",
+            )
+        ]
+    return []

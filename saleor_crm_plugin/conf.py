@@ -57,6 +57,24 @@ DEFAULTS: dict[str, Any] = {
     # Largest raw message the inbound mail endpoint accepts (attachments
     # included); inbound interactions use SALEOR_CRM_MAX_REQUEST_BYTES.
     "SALEOR_CRM_MAX_INBOUND_EMAIL_BYTES": 5 * 1024 * 1024,
+    # Limits of what anonymous visitors and customers may do, per client IP
+    # and per email: "<count>/<period>" (s, m, h, d; "5/15m"), None for no
+    # limit. A host's setting overrides these scope by scope, limit by limit
+    # (throttling/services.py). The signed inbound endpoints have one sender
+    # per integrator (the mail relay, the chat tool): their IP limits are high.
+    "SALEOR_CRM_THROTTLE_RATES": {
+        "ticket_open": {"ip": "10/h", "email": "5/h"},
+        "ticket_reply": {"ip": "30/h", "email": "20/h"},
+        "ticket_rate": {"ip": "20/h", "email": "10/h"},
+        "inbound_email": {"ip": "600/m", "email": "20/h"},
+        "inbound_interaction": {"ip": "600/m", "email": "120/h"},
+    },
+    # Dotted path to ``callable(request) -> str | None``: the client's IP for
+    # the limits above. None: Saleor's get_client_ip in Saleor, REMOTE_ADDR
+    # elsewhere; "saleor_crm_plugin.throttling.services.remote_addr" when the
+    # server in front of Django already resolved the client (uvicorn
+    # --proxy-headers).
+    "SALEOR_CRM_CLIENT_IP": None,
 }
 
 

@@ -6,6 +6,7 @@ from .configuration.models import CRMConfiguration
 from .ingestion.models import BackfillState, InboundEvent
 from .interactions.models import Interaction
 from .profiles.models import CustomerProfile, ErasedIdentity, TimelineEvent
+from .throttling.models import ThrottleBucket
 from .tickets.models import SLAPolicy, Ticket, TicketMessage
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "OrderLineFact",
     "RFMBreakpoints",
     "SLAPolicy",
+    "ThrottleBucket",
     "Ticket",
     "TicketMessage",
     "TimelineEvent",

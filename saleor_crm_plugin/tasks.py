@@ -14,6 +14,7 @@ from .conf import crm_setting
 from .configuration.services import get_configuration
 from .hosting import writer
 from .ingestion.services import process_pending_events, purge_processed_events
+from .throttling.services import purge_expired
 from .tickets.mail import send_satisfaction_survey, send_ticket_message
 from .tickets.services import mark_sla_breaches
 
@@ -72,6 +73,13 @@ def purge_processed_events_task() -> int:
         return purge_processed_events()
 
 
+@shared_task(name="saleor_crm.purge_throttle_buckets")
+def purge_throttle_buckets_task() -> int:
+    """Delete throttle buckets that are empty again. Schedule hourly."""
+    with writer():
+        return purge_expired()
+
+
 @shared_task(
     name="saleor_crm.send_ticket_message",
     autoretry_for=(OSError,),
@@ -113,6 +121,7 @@ TASKS = {
         mark_abandoned_checkouts_task,
         recompute_profiles_task,
         purge_processed_events_task,
+        purge_throttle_buckets_task,
         send_ticket_message_task,
         send_satisfaction_survey_task,
         mark_sla_breaches_task,

@@ -218,7 +218,12 @@ def test_customer_email_reply_threads_into_the_ticket(client):
 
     # then
     assert first.status_code == 200
-    assert first.json() == {"ticket": ticket.number, "createdTicket": False, "duplicate": False}
+    assert first.json() == {
+        "ticket": ticket.number,
+        "createdTicket": False,
+        "duplicate": False,
+        "fromUnknownSender": False,
+    }
     assert again.json()["duplicate"] is True
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.OPEN

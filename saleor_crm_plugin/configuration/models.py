@@ -24,6 +24,9 @@ class CRMConfiguration(models.Model):
     # Shared with chat/social tools and the mail relay: HMAC-SHA256 key that
     # signs what they send to the CRM's inbound endpoints.
     inbound_secret = models.CharField(max_length=255, blank=True, default="")
+    # While integrators move to a new secret, signatures with the one before
+    # are accepted too; empty once every sender signs with the new one.
+    inbound_secret_previous = models.CharField(max_length=255, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

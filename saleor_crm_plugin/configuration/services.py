@@ -83,12 +83,15 @@ def validate_options(options: dict[str, Any]) -> dict[str, Any]:
             cleaned["support_email"] = address.lower()
         except ValidationError:
             errors["support_email"] = "Enter a valid email address, e.g. support@shop.com."
-    if "inbound_secret" in options:
-        secret = str(options["inbound_secret"] or "").strip()
+    # The previous secret is still accepted while senders move to the new one.
+    for name in ("inbound_secret", "inbound_secret_previous"):
+        if name not in options:
+            continue
+        secret = str(options[name] or "").strip()
         if secret and len(secret) < MIN_SECRET_LENGTH:
-            errors["inbound_secret"] = f"Use at least {MIN_SECRET_LENGTH} characters."
+            errors[name] = f"Use at least {MIN_SECRET_LENGTH} characters."
         else:
-            cleaned["inbound_secret"] = secret
+            cleaned[name] = secret
     at_risk = cleaned.get("at_risk_after_days")
     lapsed = cleaned.get("lapsed_after_days")
     if at_risk and lapsed and lapsed <= at_risk:

@@ -10,6 +10,11 @@ tools, and the store's incoming support mail.
 A request older than SALEOR_CRM_INBOUND_MAX_AGE_SECONDS is refused, so a
 captured request cannot be replayed later; within that window the same
 interaction (source, externalId) or email (Message-ID) is stored once.
+During a rotation the previous secret signs validly too (see
+:func:`verify`). A signed request is then throttled per sender IP and per
+customer email (``inbound_interaction``, ``inbound_email``): over a limit,
+429 with ``Retry-After``, and nothing is stored (a mail relay delivers the
+message again later).
 """
 
 from __future__ import annotations
@@ -30,8 +35,9 @@ from ..interactions.models import InteractionChannel, InteractionDirection
 from ..interactions.services import InteractionError, InteractionInput, log_interaction
 from ..storable import MESSAGE as UNSTORABLE_MESSAGE
 from ..storable import dotted, find_unstorable
+from ..throttling.services import Throttled, check, client_ip
 from ..tickets import services as desk
-from ..tickets.mail import receive_email
+from ..tickets.mail import receive_email, sender_of
 from .responses import RequestRefused, field_errors, read_body, require_content_type
 
 # What a mail relay may post the raw message as; form encodings are refused
@@ -42,11 +48,13 @@ MAIL_CONTENT_TYPES = ("message/rfc822", "text/plain", "application/octet-stream"
 
 
 def verify(request: HttpRequest) -> JsonResponse | None:
-    """None when the request is signed with the inbound secret, else the
-    error response to send.
+    """None when the request is signed with the inbound secret, or with the
+    previous one while a rotation is under way; else the error response to
+    send.
     """
-    secret = get_configuration().inbound_secret
-    if not secret:
+    config = get_configuration()
+    accepted = [s for s in (config.inbound_secret, config.inbound_secret_previous) if s]
+    if not accepted:
         return field_errors(
             503, (None, "NOT_CONFIGURED", "Set the inbound secret in the CRM plugin.")
         )
@@ -58,12 +66,37 @@ def verify(request: HttpRequest) -> JsonResponse | None:
         return field_errors(
             401, (None, "EXPIRED_SIGNATURE", "The request is too old or from the future.")
         )
-    expected = hmac.new(
-        secret.encode(), timestamp.encode() + b"." + request.body, hashlib.sha256
-    ).hexdigest()
-    if not hmac.compare_digest(expected, signature.removeprefix("sha256=")):
+    given = signature.removeprefix("sha256=")
+    # Every secret is tried (no early exit), so the time taken does not tell
+    # which one came close.
+    matches = [
+        hmac.compare_digest(
+            hmac.new(
+                secret.encode(), timestamp.encode() + b"." + request.body, hashlib.sha256
+            ).hexdigest(),
+            given,
+        )
+        for secret in accepted
+    ]
+    if not any(matches):
         return field_errors(401, (None, "INVALID_SIGNATURE", "The signature does not match."))
+    if not matches[0]:
+        # Operators finishing a rotation look for this: who has not switched yet.
+        logger.info("Inbound request to %s signed with the previous inbound secret", request.path)
     return None
+
+
+def throttle(request: HttpRequest, scope: str, email: str | None) -> None:
+    """Count the request against the sender IP's and the customer email's limits."""
+    try:
+        check(scope, ip=client_ip(request), email=email)
+    except Throttled as throttled:
+        raise RequestRefused(
+            429,
+            "THROTTLED",
+            str(throttled),
+            headers={"Retry-After": str(throttled.retry_after)},
+        ) from None
 
 
 def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
@@ -98,6 +131,11 @@ def inbound_interaction(request: HttpRequest) -> HttpResponse:
         return field_errors(400, (None, "INVALID_JSON", "The body is not valid JSON."))
     if not isinstance(data, dict):
         return field_errors(400, (None, "INVALID_JSON", "Send a JSON object."))
+    throttle(
+        request,
+        "inbound_interaction",
+        data["email"] if isinstance(data.get("email"), str) else None,
+    )
     if (path := find_unstorable(data)) is not None:
         return field_errors(400, (dotted(path), "INVALID", UNSTORABLE_MESSAGE))
     problems = []
@@ -152,6 +190,7 @@ def inbound_email(request: HttpRequest) -> HttpResponse:
         return refused
     if b"\x00" in body:
         return field_errors(400, (None, "INVALID", "The message contains NUL bytes."))
+    throttle(request, "inbound_email", sender_of(body))
     try:
         result = receive_email(body)
     except desk.TicketError as exc:
@@ -165,6 +204,7 @@ def inbound_email(request: HttpRequest) -> HttpResponse:
             "ticket": result.ticket.number,
             "createdTicket": result.created_ticket,
             "duplicate": result.duplicate,
+            "fromUnknownSender": result.ticket.from_unknown_sender,
         },
         status=201 if result.created_ticket else 200,
     )

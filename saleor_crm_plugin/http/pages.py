@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 
 from ..storable import MESSAGE as UNSTORABLE_MESSAGE
 from ..storable import find_unstorable
+from ..throttling.services import Throttled, check, client_ip
 from ..tickets import services as desk
 from .responses import RequestRefused
 
@@ -43,6 +44,20 @@ def rate_page(request: HttpRequest) -> HttpResponse:
             return HttpResponse(
                 RATE_PAGE.format(content=f"<p>{html.escape(UNSTORABLE_MESSAGE)}</p>"), status=400
             )
+        # Counted like ticketRate (the same scope): the page is its form.
+        ticket = desk.ticket_from_survey_token(token)
+        try:
+            check(
+                "ticket_rate",
+                ip=client_ip(request),
+                email=ticket.requester_email if ticket else None,
+            )
+        except Throttled as throttled:
+            response = HttpResponse(
+                RATE_PAGE.format(content=f"<p>{html.escape(str(throttled))}</p>"), status=429
+            )
+            response["Retry-After"] = str(throttled.retry_after)
+            return response
         try:
             rating = int(request.POST.get("rating", ""))
         except ValueError:

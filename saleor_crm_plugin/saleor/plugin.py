@@ -35,6 +35,7 @@ CURRENCY = "reporting_currency"
 RATES = "exchange_rates"
 SUPPORT_EMAIL = "support_email"
 INBOUND_SECRET = "inbound_secret"
+INBOUND_SECRET_PREVIOUS = "inbound_secret_previous"
 
 
 class CRMPlugin(BasePlugin):
@@ -55,6 +56,7 @@ class CRMPlugin(BasePlugin):
         {"name": RATES, "value": ""},
         {"name": SUPPORT_EMAIL, "value": ""},
         {"name": INBOUND_SECRET, "value": ""},
+        {"name": INBOUND_SECRET_PREVIOUS, "value": ""},
     ]
     CONFIG_STRUCTURE = {
         AT_RISK: {
@@ -96,6 +98,13 @@ class CRMPlugin(BasePlugin):
             "label": "Inbound signing secret",
             "help_text": "At least 24 characters, shared with chat/social tools and the mail "
             "relay: they sign what they send with HMAC-SHA256.",
+        },
+        INBOUND_SECRET_PREVIOUS: {
+            "type": ConfigurationTypeField.SECRET,
+            "label": "Previous inbound signing secret",
+            "help_text": "While rotating: the secret senders used until now, still accepted "
+            "next to the new one. Clear it once every tool and the mail relay sign with the "
+            "new secret.",
         },
     }
 

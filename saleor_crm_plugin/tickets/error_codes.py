@@ -9,3 +9,5 @@ class TicketErrorCode(Enum):
     REQUIRED = "required"
     CLOSED = "closed"
     EXPIRED = "expired"
+    # Too many attempts from one client IP or for one email; retry later.
+    THROTTLED = "throttled"

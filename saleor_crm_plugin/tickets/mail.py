@@ -4,7 +4,9 @@ Out: a staff reply is sent from the support address with a Reply-To of
 ``support+t<token>@domain``; the customer's answer comes back to that
 address (through the mail relay posting to the CRM), which names the ticket.
 In: a raw RFC 822 message; its plus-address (or a ``[ref:<token>]`` in the
-subject) threads it, otherwise it opens a new ticket.
+subject) threads it, otherwise it opens a new ticket. Only the ticket's
+requester and its participants post into it: mail from anyone else (a CC, a
+forward) opens a new ticket flagged ``from_unknown_sender``.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import re
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.utils import getaddresses, make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.utils import timezone
 
 from ..conf import crm_setting
@@ -148,8 +152,34 @@ def _text_of(message: EmailMessage) -> tuple[str, bool]:
     return "\n".join(lines).strip(), False
 
 
+def sender_of(raw: bytes) -> str | None:
+    """The address in a raw message's ``From`` (headers only are parsed)."""
+    headers = BytesHeaderParser(policy=policy.default).parsebytes(raw)
+    _, address = parseaddr(str(headers.get("From", "")))
+    return address or None
+
+
+def participants(ticket: Ticket) -> set[str]:
+    """Who may post into ``ticket`` by mail: its requester, its customer's
+    current address, and the requesters of tickets merged into it.
+    """
+    addresses = {ticket.requester_email}
+    if ticket.profile is not None:
+        addresses.add(ticket.profile.email or "")
+    addresses.update(
+        Ticket.objects.filter(merged_into=ticket).values_list("requester_email", flat=True)
+    )
+    return {address.strip().lower() for address in addresses if address}
+
+
 def receive_email(raw: bytes) -> InboundResult:
     """Thread an inbound email into its ticket, or open a new one.
+
+    Mail that names a ticket but comes from someone not among its
+    :func:`participants` is not posted there as the customer: it opens a new
+    ticket for the sender, flagged as from an unknown sender, that points at
+    the ticket it named. The ``From`` header is what the relay received;
+    have the relay refuse mail that fails DMARC, so it is the sender's.
 
     Raises :class:`TicketError` for mail that names an unknown ticket (a
     forged or mistyped reference) or has no sender.
@@ -179,30 +209,45 @@ def receive_email(raw: bytes) -> InboundResult:
     )
     token_match = TOKEN_IN_ADDRESS.search(recipients) or TOKEN_IN_SUBJECT.search(subject)
     body, is_html = _text_of(message)
+    replied_to = None
     if token_match:
-        ticket = Ticket.objects.filter(reply_token=token_match.group(1).lower()).first()
+        ticket = (
+            Ticket.objects.select_related("profile")
+            .filter(reply_token=token_match.group(1).lower())
+            .first()
+        )
         if ticket is None:
             raise TicketError(
                 "to", "The message names a ticket that does not exist.", TicketErrorCode.NOT_FOUND
             )
-        reply = customer_reply(
-            ticket,
-            body or "(empty message)",
-            via=InteractionChannel.EMAIL,
-            author_name=name or sender,
-            body_is_html=is_html,
-            email_message_id=message_id,
+        if sender.strip().lower() in participants(ticket):
+            reply = customer_reply(
+                ticket,
+                body or "(empty message)",
+                via=InteractionChannel.EMAIL,
+                author_name=name or sender,
+                body_is_html=is_html,
+                email_message_id=message_id,
+            )
+            return InboundResult(ticket, reply, created_ticket=False)
+        replied_to = ticket
+        # Its own ticket's replies carry its own reference; the other
+        # ticket's stays out of this one (and out of the sender's replies).
+        subject = TOKEN_IN_SUBJECT.sub("", subject).strip()
+    with transaction.atomic():
+        ticket = open_ticket(
+            NewTicket(
+                subject=subject or "(no subject)",
+                body=body or "(empty message)",
+                email=sender,
+                channel=InteractionChannel.EMAIL,
+                body_is_html=is_html,
+                email_message_id=message_id,
+            ),
+            Author(kind=TicketAuthorKind.CUSTOMER, name=name or sender),
         )
-        return InboundResult(ticket, reply, created_ticket=False)
-    ticket = open_ticket(
-        NewTicket(
-            subject=subject or "(no subject)",
-            body=body or "(empty message)",
-            email=sender,
-            channel=InteractionChannel.EMAIL,
-            body_is_html=is_html,
-            email_message_id=message_id,
-        ),
-        Author(kind=TicketAuthorKind.CUSTOMER, name=name or sender),
-    )
+        if replied_to is not None:
+            ticket.from_unknown_sender = True
+            ticket.sender_replied_to = replied_to
+            ticket.save(update_fields=["from_unknown_sender", "sender_replied_to", "updated_at"])
     return InboundResult(ticket, ticket.messages.get(), created_ticket=True)

@@ -87,6 +87,13 @@ class Ticket(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_tickets"
     )
+    # Opened by mail from an address that is neither the requester nor a
+    # participant of the ticket it answered (``sender_replied_to``): a CC, a
+    # forward, someone else. Not posted there as the customer; staff decide.
+    from_unknown_sender = models.BooleanField(default=False)
+    sender_replied_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Set by the service, so SLA due times count from exactly this moment.
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

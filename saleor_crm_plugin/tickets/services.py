@@ -561,6 +561,15 @@ def survey_token(ticket: Ticket) -> str:
     return signing.dumps({"t": str(ticket.pk)}, salt=SURVEY_SALT, compress=True)
 
 
+def ticket_from_survey_token(token: str) -> Ticket | None:
+    """The ticket a survey link names, if the link is valid."""
+    try:
+        claims = signing.loads(token, salt=SURVEY_SALT, max_age=SURVEY_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Ticket.objects.filter(pk=claims.get("t")).first()
+
+
 def access_token(ticket: Ticket) -> str:
     """Lets a guest follow and answer their ticket without an account."""
     return signing.dumps(

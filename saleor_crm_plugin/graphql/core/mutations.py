@@ -38,6 +38,7 @@ from graphql_relay import from_global_id
 
 from ...errors import CRMError
 from ...storable import MESSAGE, find_unstorable
+from ...throttling.services import Throttled
 from .errors import PermissionDenied
 from .permissions import Rule, SignedInCustomer
 
@@ -71,6 +72,11 @@ class BaseMutation(graphene.Mutation):
             _meta = BaseMutationOptions(cls)
         _meta.permission = permission
         _meta.error_type_class = error_type_class
+        if cls.throttle.__func__ is not BaseMutation.throttle.__func__:
+            assert getattr(error_type_class, "throttled", False), (
+                f"{cls.__name__} is throttled: build its error type with error_type(..., "
+                "throttled=True)."
+            )
         # graphene adds the class's own fields after these.
         _meta.fields = OrderedDict(
             errors=graphene.Field(
@@ -84,6 +90,14 @@ class BaseMutation(graphene.Mutation):
     def perform_mutation(cls, root: Any, info: Any, /, **data: Any) -> BaseMutation:
         """Do the work and return the payload; raise to refuse."""
         raise NotImplementedError
+
+    @classmethod
+    def throttle(cls, info: Any, data: dict[str, Any]) -> None:
+        """Count this attempt against the operation's limits; raise
+        :class:`~saleor_crm_plugin.throttling.services.Throttled` to refuse it
+        (see :func:`.throttling.throttle`). Runs before the mutation's
+        transaction, so attempts that then fail count too. None by default.
+        """
 
     @classmethod
     def check_permission(cls, info: Any) -> None:
@@ -102,6 +116,20 @@ class BaseMutation(graphene.Mutation):
             field = to_camel_case(next(p for p in reversed(path) if isinstance(p, str)))
             error_type = cls._meta.error_type_class
             return cls(errors=[error_type(field=field, code="invalid", message=MESSAGE)])
+        try:
+            cls.throttle(info, data)
+        except Throttled as throttled:
+            error_type = cls._meta.error_type_class
+            return cls(
+                errors=[
+                    error_type(
+                        field=None,
+                        code="throttled",
+                        message=str(throttled),
+                        retry_after=throttled.retry_after,
+                    )
+                ]
+            )
         try:
             with transaction.atomic():
                 response = cls.perform_mutation(root, info, **data)
@@ -153,17 +181,32 @@ def decode_id(
     return pk
 
 
-def error_type(name: str, code_enum: type[graphene.Enum], description: str) -> type:
-    """The ``<Domain>Error`` type: ``field``, ``code`` (the domain's enum), ``message``."""
+def error_type(
+    name: str, code_enum: type[graphene.Enum], description: str, *, throttled: bool = False
+) -> type:
+    """The ``<Domain>Error`` type: ``field``, ``code`` (the domain's enum), ``message``.
+
+    ``throttled``: the domain has throttled mutations; its enum has
+    ``THROTTLED`` and the type a ``retryAfter`` (seconds) clients can read.
+    """
+    fields: dict[str, Any] = {
+        "field": graphene.String(
+            description="Input field the error is about; null for the whole input."
+        ),
+        "code": graphene.Field(code_enum, required=True, description="Error code."),
+        "message": graphene.String(description="What went wrong."),
+    }
+    if throttled:
+        assert "THROTTLED" in code_enum._meta.enum.__members__, f"{name}: no THROTTLED code."
+        fields["retry_after"] = graphene.Int(
+            description="THROTTLED only: seconds to wait before trying again."
+        )
     return type(
         name,
         (graphene.ObjectType,),
         {
-            "field": graphene.String(
-                description="Input field the error is about; null for the whole input."
-            ),
-            "code": graphene.Field(code_enum, required=True, description="Error code."),
-            "message": graphene.String(description="What went wrong."),
+            **fields,
+            "throttled": throttled,
             "Meta": type("Meta", (), {"description": description}),
         },
     )

@@ -101,6 +101,18 @@ class Ticket(graphene.ObjectType):
     closed_at = graphene.DateTime(description="Closed.")
     satisfaction = graphene.Field(TicketSatisfaction, description="The customer's rating.")
     merged_into = graphene.ID(description="The ticket this one was merged into.")
+    from_unknown_sender = graphene.Boolean(
+        required=True,
+        description=(
+            "Opened by an email that answered another ticket (`senderRepliedTo`) from an "
+            "address that is neither its requester nor a participant (a CC, a forward, "
+            "someone else), so it was not posted there as the customer. Merge it into that "
+            "ticket if the sender speaks for the customer."
+        ),
+    )
+    sender_replied_to = graphene.ID(
+        description="The ticket the unknown sender's email answered (see `fromUnknownSender`)."
+    )
     messages = graphene.Field(
         TicketMessageCountableConnection,
         required=True,
@@ -138,6 +150,10 @@ class Ticket(graphene.ObjectType):
     @staticmethod
     def resolve_merged_into(root, info):
         return saleor_id("Ticket", root.merged_into_id)
+
+    @staticmethod
+    def resolve_sender_replied_to(root, info):
+        return saleor_id("Ticket", root.sender_replied_to_id)
 
     @staticmethod
     def resolve_messages(root, info, **pagination):
@@ -224,4 +240,6 @@ class SlaPolicy(graphene.ObjectType):
         return to_global_id("SlaPolicy", root.pk)
 
 
-TicketError = error_type("TicketError", TicketErrorCode, "An error from a help desk mutation.")
+TicketError = error_type(
+    "TicketError", TicketErrorCode, "An error from a help desk mutation.", throttled=True
+)

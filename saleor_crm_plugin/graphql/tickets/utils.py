@@ -58,3 +58,20 @@ def customer_ticket(info, id: str | None, access_token: str | None) -> models.Ti
     if profile is None or ticket is None:
         raise desk.TicketError("id", "Couldn't resolve to a ticket.", TicketErrorCode.NOT_FOUND)
     return ticket
+
+
+def requester_email(
+    info, access_token: str | None = None, survey_token: str | None = None
+) -> str | None:
+    """Whose limit a customer's attempt on a ticket counts against: the
+    requester of the ticket its token names, or the signed-in customer.
+    None for a token that names no ticket (the IP's limit still counts).
+    """
+    if survey_token:
+        ticket = desk.ticket_from_survey_token(survey_token)
+        return ticket.requester_email if ticket else None
+    if access_token:
+        ticket = desk.ticket_from_access_token(access_token)
+        return ticket.requester_email if ticket else None
+    requestor = info.context.requestor
+    return requestor.email if requestor.kind == RequestorKind.CUSTOMER else None

@@ -4,8 +4,9 @@ from ....tickets import models
 from ....tickets import services as desk
 from ...core.mutations import BaseMutation
 from ...core.permissions import PUBLIC
+from ...core.throttling import throttle
 from ..types import CustomerTicket, TicketError
-from ..utils import customer_ticket
+from ..utils import customer_ticket, requester_email
 
 
 class MyTicketReply(BaseMutation):
@@ -21,6 +22,10 @@ class MyTicketReply(BaseMutation):
         # The ticket's ID (as its signed-in customer) or its access token proves the right.
         permission = PUBLIC
         error_type_class = TicketError
+
+    @classmethod
+    def throttle(cls, info, data):
+        throttle(info, "ticket_reply", email=requester_email(info, data.get("access_token")))
 
     @classmethod
     def perform_mutation(cls, root, info, /, *, body, id=None, access_token=None):

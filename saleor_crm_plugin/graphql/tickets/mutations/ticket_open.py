@@ -10,6 +10,7 @@ from ....tickets.error_codes import TicketErrorCode
 from ....tickets.models import TicketAuthorKind
 from ...core.mutations import BaseMutation, decode_id
 from ...core.permissions import PUBLIC
+from ...core.throttling import throttle
 from ..types import CustomerTicket, TicketError
 
 
@@ -40,6 +41,14 @@ class TicketOpen(BaseMutation):
         )
         permission = PUBLIC
         error_type_class = TicketError
+
+    @classmethod
+    def throttle(cls, info, data):
+        requestor = info.context.requestor
+        signed_in = requestor.kind == RequestorKind.CUSTOMER and requestor.user_id
+        throttle(
+            info, "ticket_open", email=requestor.email if signed_in else data["input"].get("email")
+        )
 
     @classmethod
     def perform_mutation(cls, root, info, /, *, input):

@@ -4,8 +4,9 @@ from ....text import PLAIN_TEXT
 from ....tickets import services as desk
 from ...core.mutations import BaseMutation
 from ...core.permissions import PUBLIC
+from ...core.throttling import throttle
 from ..types import CustomerTicket, TicketError
-from ..utils import customer_ticket
+from ..utils import customer_ticket, requester_email
 
 
 class TicketRate(BaseMutation):
@@ -31,6 +32,11 @@ class TicketRate(BaseMutation):
         # signed-in customer proves the right.
         permission = PUBLIC
         error_type_class = TicketError
+
+    @classmethod
+    def throttle(cls, info, data):
+        email = requester_email(info, data.get("access_token"), data.get("token"))
+        throttle(info, "ticket_rate", email=email)
 
     @classmethod
     def perform_mutation(
