@@ -34,6 +34,22 @@ export function SlaChip({ ticket, now, locale }: { ticket: SlaFields; now?: Date
   );
 }
 
+export const UNKNOWN_SENDER_DETAIL =
+  "This email answered another ticket, but came from an address that is neither its requester nor a participant " +
+  "(a CC, a forward, someone else), so it was not added there as the customer's reply.";
+
+/** A ticket opened by mail from an unknown sender (fromUnknownSender); the detail is in the tooltip. */
+export function UnknownSenderChip({ ticket }: { ticket: Pick<TicketSummary, "fromUnknownSender"> }) {
+  if (!ticket.fromUnknownSender) return null;
+  return (
+    <Box display="inline-flex" data-testid="unknown-sender">
+      <ToneChip tone="warning1" title={UNKNOWN_SENDER_DETAIL}>
+        Unknown sender
+      </ToneChip>
+    </Box>
+  );
+}
+
 /** "#1074 Gift card code not working" as one line, for compact lists. */
 export function TicketLine({
   ticket,
@@ -71,6 +87,7 @@ export function TicketLine({
         </Text>
       </Box>
       <Box display="flex" gap={1} alignItems="center" flexShrink="0">
+        <UnknownSenderChip ticket={ticket} />
         <StatusChip status={ticket.status} />
         {ticket.status !== "CLOSED" && ticket.status !== "SOLVED" && (
           <SlaChip ticket={ticket} locale={locale} />

@@ -75,6 +75,10 @@ export interface TicketSummary {
   isBreached: boolean;
   solvedAt: string | null;
   closedAt: string | null;
+  /** Opened by an email that answered `senderRepliedTo` from neither its requester nor a participant. */
+  fromUnknownSender: boolean;
+  /** The ticket that email answered (it was not posted there). */
+  senderRepliedTo: string | null;
   customer: TicketCustomer;
 }
 

@@ -10,7 +10,10 @@ import { forgetInboxState, TicketInbox } from "./TicketInbox";
 function page(variables: TicketListVariables) {
   const start = variables.after ? Number(variables.after.slice(1)) : 0;
   const rows = Array.from({ length: 20 }, (_, i) =>
-    ticketSummary(start + i + 1, i === 0 ? { assignee: ANNA_ID, isBreached: true } : {}),
+    ticketSummary(
+      start + i + 1,
+      i === 0 ? { assignee: ANNA_ID, isBreached: true } : i === 1 ? { fromUnknownSender: true } : {},
+    ),
   );
   return {
     tickets: {
@@ -49,6 +52,10 @@ describe("TicketInbox", () => {
     });
     expect(await screen.findByText("Anna Nowak")).toBeTruthy();
     expect(container.querySelectorAll('[data-sla="breached"]')).toHaveLength(1);
+    // the second row came by mail from an unknown sender: flagged, and only it
+    const flagged = screen.getAllByTestId("unknown-sender");
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]!.closest('[data-testid="ticket-row"]')?.textContent).toContain("Question 2");
     fireEvent.click(screen.getByText("Question 2"));
     expect(navigate).toHaveBeenCalledWith(`/app/tickets/${encodeURIComponent(btoa("Ticket:2"))}`);
   });

@@ -3,7 +3,7 @@ import { Box, Text } from "@saleor/macaw-ui";
 import { displayName, formatDateTime, formatRelative } from "../../core/format";
 import { Cell, DataTable, type DataColumn } from "../../core/ui/DataTable";
 import { TagList } from "../../customers/list/CustomersTable";
-import { PriorityChip, SlaChip, StatusChip } from "../components";
+import { PriorityChip, SlaChip, StatusChip, UnknownSenderChip } from "../components";
 import type { TicketSortField, TicketSortingInput, TicketSummary } from "../graphql/types";
 import { channelLabel } from "../labels";
 import type { StaffDirectory } from "../staff";
@@ -66,6 +66,7 @@ export function TicketsTable({
                 <Text size={2} color="default2" whiteSpace="nowrap">
                   {channelLabel(ticket.channel)}
                 </Text>
+                <UnknownSenderChip ticket={ticket} />
                 {ticket.tags.length > 0 && <TagList tags={ticket.tags} max={2} />}
               </Box>
             </Box>

@@ -23,6 +23,8 @@ export function ticketSummary(index: number, overrides: Partial<TicketSummary> =
     isBreached: false,
     solvedAt: null,
     closedAt: null,
+    fromUnknownSender: false,
+    senderRepliedTo: null,
     customer: {
       id: btoa(`CustomerProfile:${index}`),
       email: `c${index}@example.com`,

@@ -2,6 +2,8 @@ import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import { renderWithCrm } from "../../../test/render";
+import { appPaths } from "../../core/routes";
+import { UNKNOWN_SENDER_DETAIL } from "../components";
 import { ME_ID, ORDER_ID, ticketDetails } from "../test/fixtures";
 import { appendMessage, mergeTicket, TicketPage } from "./TicketPage";
 
@@ -46,6 +48,26 @@ describe("TicketPage", () => {
     );
     expect(await screen.findByText("You")).toBeTruthy();
     expect(screen.getByRole("button", { name: "Unassign" })).toBeTruthy();
+  });
+
+  it("flags a ticket opened by mail from an unknown sender and links the ticket that mail answered", async () => {
+    const answered = btoa("Ticket:7");
+    const ticket = ticketDetails({ fromUnknownSender: true, senderRepliedTo: answered, requesterEmail: "bob@example.com" });
+    const { navigate } = renderWithCrm(<TicketPage ticketId={ticket.id} />, () => ({ ticket }));
+    const chip = await screen.findByTestId("unknown-sender");
+    expect(chip.textContent).toBe("Unknown sender");
+    expect(chip.querySelector("[title]")?.getAttribute("title")).toBe(UNKNOWN_SENDER_DETAIL);
+    expect(screen.getByText(/Replies here go to bob@example.com only\./)).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Open the ticket it answered" }));
+    expect(navigate).toHaveBeenCalledWith(appPaths.ticket(answered));
+  });
+
+  it("shows no unknown-sender flag on an ordinary ticket", async () => {
+    const ticket = ticketDetails();
+    renderWithCrm(<TicketPage ticketId={ticket.id} />, () => ({ ticket }));
+    expect(await screen.findByText("#1001 Question 1")).toBeTruthy();
+    expect(screen.queryByTestId("unknown-sender")).toBeNull();
+    expect(screen.queryByRole("button", { name: "Open the ticket it answered" })).toBeNull();
   });
 
   it("says when the ticket does not exist", async () => {

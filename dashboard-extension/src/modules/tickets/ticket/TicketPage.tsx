@@ -8,7 +8,7 @@ import { Card } from "../../core/ui/Card";
 import { PageHeader } from "../../core/ui/PageHeader";
 import { EmptyState, ErrorState, LinesSkeleton } from "../../core/ui/States";
 import { useCrm, useCrmQuery } from "../../core/use-crm";
-import { SlaChip } from "../components";
+import { SlaChip, UNKNOWN_SENDER_DETAIL, UnknownSenderChip } from "../components";
 import { TicketDetails as TicketDetailsQuery, TicketUpdate } from "../graphql/documents";
 import type {
   TicketDetails,
@@ -156,7 +156,12 @@ function TicketView({
         subtitle={`${customerName} · ${channelLabel(ticket.channel)} · opened ${formatRelative(ticket.createdAt, now, locale)} (${formatDateTime(ticket.createdAt, locale)})`}
         onBack={onBack}
         backLabel="Back to tickets"
-        actions={<SlaChip ticket={ticket} now={now} locale={locale} />}
+        actions={
+          <Box display="flex" gap={2} alignItems="center">
+            <UnknownSenderChip ticket={ticket} />
+            <SlaChip ticket={ticket} now={now} locale={locale} />
+          </Box>
+        }
       >
         <Box display="flex" flexWrap="wrap" gap={4} alignItems="flex-start">
           <Box __width="180px">
@@ -206,6 +211,22 @@ function TicketView({
           <Text size={2} color="critical1" role="alert">
             {updateError}
           </Text>
+        )}
+        {ticket.fromUnknownSender && (
+          <Box display="flex" gap={2} alignItems="center" flexWrap="wrap">
+            <Text size={2} color="default2">
+              {UNKNOWN_SENDER_DETAIL} Replies here go to {ticket.requesterEmail} only.
+            </Text>
+            {ticket.senderRepliedTo && (
+              <Button
+                variant="tertiary"
+                size="small"
+                onClick={() => navigate(appPaths.ticket(ticket.senderRepliedTo!))}
+              >
+                Open the ticket it answered
+              </Button>
+            )}
+          </Box>
         )}
         {merged && (
           <Box display="flex" gap={2} alignItems="center">
