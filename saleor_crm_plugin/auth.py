@@ -52,6 +52,10 @@ class Requestor:
     ``token_app``: for a user's third-party token (the Dashboard's tokens
     for an App's views), the identifier of the App it was issued for ("" when
     that App is unknown); ``None`` for the requestor's own token.
+    ``is_confirmed``: for customers, whether the host has confirmed they own
+    ``email`` (Saleor's ``User.is_confirmed``; a store may let customers sign
+    in before): a ticket an unconfirmed customer opens waits for its emailed
+    link, as a guest's does.
     """
 
     kind: str
@@ -61,6 +65,7 @@ class Requestor:
     permissions: frozenset[str] = field(default_factory=frozenset)
     channels: frozenset[str] | None = None
     token_app: str | None = None
+    is_confirmed: bool = True
 
     @classmethod
     def anonymous(cls) -> Requestor:

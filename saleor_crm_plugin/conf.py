@@ -42,6 +42,10 @@ DEFAULTS: dict[str, Any] = {
     # Public base URL of the store's API host, for links in customer emails
     # (satisfaction surveys). None: Saleor's PUBLIC_URL setting.
     "SALEOR_CRM_PUBLIC_URL": None,
+    # Hosts a storefront's ``redirectUrl`` may point at (the page a guest's
+    # emailed ticket link opens), as Django's ALLOWED_HOSTS patterns. None:
+    # Saleor's ALLOWED_CLIENT_HOSTS setting (none outside Saleor).
+    "SALEOR_CRM_ALLOWED_CLIENT_HOSTS": None,
     # How old a signed inbound request (chat tools, mail relay) may be.
     "SALEOR_CRM_INBOUND_MAX_AGE_SECONDS": 300,
     # Limits of one GraphQL request (graphql/core/limits.py): larger bodies
@@ -84,4 +88,6 @@ def crm_setting(name: str) -> Any:
     value = getattr(settings, name, DEFAULTS[name])
     if name == "SALEOR_CRM_PUBLIC_URL" and value is None:
         return getattr(settings, "PUBLIC_URL", None) or "http://localhost:8000"
+    if name == "SALEOR_CRM_ALLOWED_CLIENT_HOSTS" and value is None:
+        return list(getattr(settings, "ALLOWED_CLIENT_HOSTS", None) or [])
     return value

@@ -129,6 +129,9 @@ class OrderSnapshot(Snapshot):
     channel: str = ""
     charge_status: str = ""
     user_id: str | None = None
+    # The store confirmed the account ``user_id`` owns its email (Saleor's
+    # ``User.is_confirmed``): only then may the order link it to a profile.
+    user_is_confirmed: bool = False
     total_net: Decimal = Decimal(0)
     total_charged: Decimal = Decimal(0)
     total_refunded: Decimal = Decimal(0)
@@ -185,7 +188,12 @@ class CheckoutSnapshot(Snapshot):
 
 @dataclass(frozen=True)
 class CustomerSnapshot(Snapshot):
-    """A customer account. ``updated_at`` orders the versions."""
+    """A customer account. ``updated_at`` orders the versions.
+
+    ``is_confirmed``: the account's owner proved the email is theirs (Saleor's
+    ``User.is_confirmed``); only then does the account link to a profile.
+    Hosts without confirmation leave it true.
+    """
 
     user_id: str
     email: str
@@ -193,6 +201,7 @@ class CustomerSnapshot(Snapshot):
     first_name: str = ""
     last_name: str = ""
     is_active: bool = True
+    is_confirmed: bool = True
     date_joined: datetime | None = None
     language_code: str = ""
     default_billing_address: AddressSnapshot | None = None

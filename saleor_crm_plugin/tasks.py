@@ -15,7 +15,7 @@ from .configuration.services import get_configuration
 from .hosting import writer
 from .ingestion.services import process_pending_events, purge_processed_events
 from .throttling.services import purge_expired
-from .tickets.mail import send_satisfaction_survey, send_ticket_message
+from .tickets.mail import send_satisfaction_survey, send_ticket_link, send_ticket_message
 from .tickets.services import mark_sla_breaches
 
 logger = logging.getLogger(__name__)
@@ -105,6 +105,19 @@ def send_satisfaction_survey_task(ticket_id: str) -> bool:
     return send_satisfaction_survey(ticket_id)
 
 
+@shared_task(
+    name="saleor_crm.send_ticket_link",
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=8,
+)
+def send_ticket_link_task(ticket_id: str, redirect_url: str) -> bool:
+    """Email a guest the link to the ticket they opened (the only way they
+    get it); not sent once the ticket is verified.
+    """
+    return send_ticket_link(ticket_id, redirect_url)
+
+
 @shared_task(name="saleor_crm.mark_sla_breaches")
 def mark_sla_breaches_task() -> int:
     """Flag tickets past their SLA targets. Schedule every 5 minutes."""
@@ -124,6 +137,7 @@ TASKS = {
         purge_throttle_buckets_task,
         send_ticket_message_task,
         send_satisfaction_survey_task,
+        send_ticket_link_task,
         mark_sla_breaches_task,
     )
 }

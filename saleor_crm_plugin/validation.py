@@ -10,11 +10,14 @@ short silently: text over its limit is refused.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.http.request import validate_host
 from django.utils import timezone
 
+from .conf import crm_setting
 from .errors import CRMError
 from .snapshots import normalize_email
 
@@ -25,6 +28,8 @@ MAX_FUTURE_SKEW = timedelta(days=1)
 
 # RFC 5321's limit for a forward path; profiles and tickets store no longer.
 MAX_EMAIL = 254
+# Longest storefront URL accepted for links in customer emails.
+MAX_REDIRECT_URL = 2048
 
 _email_validator = EmailValidator()
 
@@ -43,6 +48,34 @@ def clean_email(email: str | None, field: str, error: type[CRMError]) -> str:
     except ValidationError as exc:
         raise error(field, "Enter a valid email address.", "invalid") from exc
     return email
+
+
+def clean_redirect_url(url: str | None, field: str, error: type[CRMError]) -> str:
+    """A storefront URL for a link in a customer's email, checked as Saleor
+    checks its own ``redirectUrl``: absolute ``http(s)``, on a host that
+    ``SALEOR_CRM_ALLOWED_CLIENT_HOSTS`` allows (default: Saleor's
+    ``ALLOWED_CLIENT_HOSTS``). A link elsewhere would hand the token it
+    carries to whoever chose the URL. Empty stays empty (the caller decides
+    whether it is required).
+    """
+    url = (url or "").strip()
+    if not url:
+        return ""
+    check_length(url, MAX_REDIRECT_URL, field, error)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError as exc:
+        raise error(field, "Enter a valid URL.", "invalid") from exc
+    if parts.scheme not in ("http", "https") or not host:
+        raise error(field, "Enter an absolute http(s) URL.", "invalid")
+    if not validate_host(host, crm_setting("SALEOR_CRM_ALLOWED_CLIENT_HOSTS")):
+        raise error(
+            field,
+            f"{host} is not allowed. Check the ALLOWED_CLIENT_HOSTS setting.",
+            "invalid",
+        )
+    return url
 
 
 def check_occurred_at(

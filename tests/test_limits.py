@@ -28,7 +28,7 @@ SECRET = "s3cret-shared-with-the-chat-tool"
 PROFILE = "query ($email: String) { customerProfile(email: $email) { email } }"
 OPEN = (
     "mutation ($input: TicketOpenInput!) { ticketOpen(input: $input) {"
-    " accessToken errors { field code message } } }"
+    " requiresConfirmation errors { field code message } } }"
 )
 OPEN_INLINE = (
     'mutation { ticketOpen(input: {email: "eve@example.com", subject: "Hi", body: "x"})'
@@ -192,7 +192,7 @@ def test_unstorable_text_in_a_mutation_is_an_invalid_field_and_writes_nothing(cl
     payload = response.json()["data"]["ticketOpen"]
     bad_field = next(k for k, v in ticket_input.items() if "\u0000" in v or "\ud83d" in v)
     assert response.status_code == 200
-    assert payload["accessToken"] is None
+    assert payload["requiresConfirmation"] is None
     assert payload["errors"] == [
         {
             "field": bad_field,
@@ -465,7 +465,7 @@ def test_aliases_over_the_limit_are_refused_and_a_mutation_writes_nothing():
     # given
     aliased = " ".join(
         f'o{i}: ticketOpen(input: {{email: "eve@example.com", subject: "s", body: "b"}})'
-        " { accessToken }"
+        " { requiresConfirmation }"
         for i in range(51)
     )
 

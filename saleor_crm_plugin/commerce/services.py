@@ -56,6 +56,8 @@ def _identity(snapshot: OrderSnapshot | CheckoutSnapshot) -> Identity:
         user_id=snapshot.user_id,
         seen_at=snapshot.created_at,
         source_time=snapshot.created_at,
+        # Carts carry no confirmation: only an order links an account.
+        user_confirmed=getattr(snapshot, "user_is_confirmed", False),
     )
 
 

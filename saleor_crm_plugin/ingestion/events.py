@@ -21,6 +21,7 @@ class EventType(models.TextChoices):
     CUSTOMER_UPDATED = "customer_updated"
     CUSTOMER_IMPORTED = "customer_imported"
     CUSTOMER_DELETED = "customer_deleted"
+    ACCOUNT_CONFIRMED = "account_confirmed"
     ACCOUNT_DELETED = "account_deleted"
 
 

@@ -67,13 +67,22 @@ def _erasure_for(email: str) -> ErasedIdentity | None:
 
 
 def resolve_profile(
-    *, email: str, user_id: str | None, seen_at: datetime, source_time: datetime
+    *,
+    email: str,
+    user_id: str | None,
+    seen_at: datetime,
+    source_time: datetime,
+    user_confirmed: bool = False,
 ) -> ResolvedProfile:
     """Find the profile an event belongs to, creating it when needed.
 
     ``source_time`` is when the described thing happened in the store; it
     decides whether an erased email may come back. The profile row is
-    locked for the rest of the transaction.
+    locked for the rest of the transaction. ``user_id`` finds the profile
+    linked to that account; it links the email's profile to the account only
+    when ``user_confirmed`` (the store confirmed the account owns its email):
+    anyone can register with anyone's email, and the profile holds what the
+    email's owner did as a guest.
     """
     email = normalize_email(email)
     erasure = _erasure_for(email)
@@ -93,7 +102,7 @@ def resolve_profile(
     if not email:
         return ResolvedProfile(None)
     # Only link a user that still exists (the event may describe a deleted one).
-    user_pk = existing_user_pk(user_id) if key is not None else None
+    user_pk = existing_user_pk(user_id) if key is not None and user_confirmed else None
 
     profile = CustomerProfile.objects.select_for_update().filter(email=email).first()
     if profile is None:
@@ -172,13 +181,19 @@ def apply_customer(
     snapshot: CustomerSnapshot, event_type: str, occurred_at: datetime
 ) -> CustomerProfile | None:
     """Create or update the profile of a customer account; returns it (None
-    when the snapshot changed nothing: older than what was applied, or a
-    replay of an erased account).
+    when the snapshot changed nothing: older than what was applied, a replay
+    of an erased account, or an account not confirmed yet).
+
+    Only a confirmed account (``snapshot.is_confirmed``, Saleor's
+    ``User.is_confirmed``) links to a profile: the event on which it becomes
+    confirmed applies it whole, merging the guest profile of its email.
     """
     email = normalize_email(snapshot.email)
     erasure = _erasure_for(email)
     if erasure is not None and snapshot.updated_at <= erasure.erased_at:
         return None  # a replay of an account that has since been erased
+    if not snapshot.is_confirmed:
+        return _unconfirmed_account(snapshot)
 
     user_pk = existing_user_pk(snapshot.user_id)
     by_user = (
@@ -236,6 +251,30 @@ def apply_customer(
     return profile
 
 
+def _unconfirmed_account(snapshot: CustomerSnapshot) -> CustomerProfile | None:
+    """An account whose email nobody has confirmed: whoever registered may
+    not own the address, so it changes no profile (the guest profile of its
+    email keeps its history to itself). A profile linked to it before is
+    unlinked (its customer stops seeing its tickets) until it is confirmed
+    again; returns that profile, else None.
+    """
+    key = user_key(snapshot.user_id)
+    profile = (
+        CustomerProfile.objects.select_for_update().filter(user_id=key).first()
+        if key is not None
+        else None
+    )
+    if profile is None or (
+        profile.customer_version and snapshot.updated_at < profile.customer_version
+    ):
+        return None
+    profile.user = None
+    # Older (confirmed) versions replayed later must not link it again.
+    profile.customer_version = snapshot.updated_at
+    profile.save(update_fields=["user", "customer_version", "updated_at"])
+    return profile
+
+
 def update_satisfaction(profile: CustomerProfile) -> None:
     """Average the profile's ticket ratings (in memory; the caller saves)."""
     from ..tickets.models import Ticket
@@ -259,12 +298,16 @@ class Identity:
     user_id: str | None
     seen_at: datetime
     source_time: datetime
+    # The store confirmed the account ``user_id`` owns its email: only then
+    # may the email's profile be linked to it.
+    user_confirmed: bool = False
 
 
 def resolve_profiles(identities: list[Identity]) -> list[ResolvedProfile]:
     """:func:`resolve_profile` for many identities in a handful of queries
-    (the event batch's path). Profiles are created or linked as needed; the
-    caller holds advisory locks on the emails and user ids.
+    (the event batch's path). Profiles are created or linked as needed (to a
+    confirmed account only: see :func:`resolve_profile`); the caller holds
+    advisory locks on the emails and user ids.
     """
     emails = {normalize_email(i.email) for i in identities} - {""}
     keys = {k for k in (user_key(i.user_id) for i in identities) if k is not None}
@@ -272,7 +315,9 @@ def resolve_profiles(identities: list[Identity]) -> list[ResolvedProfile]:
     # ``__in`` compiles a placeholder per value, and model instances cost
     # more than the rows they hold. Callers use the id; changes are
     # written by column.
-    erasures, by_user, by_email, existing_users = _identity_rows(emails, keys)
+    # Only confirmed accounts may link, so only theirs are looked up.
+    confirmed = {user_key(i.user_id) for i in identities if i.user_confirmed} - {None}
+    erasures, by_user, by_email, existing_users = _identity_rows(emails, keys, confirmed)
     created: dict[str, Any] = {}
     changed: dict[Any, Any] = {}
     results: list[ResolvedProfile] = []
@@ -290,7 +335,7 @@ def resolve_profiles(identities: list[Identity]) -> list[ResolvedProfile]:
         if not email:
             results.append(ResolvedProfile(None))
             continue
-        user_pk = key if key in existing_users else None
+        user_pk = key if identity.user_confirmed and key in existing_users else None
         profile = by_email.get(email)
         if profile is None:
             profile = blank(
@@ -331,9 +376,9 @@ def _row(**values: Any) -> SimpleNamespace:
     return row
 
 
-def _identity_rows(emails: set[str], keys: set[Any]):
+def _identity_rows(emails: set[str], keys: set[Any], confirmed: set[Any]):
     """What :func:`resolve_profiles` reads: erasures of these emails,
-    profiles by user and by email, and which of the users exist.
+    profiles by user and by email, and which of the ``confirmed`` users exist.
     """
     user_model = get_user_model()
     user_table = connection.ops.quote_name(user_model._meta.db_table)
@@ -365,11 +410,11 @@ def _identity_rows(emails: set[str], keys: set[Any]):
             for pid, email, uid, seen in cursor.fetchall()
         ]
         existing_users: set[Any] = set()
-        if keys:
+        if confirmed:
             cursor.execute(
                 f"SELECT {user_pk} FROM {user_table} "
                 f"WHERE {user_pk} = ANY({json_array('%s', user_cast)})",
-                [dumps([str(k) for k in keys])],
+                [dumps([str(k) for k in confirmed])],
             )
             existing_users = {row[0] for row in cursor.fetchall()}
     by_user = {p.user_id: p for p in profiles if p.user_id is not None and p.user_id in keys}

@@ -91,6 +91,7 @@ def authenticate(request) -> Requestor:
             user_id=str(user.pk),
             email=user.email,
             token_app=token_app(context),
+            is_confirmed=user.is_confirmed,
         )
     permissions = _granted(user)
     return Requestor(

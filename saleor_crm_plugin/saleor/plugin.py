@@ -201,7 +201,14 @@ class CRMPlugin(BasePlugin):
         return previous_value
 
     def customer_updated(self, customer, previous_value, webhooks=None):
+        # Also how staff confirm an account (isConfirmed in customerUpdate).
         self._note(EventType.CUSTOMER_UPDATED, customer)
+        return previous_value
+
+    def account_confirmed(self, user, previous_value):
+        # confirmAccount: the customer proved the email; now the account links
+        # to its profile (customer_created came before, unconfirmed).
+        self._note(EventType.ACCOUNT_CONFIRMED, user)
         return previous_value
 
     def customer_deleted(self, customer, previous_value, webhooks=None):

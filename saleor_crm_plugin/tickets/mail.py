@@ -7,6 +7,11 @@ In: a raw RFC 822 message; its plus-address (or a ``[ref:<token>]`` in the
 subject) threads it, otherwise it opens a new ticket. Only the ticket's
 requester and its participants post into it: mail from anyone else (a CC, a
 forward) opens a new ticket flagged ``from_unknown_sender``.
+
+Guests' links: a guest's link to their ticket only ever leaves the CRM in
+mail to the address they gave (:func:`send_ticket_link`), never in an API
+response. A ticket opened by mail is unverified too (anyone can write any
+``From``) until its requester answers, from that address, mail we sent there.
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, make_msgid, parseaddr
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 
 from ..conf import crm_setting
 from ..configuration.services import get_configuration
@@ -36,6 +43,7 @@ from .services import (
     Author,
     NewTicket,
     TicketError,
+    access_token,
     customer_reply,
     open_ticket,
     survey_token,
@@ -123,6 +131,48 @@ def send_satisfaction_survey(ticket_id: str) -> bool:
     )
     email.attach_alternative(
         text_to_html(text.replace(url, "")) + f'<p><a href="{url}">Rate our help</a></p>',
+        "text/html",
+    )
+    email.send()
+    return True
+
+
+def ticket_link(ticket: Ticket, redirect_url: str) -> str:
+    """``redirect_url`` with the ticket's access token added as ``token``
+    (the storefront page passes it to ``ticketByAccessToken``).
+    """
+    parts = urlsplit(redirect_url)
+    query = "&".join(q for q in (parts.query, urlencode({"token": access_token(ticket)})) if q)
+    return parts._replace(query=query).geturl()
+
+
+def send_ticket_link(ticket_id: str, redirect_url: str) -> bool:
+    """Email a guest the link to the ticket they opened: the only way the
+    link leaves the CRM. Using it proves the address is theirs.
+
+    The mail quotes nothing the requester typed (anyone can open a ticket in
+    anyone's name) and carries no reply reference, so answering it cannot
+    verify the ticket: only the link does.
+    """
+    ticket = Ticket.objects.filter(pk=ticket_id, verified_at__isnull=True).first()
+    if ticket is None:
+        return False
+    url = ticket_link(ticket, redirect_url)
+    text = (
+        f"We received a request for help (#{ticket.number}) sent with this email address.\n\n"
+        f"To read our answers and reply, open: {url}\n\n"
+        "If you did not write to us, ignore this email: nobody sees the answers without "
+        "this link, and the request is not added to your account."
+    )
+    email = EmailMultiAlternatives(
+        subject=f"Your request #{ticket.number}: follow it here",
+        body=text,
+        from_email=_support_address(),
+        to=[ticket.requester_email],
+    )
+    email.attach_alternative(
+        text_to_html(text.replace(url, "the link below"))
+        + f'<p><a href="{escape(url)}">Follow your request #{ticket.number}</a></p>',
         "text/html",
     )
     email.send()

@@ -56,9 +56,18 @@ class Ticket(models.Model):
     channel = models.CharField(
         max_length=16, choices=InteractionChannel.choices, default=InteractionChannel.WEB_FORM
     )
-    profile = models.ForeignKey(CustomerProfile, on_delete=models.CASCADE, related_name="tickets")
+    # None while the ticket is unverified: nobody has proven they read mail
+    # at ``requester_email`` yet (a guest, an inbound email), so the ticket
+    # belongs to no profile, above all to no registered customer's.
+    profile = models.ForeignKey(
+        CustomerProfile, null=True, blank=True, on_delete=models.CASCADE, related_name="tickets"
+    )
     # Where replies go; the profile's email when the ticket was opened.
     requester_email = models.CharField(max_length=254)
+    # When the requester proved the email: at once for signed-in customers
+    # with a confirmed account and for staff-opened tickets; for guests when
+    # they use the emailed link (or answer a reply sent to that address).
+    verified_at = models.DateTimeField(null=True, blank=True)
     order_id = models.CharField(max_length=64, null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,

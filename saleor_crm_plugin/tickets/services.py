@@ -1,5 +1,10 @@
-"""The help desk's actions: open, reply, note, assign, change, merge, link an
-order, SLA breaches and satisfaction ratings.
+"""The help desk's actions: open, verify, reply, note, assign, change, merge,
+link an order, SLA breaches and satisfaction ratings.
+
+A ticket whose requester has not proven their email (a guest, an inbound
+email) is *unverified*: it belongs to no profile, so nothing its author wrote
+sits next to a registered customer's orders, until the requester uses the
+link emailed to that address (:func:`verify_ticket`).
 
 Every action runs in one transaction; mail goes out from Celery after commit.
 Errors are :class:`TicketError` with the input field and a code from
@@ -84,6 +89,13 @@ class NewTicket:
     tags: list[str] = field(default_factory=list)
     body_is_html: bool = False
     email_message_id: str | None = None
+    # False when nobody has proven ``email`` belongs to the requester (a
+    # guest, an inbound email): the ticket waits, on no profile, for
+    # verify_ticket. Staff-opened tickets and confirmed customers' are verified.
+    verified: bool = True
+    # Unverified tickets: the storefront page the emailed link opens (the
+    # access token is added as ``token``). None: no link is emailed.
+    link_url: str | None = None
 
 
 def _subject(value: str | None) -> str:
@@ -133,6 +145,8 @@ def apply_sla(ticket: Ticket) -> None:
 
 
 def _timeline(ticket: Ticket, type: str, at: datetime, key: str, **data: Any) -> None:
+    if ticket.profile_id is None:
+        return  # unverified: on no one's timeline
     add_timeline_events(
         ticket.profile,
         [
@@ -148,9 +162,9 @@ def _timeline(ticket: Ticket, type: str, at: datetime, key: str, **data: Any) ->
     )
 
 
-def order_of_customer(order_id: str, profile: CustomerProfile) -> OrderFact:
+def order_of_customer(order_id: str, profile: CustomerProfile | None) -> OrderFact:
     order = OrderFact.objects.filter(pk=order_id).first()
-    if order is None or order.profile_id != profile.pk:
+    if order is None or profile is None or order.profile_id != profile.pk:
         raise TicketError("order", "This customer has no such order.", TicketErrorCode.NOT_FOUND)
     return order
 
@@ -158,6 +172,10 @@ def order_of_customer(order_id: str, profile: CustomerProfile) -> OrderFact:
 def open_ticket(data: NewTicket, author: Author) -> Ticket:
     """Open a ticket for the customer with ``data.email`` (created if new),
     with its first message. A staff-opened ticket needs no first response.
+
+    An unverified ticket (``data.verified`` false) gets no profile and no
+    timeline entry; its link is emailed to ``data.email`` when
+    ``data.link_url`` is given, and :func:`verify_ticket` attaches it.
     """
     subject = _subject(data.subject)
     tags = _clean_tags(data.tags)
@@ -166,14 +184,29 @@ def open_ticket(data: NewTicket, author: Author) -> Ticket:
     _message_id(data.email_message_id)
     body = _body(data.body, data.body_is_html)
     now = timezone.now()
+    if not email:
+        raise TicketError("email", "Say who the customer is: an email.", TicketErrorCode.REQUIRED)
+    if data.order_id and not data.verified:
+        raise TicketError(
+            "order",
+            "Only a customer whose email is confirmed can open a ticket about an order.",
+            TicketErrorCode.INVALID,
+        )
     with transaction.atomic():
-        profile = resolve_profile(
-            email=email, user_id=data.user_id, seen_at=now, source_time=now
-        ).profile
-        if profile is None:
-            raise TicketError(
-                "email", "Say who the customer is: an email.", TicketErrorCode.REQUIRED
-            )
+        profile = None
+        if data.verified:
+            # A verified ticket with a user is a confirmed customer's own.
+            profile = resolve_profile(
+                email=email,
+                user_id=data.user_id,
+                seen_at=now,
+                source_time=now,
+                user_confirmed=bool(data.user_id),
+            ).profile
+            if profile is None:
+                raise TicketError(
+                    "email", "Say who the customer is: an email.", TicketErrorCode.REQUIRED
+                )
         if data.order_id:
             order_of_customer(data.order_id, profile)
         ticket = Ticket(
@@ -182,7 +215,8 @@ def open_ticket(data: NewTicket, author: Author) -> Ticket:
             channel=data.channel,
             priority=data.priority,
             profile=profile,
-            requester_email=profile.email,
+            requester_email=profile.email if profile is not None else email,
+            verified_at=now if data.verified else None,
             order_id=data.order_id,
             tags=tags,
             reply_token=secrets.token_hex(12),
@@ -204,7 +238,43 @@ def open_ticket(data: NewTicket, author: Author) -> Ticket:
             email_message_id=data.email_message_id,
         )
         _timeline(ticket, TimelineEventType.TICKET_OPENED, now, f"ticket_opened:{ticket.pk}")
+        if not data.verified and data.link_url:
+            _send_later("saleor_crm.send_ticket_link", str(ticket.pk), data.link_url)
     return ticket
+
+
+def verify_ticket(ticket: Ticket) -> Ticket:
+    """The requester proved they read mail at ``ticket.requester_email``
+    (they used the emailed link, answered mail sent there from that address,
+    or rated through the survey link): the ticket joins that email's profile,
+    created if new. Whoever owns the address opened it, so the profile may be
+    a registered customer's. Doing it again changes nothing.
+    """
+    if ticket.verified_at is not None:
+        return ticket
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        _verify_locked(ticket)
+    return ticket
+
+
+def _verify_locked(ticket: Ticket) -> None:
+    if ticket.verified_at is not None:
+        return
+    # Dated when it was opened: the profile's first contact, and an erasure
+    # since then keeps the ticket on the anonymised profile.
+    profile = resolve_profile(
+        email=ticket.requester_email,
+        user_id=None,
+        seen_at=ticket.created_at,
+        source_time=ticket.created_at,
+    ).profile
+    ticket.profile = profile
+    ticket.verified_at = timezone.now()
+    ticket.save(update_fields=["profile", "verified_at", "updated_at"])
+    _timeline(
+        ticket, TimelineEventType.TICKET_OPENED, ticket.created_at, f"ticket_opened:{ticket.pk}"
+    )
 
 
 def _clean_tags(tags: list[str]) -> list[str]:
@@ -221,7 +291,10 @@ def _clean_tags(tags: list[str]) -> list[str]:
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("profile").get(pk=ticket.pk)
+    # ``of``: an unverified ticket's profile is an outer join, which cannot be locked.
+    return (
+        Ticket.objects.select_for_update(of=("self",)).select_related("profile").get(pk=ticket.pk)
+    )
 
 
 def staff_reply(
@@ -409,13 +482,16 @@ def merge(source: Ticket, target: Ticket, author: Author) -> Ticket:
         first, second = sorted([source.pk, target.pk], key=str)
         locked = {
             t.pk: t
-            for t in Ticket.objects.select_for_update()
+            for t in Ticket.objects.select_for_update(of=("self",))
             .select_related("profile")
             .filter(pk__in=[first, second])
             .order_by("pk")
         }
         source, target = locked[source.pk], locked[target.pk]
-        if source.profile_id != target.profile_id:
+        if source.profile_id != target.profile_id or (
+            # Unverified tickets are one customer's only if sent by one address.
+            source.profile_id is None and source.requester_email != target.requester_email
+        ):
             raise TicketError(
                 "source", "Only one customer's tickets can be merged.", TicketErrorCode.INVALID
             )
@@ -571,18 +647,32 @@ def ticket_from_survey_token(token: str) -> Ticket | None:
 
 
 def access_token(ticket: Ticket) -> str:
-    """Lets a guest follow and answer their ticket without an account."""
+    """Lets a guest follow and answer their ticket without an account. Only
+    ever emailed to the requester (see ``mail.send_ticket_link``), never
+    returned by the API.
+    """
     return signing.dumps(
         {"t": str(ticket.pk), "e": ticket.requester_email}, salt=ACCESS_SALT, compress=True
     )
 
 
 def ticket_from_access_token(token: str) -> Ticket | None:
+    """The ticket a guest's link names, if the link is valid (a look-up only:
+    see :func:`use_access_token`).
+    """
     try:
         claims = signing.loads(token, salt=ACCESS_SALT, max_age=ACCESS_MAX_AGE)
     except signing.BadSignature:
         return None
     return Ticket.objects.filter(pk=claims.get("t"), requester_email=claims.get("e")).first()
+
+
+def use_access_token(token: str) -> Ticket | None:
+    """The ticket behind a guest's link, verified by this use of it: the
+    token only ever went to the requester's address.
+    """
+    ticket = ticket_from_access_token(token)
+    return verify_ticket(ticket) if ticket is not None else None
 
 
 def rate(token: str, rating: int, comment: str = "") -> Ticket:
@@ -605,7 +695,7 @@ def rate(token: str, rating: int, comment: str = "") -> Ticket:
     check_length(comment, MAX_COMMENT, "comment", TicketError)
     with transaction.atomic():
         ticket = (
-            Ticket.objects.select_for_update()
+            Ticket.objects.select_for_update(of=("self",))
             .select_related("profile")
             .filter(pk=claims.get("t"))
             .first()
@@ -614,6 +704,8 @@ def rate(token: str, rating: int, comment: str = "") -> Ticket:
             raise TicketError("token", "This survey link is not valid.", TicketErrorCode.NOT_FOUND)
         if ticket.status not in (TicketStatus.SOLVED, TicketStatus.CLOSED):
             raise TicketError("token", "Only solved tickets can be rated.", TicketErrorCode.INVALID)
+        # The survey link was emailed to the requester: using it proves the address.
+        _verify_locked(ticket)
         now = timezone.now()
         ticket.satisfaction_rating = rating
         ticket.satisfaction_comment = comment
@@ -621,9 +713,10 @@ def rate(token: str, rating: int, comment: str = "") -> Ticket:
         ticket.save(
             update_fields=["satisfaction_rating", "satisfaction_comment", "rated_at", "updated_at"]
         )
-        profile = CustomerProfile.objects.select_for_update().get(pk=ticket.profile_id)
-        update_satisfaction(profile)
-        profile.save(update_fields=["satisfaction_average", "satisfaction_count", "updated_at"])
+        profile = CustomerProfile.objects.select_for_update().filter(pk=ticket.profile_id).first()
+        if profile is not None:
+            update_satisfaction(profile)
+            profile.save(update_fields=["satisfaction_average", "satisfaction_count", "updated_at"])
         _timeline(
             ticket,
             TimelineEventType.TICKET_RATED,
@@ -649,7 +742,7 @@ def notifications_off() -> Iterator[None]:
         _notifications_off.reset(token)
 
 
-def _send_later(task_name: str, arg: Any) -> None:
+def _send_later(task_name: str, *args: Any) -> None:
     """Queue a mail task after commit; a broker outage loses no ticket data,
     only that notification (logged).
     """
@@ -657,4 +750,4 @@ def _send_later(task_name: str, arg: Any) -> None:
         return
     from ..dispatch import send_task
 
-    transaction.on_commit(lambda: send_task(task_name, arg))
+    transaction.on_commit(lambda: send_task(task_name, *args))

@@ -25,8 +25,12 @@ def issue_token(
     app_id: str | None = None,
     channels: tuple[str, ...] | None = None,
     token_app: str | None = None,
+    is_confirmed: bool = True,
 ) -> str:
-    """``channels``: the slugs a restricted staff member may see (None: all)."""
+    """``channels``: the slugs a restricted staff member may see (None: all).
+    ``is_confirmed``: false for a customer who signed in before confirming
+    their email (Saleor's ``User.is_confirmed``).
+    """
     claims = {
         "kind": kind,
         "user_id": user_id,
@@ -35,6 +39,7 @@ def issue_token(
         "permissions": list(permissions),
         "channels": None if channels is None else list(channels),
         "token_app": token_app,
+        "is_confirmed": is_confirmed,
     }
     return signing.dumps(claims, salt=SALT)
 
@@ -57,4 +62,5 @@ def authenticate(request) -> Requestor:
         permissions=frozenset(claims.get("permissions") or ()),
         channels=None if claims.get("channels") is None else frozenset(claims["channels"]),
         token_app=claims.get("token_app"),
+        is_confirmed=claims.get("is_confirmed", True),
     )

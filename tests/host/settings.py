@@ -23,6 +23,9 @@ MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
 DATABASES = {"default": database_config()}
 
 SALEOR_CRM_AUTHENTICATOR = "tests.host.auth.authenticate"
+# Storefronts whose pages a guest's emailed ticket link may open (Saleor:
+# ALLOWED_CLIENT_HOSTS).
+SALEOR_CRM_ALLOWED_CLIENT_HOSTS = ["localhost", "127.0.0.1", "shop.example"]
 # Tests count on a task having run when the call that asked for it returns
 # (their database transaction is invisible to a background thread).
 SALEOR_CRM_DISPATCH = os.environ.get("SALEOR_CRM_DISPATCH", "inline")

@@ -11,7 +11,7 @@ OPEN = """
 mutation ($order: ID!) {
   ticketOpen(input: {subject: "Wrong size", body: "I got an M, I ordered an L", order: $order}) {
     ticket { id number order status }
-    accessToken
+    requiresConfirmation
     errors { field code message }
   }
 }
@@ -64,7 +64,7 @@ def test_customer_opens_ticket_about_own_order_staff_replies_other_customer_sees
     # then
     assert ticket["errors"] == [], ticket
     assert ticket["ticket"]["order"] == order_id
-    assert ticket["accessToken"] is None
+    assert ticket["requiresConfirmation"] is False
     assert replied["data"]["ticketReply"] == {
         "ticket": {
             "status": "PENDING",

@@ -25,6 +25,11 @@ class TicketFilterInput(graphene.InputObjectType):
     due_soon = graphene.Boolean(
         description="True: an SLA target falls within the next two hours; false: none does."
     )
+    is_verified = graphene.Boolean(
+        description=(
+            "True: only tickets whose requester proved their email; false: only unverified ones."
+        )
+    )
 
     class Meta:
         description = "Filter tickets; all given conditions must hold."
@@ -71,4 +76,6 @@ def filter_tickets(queryset: QuerySet, data: dict) -> QuerySet:
     if data.get("due_soon") is not None:
         soon = desk.due_soon()
         queryset = queryset.filter(soon) if data["due_soon"] else queryset.exclude(soon)
+    if data.get("is_verified") is not None:
+        queryset = queryset.filter(verified_at__isnull=not data["is_verified"])
     return queryset

@@ -64,8 +64,15 @@ class TicketQueries(graphene.ObjectType):
     )
     ticket_by_access_token = graphene.Field(
         CustomerTicket,
-        token=graphene.Argument(graphene.String, required=True, description="From ticketOpen."),
-        description="A guest's ticket, through the signed link they were given.",
+        token=graphene.Argument(
+            graphene.String,
+            required=True,
+            description="The `token` of the link ticketOpen emailed to the guest.",
+        ),
+        description=(
+            "A guest's ticket, through the link emailed to them. The first use verifies the "
+            "ticket: the guest has proven the email is theirs."
+        ),
     )
 
     @staticmethod

@@ -76,10 +76,23 @@ class Ticket(graphene.ObjectType):
     channel = graphene.Field(InteractionChannelEnum, required=True, description="Came in by.")
     customer = graphene.Field(
         "saleor_crm_plugin.graphql.profiles.types.CustomerProfile",
-        required=True,
-        description="The customer's profile.",
+        description=(
+            "The customer's profile; null while the ticket is unverified (see `isVerified`): "
+            "until the requester proves the email, the ticket is no customer's."
+        ),
     )
     requester_email = graphene.String(required=True, description="Where replies are sent.")
+    is_verified = graphene.Boolean(
+        required=True,
+        description=(
+            "The requester proved they own `requesterEmail`: signed in with a confirmed "
+            "account, opened by staff, or a guest who used the emailed link (or answered "
+            "our mail from that address). Unverified tickets may be written by anyone in "
+            "anyone's name: they are on no customer's profile, and replies still go only to "
+            "`requesterEmail`."
+        ),
+    )
+    verified_at = graphene.DateTime(description="When the requester proved the email.")
     order = graphene.ID(description="Saleor global ID of the order it is about.")
     assignee = graphene.ID(description="Saleor global ID of the staff member assigned.")
     tags = graphene.List(
@@ -138,6 +151,10 @@ class Ticket(graphene.ObjectType):
     @staticmethod
     def resolve_assignee(root, info):
         return saleor_id("User", root.assignee_id)
+
+    @staticmethod
+    def resolve_is_verified(root, info):
+        return root.verified_at is not None
 
     @staticmethod
     def resolve_is_breached(root, info):

@@ -41,10 +41,11 @@ def own_profile(info) -> CustomerProfile | None:
 
 def customer_ticket(info, id: str | None, access_token: str | None) -> models.Ticket:
     """The ticket the requestor may act on as its customer: through the guest
-    link's token, or as the signed-in customer it belongs to.
+    link's token (which verifies the ticket), or as the signed-in customer
+    it belongs to.
     """
     if access_token:
-        ticket = desk.ticket_from_access_token(access_token)
+        ticket = desk.use_access_token(access_token)
         if ticket is None:
             raise desk.TicketError(
                 "accessToken", "This link is not valid.", TicketErrorCode.INVALID
