@@ -16,10 +16,12 @@ from graphql_relay import to_global_id
 from saleor_crm_plugin.auth import CRMPermission, Requestor, RequestorKind
 from saleor_crm_plugin.configuration.services import update_configuration
 from saleor_crm_plugin.graphql.schema import execute, schema
+from saleor_crm_plugin.http.inbound import sign
 from saleor_crm_plugin.ingestion.models import InboundEvent, InboundEventStatus
 from saleor_crm_plugin.ingestion.services import process_event
 from saleor_crm_plugin.models import CustomerProfile, Ticket, TimelineEvent
 from saleor_crm_plugin.tickets import services as desk
+from saleor_crm_plugin.tickets.mail import reply_address
 from tests import factories as f
 from tests.factories import ingest
 
@@ -68,9 +70,12 @@ query ($email: String) {
 MINE = "{ myTickets(first: 10) { totalCount edges { node { number } } } }"
 
 
+SECRET = "s3cret-shared-with-the-mail-relay"
+
+
 @pytest.fixture(autouse=True)
 def desk_config():
-    update_configuration(support_email="support@shop.example")
+    update_configuration(support_email="support@shop.example", inbound_secret=SECRET)
 
 
 @pytest.fixture
@@ -536,3 +541,49 @@ def test_an_order_of_a_confirmed_account_links_it(user_factory, on_commit):
     # then
     assert CustomerProfile.objects.get().user == bob
     assert run(MINE, requestor=as_customer(bob))["myTickets"]["totalCount"] == 1
+
+
+# --- tickets opened by email -------------------------------------------------------
+
+
+def inbound_email(client, sender, to="support@shop.example", message_id="<m1@mail.example>"):
+    raw = (
+        f"From: {sender}\r\nTo: {to}\r\nSubject: Where is my order?\r\n"
+        f"Message-ID: {message_id}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Please send it elsewhere.\r\n"
+    ).encode()
+    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in sign(SECRET, raw).items()}
+    return client.post(
+        "/plugins/global/saleor.crm/tickets/inbound-email/",
+        raw,
+        content_type="message/rfc822",
+        **headers,
+    )
+
+
+def test_a_ticket_opened_by_email_waits_until_its_sender_answers_from_the_address(
+    client, registered_ann, on_commit
+):
+    # given: mail "from" Ann (any From can be forged) opens a ticket
+    assert inbound_email(client, "Ann <ann@example.com>").status_code == 201
+    ticket = Ticket.objects.get()
+    assert (ticket.profile, ticket.verified_at) == (None, None)
+    assert (
+        run(PROFILE, {"email": "ann@example.com"})["customerProfile"]["tickets"]["totalCount"] == 0
+    )
+
+    # when: staff answer; the answer reaches the real Ann, who replies to it
+    with on_commit():
+        desk.staff_reply(ticket, "Which address?", desk.Author(kind="staff", name="Sam"))
+    answered = inbound_email(
+        client, "Ann <ann@example.com>", to=reply_address(ticket), message_id="<m2@mail.example>"
+    )
+
+    # then
+    assert answered.status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.verified_at is not None
+    assert ticket.profile.email == "ann@example.com"
+    assert (
+        run(PROFILE, {"email": "ann@example.com"})["customerProfile"]["tickets"]["totalCount"] == 1
+    )

@@ -33,6 +33,7 @@ from django.utils.html import escape
 from ..conf import crm_setting
 from ..configuration.services import get_configuration
 from ..interactions.models import InteractionChannel
+from ..snapshots import normalize_email
 from ..text import html_to_text, text_to_html
 from ..validation import shorten
 from .error_codes import TicketErrorCode
@@ -47,6 +48,7 @@ from .services import (
     customer_reply,
     open_ticket,
     survey_token,
+    verify_ticket,
 )
 
 TOKEN_IN_ADDRESS = re.compile(r"\+t([0-9a-f]{24})@", re.IGNORECASE)
@@ -271,6 +273,9 @@ def receive_email(raw: bytes) -> InboundResult:
                 "to", "The message names a ticket that does not exist.", TicketErrorCode.NOT_FOUND
             )
         if sender.strip().lower() in participants(ticket):
+            if ticket.verified_at is None and normalize_email(sender) == ticket.requester_email:
+                # The reference only went out in mail to the requester's address.
+                ticket = verify_ticket(ticket)
             reply = customer_reply(
                 ticket,
                 body or "(empty message)",
@@ -293,6 +298,9 @@ def receive_email(raw: bytes) -> InboundResult:
                 channel=InteractionChannel.EMAIL,
                 body_is_html=is_html,
                 email_message_id=message_id,
+                # Anyone can write any From: the sender proves the address
+                # by answering mail sent there.
+                verified=False,
             ),
             Author(kind=TicketAuthorKind.CUSTOMER, name=name or sender),
         )
