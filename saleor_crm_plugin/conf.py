@@ -15,6 +15,9 @@ DEFAULTS: dict[str, Any] = {
     "SALEOR_CRM_AUTHENTICATOR": None,
     # Processed inbound events are kept this long for audit and replay.
     "SALEOR_CRM_EVENT_RETENTION_DAYS": 14,
+    # Staff reads of one profile within this window are recorded once (per
+    # staff member or app, profile and kind: viewed, exported).
+    "SALEOR_CRM_PROFILE_READ_WINDOW_SECONDS": 15 * 60,
     # A pending event older than this is re-sent to Celery by the sweeper
     # (covers a broker that was down when the hook ran).
     "SALEOR_CRM_PENDING_EVENT_GRACE_SECONDS": 60,

@@ -5,6 +5,7 @@ from .commerce.models import CheckoutFact, OrderFact, OrderLineFact
 from .configuration.models import CRMConfiguration
 from .ingestion.models import BackfillState, InboundEvent
 from .interactions.models import Interaction
+from .privacy.models import ProfileRead
 from .profiles.models import CustomerProfile, ErasedIdentity, TimelineEvent
 from .throttling.models import ThrottleBucket
 from .tickets.models import SLAPolicy, Ticket, TicketMessage
@@ -19,6 +20,7 @@ __all__ = [
     "Interaction",
     "OrderFact",
     "OrderLineFact",
+    "ProfileRead",
     "RFMBreakpoints",
     "SLAPolicy",
     "ThrottleBucket",

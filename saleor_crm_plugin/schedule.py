@@ -44,6 +44,10 @@ CRM_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "saleor_crm.purge_processed_events",
         "schedule": crontab(hour=4, minute=0),
     },
+    "saleor-crm-scrub-erased-events": {
+        "task": "saleor_crm.scrub_erased_events",
+        "schedule": timedelta(hours=1),
+    },
     "saleor-crm-purge-throttle-buckets": {
         "task": "saleor_crm.purge_throttle_buckets",
         "schedule": timedelta(hours=1),

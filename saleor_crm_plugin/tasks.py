@@ -14,6 +14,7 @@ from .conf import crm_setting
 from .configuration.services import get_configuration
 from .hosting import writer
 from .ingestion.services import process_pending_events, purge_processed_events
+from .privacy.scrub import scrub_erased_events
 from .throttling.services import purge_expired
 from .tickets.mail import send_satisfaction_survey, send_ticket_link, send_ticket_message
 from .tickets.services import mark_sla_breaches
@@ -125,6 +126,15 @@ def mark_sla_breaches_task() -> int:
         return mark_sla_breaches()
 
 
+@shared_task(name="saleor_crm.scrub_erased_events")
+def scrub_erased_events_task() -> int:
+    """Scrub events about erased customers that the erasure could not reach
+    (held by a worker, or recorded later). Schedule hourly.
+    """
+    with writer():
+        return scrub_erased_events()
+
+
 TASKS = {
     task.name: task
     for task in (
@@ -139,5 +149,6 @@ TASKS = {
         send_satisfaction_survey_task,
         send_ticket_link_task,
         mark_sla_breaches_task,
+        scrub_erased_events_task,
     )
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..errors import CRMError
+from ..privacy.scrub import erased_key, with_erased_key
+from ..profiles.erasure import ERASED_TEXT
 from ..profiles.identity import resolve_profile
 from ..profiles.models import CustomerProfile, TimelineEventType
 from ..profiles.timeline import add_timeline_event
@@ -66,7 +68,7 @@ def log_interaction(
         check_length(value, max_length(Interaction, name), field, InteractionError)
     if data.external_id:
         existing = Interaction.objects.filter(
-            source=data.source, external_id=data.external_id
+            source=data.source, external_id__in=with_erased_key(data.external_id)
         ).first()
         if existing is not None:
             return existing, False
@@ -75,12 +77,23 @@ def log_interaction(
     try:
         with transaction.atomic():
             if profile is None:
-                profile = resolve_profile(
+                resolved = resolve_profile(
                     email=email,
                     user_id=data.user_id,
                     seen_at=occurred_at,
                     source_time=occurred_at,
-                ).profile
+                )
+                profile = resolved.profile
+                if resolved.anonymous:
+                    # A contact from before the customer was erased, sent
+                    # late: it counts, but its content stays erased.
+                    subject, body = ERASED_TEXT, f"<p>{ERASED_TEXT}</p>"
+                    data = replace(
+                        data,
+                        author_name="",
+                        metadata=None,
+                        external_id=erased_key(data.external_id) if data.external_id else None,
+                    )
             if profile is None:
                 raise InteractionError(
                     "email", "Say who the customer is: an email.", InteractionErrorCode.REQUIRED
@@ -115,7 +128,7 @@ def log_interaction(
     except IntegrityError:
         # The same external contact, logged concurrently.
         existing = Interaction.objects.filter(
-            source=data.source, external_id=data.external_id
+            source=data.source, external_id__in=with_erased_key(data.external_id)
         ).first()
         if existing is None:
             raise

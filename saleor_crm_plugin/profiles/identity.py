@@ -148,6 +148,7 @@ def merge_profiles(target: CustomerProfile, source: CustomerProfile, at: datetim
     """
     from ..commerce.models import CheckoutFact, OrderFact
     from ..interactions.models import Interaction
+    from ..privacy.audit import move_reads
     from ..tickets.models import Ticket
 
     OrderFact.objects.filter(profile=source).update(profile=target)
@@ -156,6 +157,7 @@ def merge_profiles(target: CustomerProfile, source: CustomerProfile, at: datetim
     Interaction.objects.filter(profile=source).update(profile=target)
     TimelineEvent.objects.filter(profile=source).update(profile=target)
     ErasedIdentity.objects.filter(profile=source).update(profile=target)
+    move_reads(source.pk, target.pk)  # who read it stays on record
     target.tags = sorted(set(target.tags) | set(source.tags))
     if source.note and source.note not in target.note:
         target.note = "\n\n".join(n for n in (target.note, source.note) if n)

@@ -33,6 +33,7 @@ from django.utils.html import escape
 from ..conf import crm_setting
 from ..configuration.services import get_configuration
 from ..interactions.models import InteractionChannel
+from ..privacy.scrub import with_erased_key
 from ..snapshots import normalize_email
 from ..text import html_to_text, text_to_html
 from ..validation import shorten
@@ -240,8 +241,9 @@ def receive_email(raw: bytes) -> InboundResult:
     message_id = (message.get("Message-ID") or "").strip() or None
     if message_id:
         known = (
+        # An erased customer's messages keep their Message-ID as a hash only.
             TicketMessage.objects.select_related("ticket")
-            .filter(email_message_id=message_id)
+            .filter(email_message_id__in=with_erased_key(message_id))
             .first()
         )
         if known is not None:
