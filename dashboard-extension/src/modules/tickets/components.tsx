@@ -50,6 +50,23 @@ export function UnknownSenderChip({ ticket }: { ticket: Pick<TicketSummary, "fro
   );
 }
 
+export const UNVERIFIED_DETAIL =
+  "Nobody has proven this email address is theirs yet: a guest (or a customer whose account is not confirmed) " +
+  "opened it, and anyone can write in anyone's name. It is on no customer's profile until the requester opens " +
+  "the link we emailed them (or answers our mail from that address). Replies go only to that address.";
+
+/** A ticket whose requester has not proven their email (isVerified false); the detail is in the tooltip. */
+export function UnverifiedChip({ ticket }: { ticket: Pick<TicketSummary, "isVerified"> }) {
+  if (ticket.isVerified) return null;
+  return (
+    <Box display="inline-flex" data-testid="unverified">
+      <ToneChip tone="warning1" title={UNVERIFIED_DETAIL}>
+        Unverified email
+      </ToneChip>
+    </Box>
+  );
+}
+
 /** "#1074 Gift card code not working" as one line, for compact lists. */
 export function TicketLine({
   ticket,
@@ -87,6 +104,7 @@ export function TicketLine({
         </Text>
       </Box>
       <Box display="flex" gap={1} alignItems="center" flexShrink="0">
+        <UnverifiedChip ticket={ticket} />
         <UnknownSenderChip ticket={ticket} />
         <StatusChip status={ticket.status} />
         {ticket.status !== "CLOSED" && ticket.status !== "SOLVED" && (

@@ -79,7 +79,13 @@ export interface TicketSummary {
   fromUnknownSender: boolean;
   /** The ticket that email answered (it was not posted there). */
   senderRepliedTo: string | null;
-  customer: TicketCustomer;
+  /** Where replies go. */
+  requesterEmail: string;
+  /** The requester proved they own requesterEmail (confirmed account, staff-opened, or the emailed link used). */
+  isVerified: boolean;
+  verifiedAt: string | null;
+  /** Null while the ticket is unverified: it is nobody's profile's yet. */
+  customer: TicketCustomer | null;
 }
 
 export interface TicketSatisfaction {
@@ -89,7 +95,6 @@ export interface TicketSatisfaction {
 }
 
 export interface TicketDetailsFields extends TicketSummary {
-  requesterEmail: string;
   firstResponseBreachedAt: string | null;
   resolutionBreachedAt: string | null;
   mergedInto: string | null;
@@ -118,11 +123,13 @@ export interface TicketOrder {
 }
 
 export interface TicketDetails extends TicketDetailsFields {
-  customer: TicketCustomer & {
-    satisfactionAverage: number | null;
-    satisfactionCount: number;
-    orders: { edges: Array<{ node: TicketOrder }> };
-  };
+  customer:
+    | (TicketCustomer & {
+        satisfactionAverage: number | null;
+        satisfactionCount: number;
+        orders: { edges: Array<{ node: TicketOrder }> };
+      })
+    | null;
   messages: {
     totalCount: number | null;
     pageInfo: { hasPreviousPage: boolean };

@@ -12,7 +12,13 @@ function page(variables: TicketListVariables) {
   const rows = Array.from({ length: 20 }, (_, i) =>
     ticketSummary(
       start + i + 1,
-      i === 0 ? { assignee: ANNA_ID, isBreached: true } : i === 1 ? { fromUnknownSender: true } : {},
+      i === 0
+        ? { assignee: ANNA_ID, isBreached: true }
+        : i === 1
+          ? { fromUnknownSender: true }
+          : i === 2
+            ? { isVerified: false, verifiedAt: null, requesterEmail: "ann@example.com", customer: null }
+            : {},
     ),
   );
   return {
@@ -56,6 +62,13 @@ describe("TicketInbox", () => {
     const flagged = screen.getAllByTestId("unknown-sender");
     expect(flagged).toHaveLength(1);
     expect(flagged[0]!.closest('[data-testid="ticket-row"]')?.textContent).toContain("Question 2");
+    // the third is unverified: flagged, and shown by the address it came from, no customer's name
+    const unverified = screen.getAllByTestId("unverified");
+    expect(unverified).toHaveLength(1);
+    const row = unverified[0]!.closest('[data-testid="ticket-row"]');
+    expect(row?.textContent).toContain("Question 3");
+    expect(row?.textContent).toContain("ann@example.com");
+    expect(row?.textContent).toContain("Not verified");
     fireEvent.click(screen.getByText("Question 2"));
     expect(navigate).toHaveBeenCalledWith(`/app/tickets/${encodeURIComponent(btoa("Ticket:2"))}`);
   });

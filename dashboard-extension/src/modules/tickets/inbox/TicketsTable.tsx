@@ -3,7 +3,7 @@ import { Box, Text } from "@saleor/macaw-ui";
 import { displayName, formatDateTime, formatRelative } from "../../core/format";
 import { Cell, DataTable, type DataColumn } from "../../core/ui/DataTable";
 import { TagList } from "../../customers/list/CustomersTable";
-import { PriorityChip, SlaChip, StatusChip, UnknownSenderChip } from "../components";
+import { PriorityChip, SlaChip, StatusChip, UnknownSenderChip, UnverifiedChip } from "../components";
 import type { TicketSortField, TicketSortingInput, TicketSummary } from "../graphql/types";
 import { channelLabel } from "../labels";
 import type { StaffDirectory } from "../staff";
@@ -66,22 +66,35 @@ export function TicketsTable({
                 <Text size={2} color="default2" whiteSpace="nowrap">
                   {channelLabel(ticket.channel)}
                 </Text>
+                <UnverifiedChip ticket={ticket} />
                 <UnknownSenderChip ticket={ticket} />
                 {ticket.tags.length > 0 && <TagList tags={ticket.tags} max={2} />}
               </Box>
             </Box>
           </Cell>
           <Cell>
-            <Box display="flex" flexDirection="column" __minWidth="0" __maxWidth="220px">
-              <Text size={3} ellipsis>
-                {ticket.customer.isErased ? "Erased customer" : displayName(ticket.customer)}
-              </Text>
-              {displayName(ticket.customer) !== ticket.customer.email && !ticket.customer.isErased && (
-                <Text size={2} color="default2" ellipsis>
-                  {ticket.customer.email}
+            {ticket.customer ? (
+              <Box display="flex" flexDirection="column" __minWidth="0" __maxWidth="220px">
+                <Text size={3} ellipsis>
+                  {ticket.customer.isErased ? "Erased customer" : displayName(ticket.customer)}
                 </Text>
-              )}
-            </Box>
+                {displayName(ticket.customer) !== ticket.customer.email && !ticket.customer.isErased && (
+                  <Text size={2} color="default2" ellipsis>
+                    {ticket.customer.email}
+                  </Text>
+                )}
+              </Box>
+            ) : (
+              // Unverified: nobody's profile yet, only the address it came from.
+              <Box display="flex" flexDirection="column" __minWidth="0" __maxWidth="220px">
+                <Text size={3} ellipsis title={ticket.requesterEmail}>
+                  {ticket.requesterEmail}
+                </Text>
+                <Text size={2} color="default2" ellipsis>
+                  Not verified
+                </Text>
+              </Box>
+            )}
           </Cell>
           <Cell>
             <StatusChip status={ticket.status} />

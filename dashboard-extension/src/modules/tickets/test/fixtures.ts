@@ -25,6 +25,9 @@ export function ticketSummary(index: number, overrides: Partial<TicketSummary> =
     closedAt: null,
     fromUnknownSender: false,
     senderRepliedTo: null,
+    requesterEmail: `c${index}@example.com`,
+    isVerified: true,
+    verifiedAt: "2026-11-20T10:00:00Z",
     customer: {
       id: btoa(`CustomerProfile:${index}`),
       email: `c${index}@example.com`,
@@ -60,13 +63,12 @@ export function ticketDetails(overrides: Partial<TicketDetails> = {}): TicketDet
   const summary = ticketSummary(1, { order: ORDER_ID, tags: ["delivery"] });
   return {
     ...summary,
-    requesterEmail: summary.customer.email,
     firstResponseBreachedAt: null,
     resolutionBreachedAt: null,
     mergedInto: null,
     satisfaction: null,
     customer: {
-      ...summary.customer,
+      ...summary.customer!,
       satisfactionAverage: 4.5,
       satisfactionCount: 2,
       orders: {

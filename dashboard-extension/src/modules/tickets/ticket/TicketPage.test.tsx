@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 
 import { renderWithCrm } from "../../../test/render";
 import { appPaths } from "../../core/routes";
-import { UNKNOWN_SENDER_DETAIL } from "../components";
+import { UNKNOWN_SENDER_DETAIL, UNVERIFIED_DETAIL } from "../components";
 import { ME_ID, ORDER_ID, ticketDetails } from "../test/fixtures";
 import { appendMessage, mergeTicket, TicketPage } from "./TicketPage";
 
@@ -20,7 +20,7 @@ describe("TicketPage", () => {
     fireEvent.click(screen.getByRole("button", { name: "Open order" }));
     expect(dashboard.openOrder).toHaveBeenCalledWith(ORDER_ID);
     fireEvent.click(screen.getByRole("button", { name: "CRM profile" }));
-    expect(navigate).toHaveBeenCalledWith(`/app/customers/${encodeURIComponent(ticket.customer.id)}`);
+    expect(navigate).toHaveBeenCalledWith(`/app/customers/${encodeURIComponent(ticket.customer!.id)}`);
     expect(screen.getByText("First reply")).toBeTruthy();
     expect(screen.getByText(/rates 4.5 \/ 5 on average/)).toBeTruthy();
   });
@@ -62,6 +62,36 @@ describe("TicketPage", () => {
     expect(navigate).toHaveBeenCalledWith(appPaths.ticket(answered));
   });
 
+  it("flags an unverified ticket and shows no customer's profile or orders", async () => {
+    const ticket = ticketDetails({
+      isVerified: false,
+      verifiedAt: null,
+      requesterEmail: "ann@example.com",
+      order: null,
+      customer: null,
+    });
+    renderWithCrm(<TicketPage ticketId={ticket.id} />, () => ({ ticket }));
+    const chip = await screen.findByTestId("unverified");
+    expect(chip.textContent).toBe("Unverified email");
+    expect(chip.querySelector("[title]")?.getAttribute("title")).toBe(UNVERIFIED_DETAIL);
+    expect(screen.getByTestId("unverified-notice").textContent).toContain(
+      "nobody has proven ann@example.com is theirs yet",
+    );
+    expect(screen.getByTestId("unverified-customer").textContent).toContain("ann@example.com");
+    expect(screen.getByText(/ann@example.com \(not verified\)/)).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "CRM profile" })).toBeNull();
+    expect(screen.getByText(/Orders can be linked once the requester has verified/)).toBeTruthy();
+    expect(screen.getByText("No ratings from this customer yet.")).toBeTruthy();
+  });
+
+  it("shows no unverified flag on a verified ticket", async () => {
+    const ticket = ticketDetails();
+    renderWithCrm(<TicketPage ticketId={ticket.id} />, () => ({ ticket }));
+    expect(await screen.findByText("#1001 Question 1")).toBeTruthy();
+    expect(screen.queryByTestId("unverified")).toBeNull();
+    expect(screen.queryByTestId("unverified-notice")).toBeNull();
+  });
+
   it("shows no unknown-sender flag on an ordinary ticket", async () => {
     const ticket = ticketDetails();
     renderWithCrm(<TicketPage ticketId={ticket.id} />, () => ({ ticket }));
@@ -79,11 +109,17 @@ describe("TicketPage", () => {
 describe("mergeTicket / appendMessage", () => {
   it("keeps the page's messages and customer details when a mutation returns the ticket", () => {
     const current = ticketDetails();
-    const merged = mergeTicket(current, { status: "SOLVED", customer: { ...current.customer, firstName: "Anna" } });
+    const merged = mergeTicket(current, { status: "SOLVED", customer: { ...current.customer!, firstName: "Anna" } });
     expect(merged.status).toBe("SOLVED");
     expect(merged.messages).toBe(current.messages);
-    expect(merged.customer.orders).toBe(current.customer.orders);
-    expect(merged.customer.firstName).toBe("Anna");
+    expect(merged.customer!.orders).toBe(current.customer!.orders);
+    expect(merged.customer!.firstName).toBe("Anna");
+  });
+
+  it("keeps an unverified ticket customerless", () => {
+    const current = ticketDetails({ isVerified: false, verifiedAt: null, customer: null });
+    expect(mergeTicket(current, { status: "PENDING" }).customer).toBeNull();
+    expect(mergeTicket(ticketDetails(), { customer: null }).customer).toBeNull();
   });
 
   it("appends a sent message once", () => {

@@ -8,7 +8,7 @@ import { Card } from "../../core/ui/Card";
 import { PageHeader } from "../../core/ui/PageHeader";
 import { EmptyState, ErrorState, LinesSkeleton } from "../../core/ui/States";
 import { useCrm, useCrmQuery } from "../../core/use-crm";
-import { SlaChip, UNKNOWN_SENDER_DETAIL, UnknownSenderChip } from "../components";
+import { SlaChip, UNKNOWN_SENDER_DETAIL, UnknownSenderChip, UnverifiedChip } from "../components";
 import { TicketDetails as TicketDetailsQuery, TicketUpdate } from "../graphql/documents";
 import type {
   TicketDetails,
@@ -34,7 +34,10 @@ export function mergeTicket(current: TicketDetails, fields: Partial<TicketDetail
   return {
     ...current,
     ...fields,
-    customer: { ...current.customer, ...(fields.customer ?? {}) },
+    customer:
+      fields.customer === null
+        ? null
+        : current.customer && { ...current.customer, ...(fields.customer ?? {}) },
     messages: current.messages,
   };
 }
@@ -147,7 +150,11 @@ function TicketView({
     }
   };
 
-  const customerName = ticket.customer.isErased ? "Erased customer" : displayName(ticket.customer);
+  const customerName = !ticket.customer
+    ? `${ticket.requesterEmail} (not verified)`
+    : ticket.customer.isErased
+      ? "Erased customer"
+      : displayName(ticket.customer);
 
   return (
     <Box display="flex" flexDirection="column">
@@ -158,6 +165,7 @@ function TicketView({
         backLabel="Back to tickets"
         actions={
           <Box display="flex" gap={2} alignItems="center">
+            <UnverifiedChip ticket={ticket} />
             <UnknownSenderChip ticket={ticket} />
             <SlaChip ticket={ticket} now={now} locale={locale} />
           </Box>
@@ -210,6 +218,14 @@ function TicketView({
         {updateError && (
           <Text size={2} color="critical1" role="alert">
             {updateError}
+          </Text>
+        )}
+        {!ticket.isVerified && (
+          <Text size={2} color="default2" data-testid="unverified-notice">
+            Unverified: nobody has proven {ticket.requesterEmail} is theirs yet, so this ticket is on no
+            customer&apos;s profile and may not be from the person it names. It joins that address&apos;s
+            profile once the requester opens the link we emailed them (or answers our mail from it);
+            replies go to {ticket.requesterEmail} only.
           </Text>
         )}
         {ticket.fromUnknownSender && (
@@ -276,8 +292,8 @@ function TicketView({
           <SatisfactionCard
             satisfaction={ticket.satisfaction}
             status={ticket.status}
-            customerAverage={ticket.customer.satisfactionAverage}
-            customerCount={ticket.customer.satisfactionCount}
+            customerAverage={ticket.customer?.satisfactionAverage ?? null}
+            customerCount={ticket.customer?.satisfactionCount ?? 0}
           />
         </Box>
       </Box>

@@ -24,6 +24,21 @@ import { slaTargets, TARGET_STATE_LABELS } from "../sla";
 export function CustomerCard({ ticket }: { ticket: TicketDetails }) {
   const { navigate, dashboard, locale } = useCrm();
   const customer = ticket.customer;
+  if (!customer) {
+    return (
+      <Card title="Customer" subtitle="Not verified">
+        <Box display="flex" flexDirection="column" gap={1} data-testid="unverified-customer">
+          <Text size={4} fontWeight="bold" ellipsis title={ticket.requesterEmail}>
+            {ticket.requesterEmail}
+          </Text>
+          <Text size={2} color="default2">
+            Whoever wrote this has not proven the address is theirs. The ticket is on no profile (not even a
+            registered customer&apos;s with this email) until they open the link we emailed to it.
+          </Text>
+        </Box>
+      </Card>
+    );
+  }
   const name = customer.isErased ? "Erased customer" : displayName(customer);
   return (
     <Card title="Customer">
@@ -76,7 +91,7 @@ export function OrderCard({
   const { client, dashboard, locale } = useCrm();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string>();
-  const orders = ticket.customer.orders.edges.map((edge) => edge.node);
+  const orders = ticket.customer?.orders.edges.map((edge) => edge.node) ?? [];
   const linked = ticket.order ? orders.find((order) => order.id === ticket.order) : undefined;
   const closed = ticket.status === "CLOSED";
 
@@ -144,6 +159,10 @@ export function OrderCard({
             onChange={(option: Option) => void link(option.value)}
           />
         </Box>
+      ) : !ticket.customer ? (
+        <Text size={3} color="default2">
+          Not about an order. Orders can be linked once the requester has verified their email.
+        </Text>
       ) : (
         <Text size={3} color="default2">
           Not about an order; the customer has none.
