@@ -329,6 +329,13 @@ def database_figures() -> dict[str, object]:
     }
 
 
+def _recompute(result: dict, raw_seconds: float) -> str:
+    return (
+        f"{result['seconds']:.2f} s = {result['seconds'] / raw_seconds:.1f} x raw"
+        f" ({result['profiles_refreshed']:,} refreshed, {result['profiles_rescored']:,} rescored)"
+    )
+
+
 def report(args: argparse.Namespace, figures: dict) -> None:
     orders = args.orders
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -383,21 +390,19 @@ def report(args: argparse.Namespace, figures: dict) -> None:
             if "sustain_rate" in figures
             else []
         ),
-        ("recompute_all_profiles()", f"{figures['recompute']['seconds']:.2f} s"),
+        *(
+            (
+                f"{label} ({'full' if figures[key]['full'] else 'rescore'})",
+                _recompute(figures[key], figures["raw_aggregate_seconds"]),
+            )
+            for label, key in (
+                ("Recompute after the backlog", "recompute"),
+                ("Recompute, next night", "recompute_again"),
+                ("Recompute --full", "recompute_full"),
+            )
+        ),
         ("  profiles scored", f"{figures['recompute']['profiles_scored']:,}"),
-        ("  profiles refreshed (drifted)", f"{figures['recompute']['profiles_refreshed']:,}"),
-        (
-            "recompute_all_profiles() again",
-            f"{figures['recompute_again']['seconds']:.2f} s"
-            f" ({figures['recompute_again']['profiles_refreshed']:,} refreshed;"
-            f" {figures['recompute_again']['seconds'] / figures['raw_aggregate_seconds']:.1f}"
-            " x raw)",
-        ),
-        (
-            "Raw SQL per-customer aggregate",
-            f"{figures['raw_aggregate_seconds']:.2f} s"
-            f" (recompute / raw = {figures['recompute']['seconds'] / figures['raw_aggregate_seconds']:.1f})",
-        ),
+        ("Raw SQL per-customer aggregate", f"{figures['raw_aggregate_seconds']:.2f} s"),
         ("  peak RSS during recompute", f"{figures['recompute_rss_mb']:,.0f} MiB"),
         ("Migrate fresh database", f"{figures['migrate_seconds']:.1f} s"),
         ("Database size", f"{figures['database_bytes'] / 2**20:,.0f} MiB"),
@@ -491,6 +496,8 @@ def main() -> None:
         figures["recompute"] = recompute_all_profiles()
         # Again, as the next night finds it: breakpoints settled, little drift.
         figures["recompute_again"] = recompute_all_profiles()
+        # Every figure from the facts, as after an upgrade (crm_recompute --full).
+        figures["recompute_full"] = recompute_all_profiles(full=True)
         figures["recompute_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         figures["raw_aggregate_seconds"] = raw_aggregate()
         figures |= database_figures()

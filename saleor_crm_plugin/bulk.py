@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable, Sequence
+from datetime import date, time
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -106,6 +107,8 @@ def uuid_array(ids: Iterable[Any]) -> str:
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, date | time):  # subclasses (freezegun's) orjson leaves to us
+        return value.isoformat()
     raise TypeError(f"Type is not JSON serializable: {type(value).__name__}")
 
 

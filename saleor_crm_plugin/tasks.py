@@ -59,11 +59,11 @@ def mark_abandoned_checkouts_task() -> int:
 
 @shared_task(name="saleor_crm.recompute_profiles")
 def recompute_profiles_task() -> dict:
-    """Full set-based recompute (RFM re-ranking, time-based stage moves), in
-    short chunks. Schedule nightly.
+    """Set-based recompute (RFM re-ranking, time-based stage moves, drift
+    of the sales figures repaired), in short chunks. Schedule nightly.
     """
     result = recompute_all_profiles()
-    logger.info("CRM full recompute: %s", result)
+    logger.info("CRM recompute: %s", result)
     return result
 
 

@@ -9,7 +9,7 @@ from saleor_crm_plugin.analytics.models import RFMBreakpoints
 from saleor_crm_plugin.analytics.recompute import recompute_all_profiles
 from saleor_crm_plugin.analytics.scoring import SCORES, SEGMENT_RULES, fm_score, rfm_segment
 from saleor_crm_plugin.commerce.services import mark_abandoned_checkouts
-from saleor_crm_plugin.configuration.services import get_configuration
+from saleor_crm_plugin.configuration.services import get_configuration, update_configuration
 from saleor_crm_plugin.models import CheckoutFact, CustomerProfile, TimelineEvent
 from tests import factories as f
 from tests.factories import ingest
@@ -103,10 +103,71 @@ def test_full_recompute_repairs_drifted_profiles():
     )
 
     # when
-    recompute_all_profiles()
+    result = recompute_all_profiles(full=True)
 
     # then
     assert figures() == expected
+    assert result["profiles_refreshed"] == 4
+
+
+@pytest.mark.django_db
+def test_full_recompute_repairs_every_figure_the_nightly_run_trusts():
+    # given: figures the nightly run does not recompute (the live path
+    # keeps them), drifted
+    shop(customers=4)
+    recompute_all_profiles()
+    expected = figures()
+    CustomerProfile.objects.update(channels=["nowhere"], favourite_products=[], city="Atlantis")
+    nightly = recompute_all_profiles()
+    assert nightly["profiles_refreshed"] == 0
+
+    # when
+    result = recompute_all_profiles(full=True)
+
+    # then
+    assert figures() == expected
+    assert result["profiles_refreshed"] == 4
+    assert set(CustomerProfile.objects.values_list("city", flat=True)) != {"Atlantis"}
+
+
+@pytest.mark.django_db
+def test_nightly_run_rescores_from_the_stored_figures_without_reading_facts():
+    # given: the last full run's basis is current; one profile's stored
+    # orders count says it is the most frequent buyer
+    shop()
+    assert recompute_all_profiles()["full"]  # the first run: no basis yet
+    CustomerProfile.objects.filter(email="c3@example.com").update(orders_count=42)
+
+    # when
+    result = recompute_all_profiles()
+
+    # then
+    assert not result["full"]
+    assert result["profiles_refreshed"] == 0
+    assert result["profiles_rescored"] >= 1
+    profile = CustomerProfile.objects.get(email="c3@example.com")
+    assert (profile.orders_count, profile.rfm_frequency) == (42, 5)
+
+
+@pytest.mark.django_db
+def test_nightly_run_with_a_new_exchange_rate_refigures_foreign_spend():
+    # given
+    shop()
+    recompute_all_profiles()
+    eur_buyers = {p.email for p in CustomerProfile.objects.all() if "EUR" in p.spend_by_currency}
+    before = dict(CustomerProfile.objects.values_list("email", "total_spent"))
+
+    # when
+    rates = get_configuration().exchange_rates
+    update_configuration(exchange_rates={**rates, "EUR": "2.5"})
+    result = recompute_all_profiles()
+
+    # then: the basis changed, so the run was a full one
+    after = dict(CustomerProfile.objects.values_list("email", "total_spent"))
+    assert result["full"]
+    assert not recompute_all_profiles()["full"]
+    assert eur_buyers
+    assert {e for e in before if before[e] != after[e]} == eur_buyers
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ committed facts. Statements only touch rows whose values change.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -122,11 +123,18 @@ def _breakpoint_params(breakpoints: RFMBreakpoints | None) -> dict[str, Any]:
 
 
 def _derived_sql(
-    ids: list[str] | None, config: Any, breakpoints: RFMBreakpoints | None, now: datetime
+    ids: list[str] | None,
+    config: Any,
+    breakpoints: RFMBreakpoints | None,
+    now: datetime,
+    *,
+    stored: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """``WITH … target AS (…)``: the derived figures of these profiles
     (``None``: all) computed from their facts, one row per profile, with
-    the parameters the statement needs.
+    the parameters the statement needs. ``stored``: only the scores, RFM
+    segment and lifecycle stage are computed, from the figures stored on
+    the profile (the nightly rescore); the rest is kept as it is.
     """
     # The profiles in scope as a relation joined by index: a long ANY()
     # list is tested row by row, which turned chunks of the recompute into
@@ -158,8 +166,44 @@ def _derived_sql(
     stage = lifecycle_stage_sql(
         "t.orders_count", "t.last_at", "t.f", "t.m", "%(at_risk)s", "%(lapsed)s", "%(now)s"
     )
+    if stored:
+        base = f"""
+            WITH wanted AS MATERIALIZED ({wanted}),
+            base AS (
+                SELECT p.id, p.lifecycle_stage AS old_stage, p.lifecycle_stage_changed_at,
+                       p.orders_count, p.total_spent, p.average_order_value AS aov,
+                       p.spend_by_currency AS spend, p.first_order_at AS first_at,
+                       p.last_order_at AS last_at, p.channels, p.last_checkout_at,
+                       p.country, p.city, p.favourite_products, p.favourite_categories,
+                       p.rfm_recency, p.rfm_frequency, p.rfm_monetary, p.rfm_segment
+                FROM {PROFILE} p {join("p", "id")}
+            ),"""
+    else:
+        base = _facts_base_sql(wanted, join, aggregates)
     return (
-        f"""
+        f"""{base}
+            scored AS (
+                SELECT t.*,
+                       CASE WHEN %(scored)s AND t.orders_count > 0 THEN {score["r"]} END AS r,
+                       CASE WHEN %(scored)s AND t.orders_count > 0 THEN {score["f"]} END AS f,
+                       CASE WHEN %(scored)s AND t.orders_count > 0 THEN {score["m"]} END AS m
+                FROM base t
+            ),
+            target AS (
+                SELECT t.*, {segment_sql("t.r", "t.f", "t.m")} AS segment,
+                       {stage} AS new_stage
+                FROM scored t
+            )
+        """,
+        params,
+    )
+
+
+def _facts_base_sql(wanted: str, join: Any, aggregates: str) -> str:
+    """``WITH … base AS (…),``: the figures of the profiles in ``wanted``
+    computed from their facts.
+    """
+    return f"""
             -- The touched profiles' orders and sold lines, read once by
             -- index; every figure below is computed from these.
             WITH wanted AS MATERIALIZED ({wanted}),
@@ -247,22 +291,7 @@ def _derived_sql(
                 LEFT JOIN carts c ON c.profile_id = p.id
                 LEFT JOIN favourites f ON f.profile_id = p.id
                 {join("p", "id")}
-            ),
-            scored AS (
-                SELECT t.*,
-                       CASE WHEN %(scored)s AND t.orders_count > 0 THEN {score["r"]} END AS r,
-                       CASE WHEN %(scored)s AND t.orders_count > 0 THEN {score["f"]} END AS f,
-                       CASE WHEN %(scored)s AND t.orders_count > 0 THEN {score["m"]} END AS m
-                FROM base t
-            ),
-            target AS (
-                SELECT t.*, {segment_sql("t.r", "t.f", "t.m")} AS segment,
-                       {stage} AS new_stage
-                FROM scored t
-            )
-        """,
-        params,
-    )
+            ),"""
 
 
 def _differs(p: str, t: str) -> str:
@@ -288,15 +317,16 @@ def refresh_derived(
     config: Any,
     breakpoints: RFMBreakpoints | None,
     now: datetime,
+    stored: bool = False,
 ) -> int:
     """Recompute the derived figures of these profiles (``None``: all) from
     their facts and write those that changed. Returns how many changed
-    their lifecycle stage.
+    their lifecycle stage. ``stored``: rescore only (see :func:`_derived_sql`).
     """
     ids = None if profile_ids is None else [str(i) for i in profile_ids]
     if ids is not None and not ids:
         return 0
-    derived, params = _derived_sql(ids, config, breakpoints, now)
+    derived, params = _derived_sql(ids, config, breakpoints, now, stored=stored)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -371,11 +401,58 @@ def drifted(table: str, *, currency: str) -> list[UUID]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def compute_breakpoints(config: Any, now: datetime) -> RFMBreakpoints:
+def rescore_candidates(
+    *, config: Any, breakpoints: RFMBreakpoints | None, now: datetime
+) -> list[UUID]:
+    """Profiles whose RFM scores, segment or lifecycle stage, computed from
+    their stored figures, differ from the stored ones; in id order. Read only.
+    """
+    derived, params = _derived_sql(None, config, breakpoints, now, stored=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            {derived}
+            SELECT t.id FROM target t
+            WHERE (t.r, t.f, t.m, t.segment, t.new_stage, t.lifecycle_stage_changed_at IS NULL)
+                  IS DISTINCT FROM (t.rfm_recency, t.rfm_frequency, t.rfm_monetary,
+                                    t.rfm_segment, t.old_stage, FALSE)
+            ORDER BY t.id
+            """,
+            params,
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+# Bump when a formula above changes: the next recompute is then a full one.
+FORMULAS_VERSION = "1"
+
+
+def figures_basis(config: Any) -> str:
+    """What the stored figures depend on besides the facts: the formulas,
+    the reporting currency and the exchange rates.
+    """
+    rates = sorted((str(k), str(v)) for k, v in config.exchange_rates.items())
+    basis = f"{FORMULAS_VERSION}|{config.reporting_currency}|{rates}"
+    return hashlib.sha256(basis.encode()).hexdigest()
+
+
+def compute_breakpoints(
+    config: Any, now: datetime, *, stored: bool = False, basis: str | None = None
+) -> RFMBreakpoints:
     """Rank every buyer by recency, frequency and spend (quintiles of the
     whole customer base) and store, per score, the smallest value earning it.
+    ``stored``: rank the sales figures stored on the profiles instead of
+    aggregating the order facts. ``basis`` (see :func:`figures_basis`) is
+    stored with them when given.
     """
-    aggregates, params = customer_aggregates_sql(config, "TRUE")
+    if stored:
+        aggregates = f"""agg AS (
+            SELECT id AS profile_id, orders_count, total_spent, last_order_at AS last_at
+            FROM {PROFILE} WHERE orders_count > 0
+        )"""
+        params: dict[str, Any] = {}
+    else:
+        aggregates, params = customer_aggregates_sql(config, "TRUE")
     score = "LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY {col}) * 5))::smallint"
     with connection.cursor() as cursor:
         cursor.execute(
@@ -386,7 +463,7 @@ def compute_breakpoints(config: Any, now: datetime) -> RFMBreakpoints:
                        {score.format(col="a.last_at")} AS r,
                        {score.format(col="a.orders_count")} AS f,
                        {score.format(col="a.total_spent")} AS m
-                FROM agg a JOIN {PROFILE} p ON p.id = a.profile_id
+                FROM agg a {"" if stored else f"JOIN {PROFILE} p ON p.id = a.profile_id"}
                 WHERE a.orders_count > 0
             )
             SELECT 'recency', r, MIN(last_at)::text FROM buyers GROUP BY r
@@ -421,6 +498,11 @@ def compute_breakpoints(config: Any, now: datetime) -> RFMBreakpoints:
         points[name] = row
     breakpoints, _ = RFMBreakpoints.objects.update_or_create(
         pk=RFMBreakpoints.SINGLETON_PK,
-        defaults={**points, "computed_at": now, "profiles_scored": scored},
+        defaults={
+            **points,
+            "computed_at": now,
+            "profiles_scored": scored,
+            **({"figures_basis": basis} if basis is not None else {}),
+        },
     )
     return breakpoints

@@ -19,3 +19,7 @@ class RFMBreakpoints(models.Model):
     monetary = models.JSONField(default=list)
     computed_at = models.DateTimeField(null=True, blank=True)
     profiles_scored = models.PositiveIntegerField(default=0)
+    # What the last full recompute computed the figures with (formulas,
+    # reporting currency, exchange rates): when it changes, the next
+    # recompute is a full one.
+    figures_basis = models.CharField(max_length=64, blank=True, default="")
