@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -19,7 +19,8 @@ from uuid import UUID
 
 import graphene
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value, Window
+from django.db.models.functions import RowNumber
 
 from ...conf import crm_setting
 from .errors import InvalidInput
@@ -90,7 +91,8 @@ class PageInfo:
 class Page:
     edges: list[Edge]
     page_info: PageInfo
-    total_count: Callable[[], int]
+    # An int, or a Promise of one for a nested connection (a dataloader).
+    total_count: Callable[[], Any]
 
 
 def _encode(values: list[Any]) -> str:
@@ -155,18 +157,57 @@ def _seek(queryset: QuerySet, keys: list[tuple[str, bool]], values: list[Any], f
     return condition
 
 
-def paginate(
+@dataclass(frozen=True)
+class _Window:
+    """A validated page request: ``queryset`` with the cursors applied."""
+
+    queryset: QuerySet
+    keys: list[tuple[str, bool]]
+    size: int
+    forward: bool
+    after: str | None
+    before: str | None
+
+    def ordering(self) -> list[str]:
+        return [("-" if descending else "") + key for key, descending in self.keys]
+
+    def page(self, rows: list[Any], total_count: Callable[[], Any]) -> Page:
+        """The page of the (up to ``size + 1``) ``rows`` read in the
+        requested direction: the extra row only says there is more.
+        """
+        has_more = len(rows) > self.size
+        rows = rows[: self.size]
+        if self.forward:
+            has_next, has_previous = has_more, bool(self.after)
+        else:
+            rows = rows[::-1]
+            has_next, has_previous = bool(self.before), has_more
+        edges = [
+            Edge(node=row, cursor=_encode([getattr(row, key) for key, _ in self.keys]))
+            for row in rows
+        ]
+        return Page(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=has_next,
+                has_previous_page=has_previous,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=total_count,
+        )
+
+
+def _window(
     queryset: QuerySet,
-    sort: list[tuple[str, bool]],
+    sort: Sequence[tuple[str, bool]],
     *,
     first: int | None = None,
     after: str | None = None,
     last: int | None = None,
     before: str | None = None,
-) -> Page:
-    """Page through ``queryset`` ordered by ``sort`` (field, descending) pairs,
-    which must be non-null fields or annotations; ``pk`` is appended.
-    """
+) -> _Window:
+    """Check the page arguments and cursors (InvalidInput); runs no query."""
     max_size = crm_setting("SALEOR_CRM_MAX_PAGE_SIZE")
     if first is None and last is None:
         raise InvalidInput("You must provide a `first` or `last` value to paginate.")
@@ -181,32 +222,87 @@ def paginate(
             f"Requesting {size} records exceeds the `first`/`last` limit of {max_size}."
         )
     keys = [*sort, ("pk", sort[-1][1] if sort else False)]
-    ordered = queryset.order_by(*[("-" if desc else "") + key for key, desc in keys])
-    filtered = ordered
+    filtered = queryset
     if after:
         filtered = filtered.filter(_seek(queryset, keys, _decode(after, len(keys)), forward=True))
     if before:
         filtered = filtered.filter(_seek(queryset, keys, _decode(before, len(keys)), forward=False))
-
-    if first is not None:
-        rows = list(filtered[: first + 1])
-        has_more = len(rows) > first
-        rows = rows[:first]
-        has_next, has_previous = has_more, bool(after)
-    else:
-        rows = list(filtered.reverse()[: size + 1])
-        has_more = len(rows) > size
-        rows = rows[:size][::-1]
-        has_next, has_previous = bool(before), has_more
-
-    edges = [Edge(node=row, cursor=_encode([getattr(row, key) for key, _ in keys])) for row in rows]
-    return Page(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=has_next,
-            has_previous_page=has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        total_count=queryset.count,
+    return _Window(
+        queryset=filtered,
+        keys=keys,
+        size=size,
+        forward=first is not None,
+        after=after,
+        before=before,
     )
+
+
+def paginate(
+    queryset: QuerySet,
+    sort: Sequence[tuple[str, bool]],
+    *,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Page:
+    """Page through ``queryset`` ordered by ``sort`` (field, descending) pairs,
+    which must be non-null fields or annotations; ``pk`` is appended.
+    """
+    window = _window(queryset, sort, first=first, after=after, last=last, before=before)
+    ordered = window.queryset.order_by(*window.ordering())
+    if not window.forward:
+        ordered = ordered.reverse()
+    return window.page(list(ordered[: window.size + 1]), queryset.count)
+
+
+def check_page_arguments(
+    queryset: QuerySet, sort: Sequence[tuple[str, bool]], **pagination: Any
+) -> None:
+    """Raise InvalidInput for what :func:`paginate` would refuse, without a query."""
+    _window(queryset, sort, **pagination)
+
+
+def paginate_by_parent(
+    queryset: QuerySet,
+    parent_field: str,
+    parents: Sequence[Any],
+    sort: Sequence[tuple[str, bool]],
+    *,
+    total_count: Callable[[Any], Callable[[], Any]],
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> dict[Any, Page]:
+    """The same page of ``queryset`` for each of ``parents`` (values of
+    ``parent_field``, e.g. ``profile_id``), in one query: rows are numbered
+    per parent (``ROW_NUMBER() OVER (PARTITION BY parent ORDER BY sort)``)
+    after the cursor is applied, and the first ``size + 1`` of each are read.
+
+    ``total_count(parent)`` gives the page's ``total_count``.
+    """
+    window = _window(
+        queryset.filter(**{f"{parent_field}__in": list(parents)}),
+        sort,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+    )
+    pages: dict[Any, list[Any]] = {parent: [] for parent in parents}
+    if pages:
+        order = [
+            F(key).desc() if descending == window.forward else F(key).asc()
+            for key, descending in window.keys
+        ]
+        rows = (
+            window.queryset.annotate(
+                _crm_row=Window(RowNumber(), partition_by=F(parent_field), order_by=order)
+            )
+            .filter(_crm_row__lte=window.size + 1)
+            .order_by(parent_field, "_crm_row")
+        )
+        for row in rows:
+            pages[getattr(row, parent_field)].append(row)
+    return {parent: window.page(rows, total_count(parent)) for parent, rows in pages.items()}

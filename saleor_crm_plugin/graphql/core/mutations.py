@@ -110,6 +110,10 @@ class BaseMutation(graphene.Mutation):
     @classmethod
     def mutate(cls, root: Any, info: Any, **data: Any) -> BaseMutation:
         cls.check_permission(info)
+        # The payload must show what this mutation wrote, not what an earlier
+        # mutation of the same document had loaded.
+        if (loaders := getattr(info.context, "dataloaders", None)) is not None:
+            loaders.clear()
         if (path := find_unstorable(data)) is not None:
             # The database cannot store it; refused like any invalid input,
             # on the innermost named field (``input.tags.0`` -> ``tags``).

@@ -7,6 +7,7 @@ from ...text import PLAIN_TEXT
 from ..core.connection import connection_type
 from ..core.mutations import error_type
 from ..core.utils import saleor_id
+from ..profiles.dataloaders import CustomerProfileByIdLoader
 from .enums import InteractionChannelEnum, InteractionDirectionEnum, InteractionErrorCode
 
 
@@ -51,7 +52,9 @@ class Interaction(graphene.ObjectType):
 
     @staticmethod
     def resolve_customer(root: models.Interaction, info):
-        return root.profile
+        if models.Interaction.profile.is_cached(root):
+            return root.profile
+        return CustomerProfileByIdLoader(info.context).load(root.profile_id)
 
 
 InteractionCountableConnection = connection_type(

@@ -8,9 +8,12 @@ from ...commerce.models import OrderFact
 from ...currency import round_amount
 from ...profiles import models
 from ...text import PLAIN_TEXT
-from ..core.connection import connection_args, connection_type, paginate
+from ..core.connection import connection_args, connection_type
 from ..core.mutations import error_type
 from ..core.types import CrmMoney, money
+from ..interactions.dataloaders import InteractionsByProfileLoader
+from ..tickets.dataloaders import TicketsByProfileLoader
+from .dataloaders import OrdersByProfileLoader, TimelineEventsByProfileLoader
 from .enums import (
     CrmOrderChargeStatusEnum,
     CustomerLifecycleStageEnum,
@@ -318,10 +321,8 @@ class CustomerProfile(graphene.ObjectType):
 
     @staticmethod
     def resolve_timeline(root: models.CustomerProfile, info, types=None, **pagination):
-        events = models.TimelineEvent.objects.filter(profile_id=root.pk)
-        if types:
-            events = events.filter(type__in=types)
-        return paginate(events, [("occurred_at", True)], **pagination)
+        types = tuple(sorted(set(types))) if types else ()
+        return TimelineEventsByProfileLoader(info.context).load_page(root.pk, types, **pagination)
 
     @staticmethod
     def resolve_satisfaction_average(root: models.CustomerProfile, info):
@@ -329,17 +330,15 @@ class CustomerProfile(graphene.ObjectType):
 
     @staticmethod
     def resolve_tickets(root: models.CustomerProfile, info, **pagination):
-        return paginate(root.tickets.all(), [("created_at", True)], **pagination)
+        return TicketsByProfileLoader(info.context).load_page(root.pk, **pagination)
 
     @staticmethod
     def resolve_interactions(root: models.CustomerProfile, info, **pagination):
-        return paginate(root.interactions.all(), [("occurred_at", True)], **pagination)
+        return InteractionsByProfileLoader(info.context).load_page(root.pk, **pagination)
 
     @staticmethod
     def resolve_orders(root: models.CustomerProfile, info, **pagination):
-        return paginate(
-            OrderFact.objects.filter(profile_id=root.pk), [("placed_at", True)], **pagination
-        )
+        return OrdersByProfileLoader(info.context).load_page(root.pk, **pagination)
 
 
 def _reporting_currency(root: models.CustomerProfile, info) -> str:

@@ -3,12 +3,13 @@ from graphql_relay import to_global_id
 
 from ...text import PLAIN_TEXT
 from ...tickets import models
-from ...tickets.models import TicketMessageKind
 from ...tickets.services import is_breached
-from ..core.connection import connection_args, connection_type, paginate
+from ..core.connection import connection_args, connection_type
 from ..core.mutations import error_type
 from ..core.utils import saleor_id
 from ..interactions.enums import InteractionChannelEnum
+from ..profiles.dataloaders import CustomerProfileByIdLoader
+from .dataloaders import CustomerRepliesByTicketLoader, TicketMessagesByTicketLoader
 from .enums import (
     TicketAuthorKindEnum,
     TicketErrorCode,
@@ -142,7 +143,9 @@ class Ticket(graphene.ObjectType):
 
     @staticmethod
     def resolve_customer(root, info):
-        return root.profile
+        if models.Ticket.profile.is_cached(root):
+            return root.profile
+        return CustomerProfileByIdLoader(info.context).load(root.profile_id)
 
     @staticmethod
     def resolve_order(root, info):
@@ -174,7 +177,7 @@ class Ticket(graphene.ObjectType):
 
     @staticmethod
     def resolve_messages(root, info, **pagination):
-        return paginate(root.messages.all(), [("created_at", False)], **pagination)
+        return TicketMessagesByTicketLoader(info.context).load_page(root.pk, **pagination)
 
 
 TicketCountableConnection = connection_type(Ticket, "Ticket", "A page of tickets.")
@@ -235,7 +238,7 @@ class CustomerTicket(graphene.ObjectType):
 
     @staticmethod
     def resolve_messages(root, info):
-        return list(root.messages.filter(kind=TicketMessageKind.REPLY).order_by("created_at", "id"))
+        return CustomerRepliesByTicketLoader(info.context).load(root.pk)
 
 
 CustomerTicketCountableConnection = connection_type(
