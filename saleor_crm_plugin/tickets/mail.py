@@ -35,7 +35,7 @@ from ..configuration.services import get_configuration
 from ..interactions.models import InteractionChannel
 from ..privacy.scrub import with_erased_key
 from ..snapshots import normalize_email
-from ..text import html_to_text, text_to_html
+from ..text import html_to_text, sanitize_html, text_to_html
 from ..validation import shorten
 from .error_codes import TicketErrorCode
 from .models import Ticket, TicketAuthorKind, TicketMessage, TicketMessageKind
@@ -103,7 +103,8 @@ def send_ticket_message(message_id: int) -> bool:
             **({"In-Reply-To": earlier[-1], "References": " ".join(earlier)} if earlier else {}),
         },
     )
-    email.attach_alternative(message.body, "text/html")
+    # Sanitised again, as in the API: the body may predate the allow-list.
+    email.attach_alternative(sanitize_html(message.body), "text/html")
     email.send()
     TicketMessage.objects.filter(pk=message.pk).update(
         emailed_at=timezone.now(), email_message_id=message_id_header
@@ -240,8 +241,8 @@ def receive_email(raw: bytes) -> InboundResult:
     message = message_from_bytes(raw, policy=policy.default)
     message_id = (message.get("Message-ID") or "").strip() or None
     if message_id:
-        known = (
         # An erased customer's messages keep their Message-ID as a hash only.
+        known = (
             TicketMessage.objects.select_related("ticket")
             .filter(email_message_id__in=with_erased_key(message_id))
             .first()
