@@ -116,11 +116,16 @@ def _authenticator() -> Callable:
 
 
 def authenticate(request) -> Requestor:
-    """Authenticate with the host's authenticator. Raises AuthenticationError,
-    also for a third-party token issued for another App than the CRM's: a
-    user's token for some other App must not open the CRM as that user.
+    """Authenticate with the host's authenticator. Raises AuthenticationError."""
+    return _authenticator()(request)
+
+
+def check_token_app(requestor: Requestor) -> Requestor:
+    """``requestor``, unless it came with a third-party token issued for
+    another App than the CRM's (AuthenticationError): a user's token for
+    some other App must not open the CRM as that user. The endpoint checks
+    every authenticator's requestor with it.
     """
-    requestor = _authenticator()(request)
     if requestor.token_app is not None and requestor.token_app != CRM_APP_IDENTIFIER:
         raise AuthenticationError(
             "This token was issued for another app; the CRM accepts the tokens of its own app.",

@@ -31,6 +31,19 @@ REQUESTORS = {
         user_id="3",
         permissions=frozenset({CRMPermission.MANAGE_USERS, CRMPermission.MANAGE_ORDERS}),
     ),
+    # Customer service: customers, not their orders (Saleor's MANAGE_USERS alone).
+    "staff_without_orders": Requestor(
+        kind=RequestorKind.STAFF,
+        user_id="4",
+        permissions=frozenset({CRMPermission.MANAGE_USERS}),
+    ),
+    # In a permission group restricted to one channel (Saleor 3.14+).
+    "staff_in_one_channel": Requestor(
+        kind=RequestorKind.STAFF,
+        user_id="5",
+        permissions=frozenset({CRMPermission.MANAGE_USERS, CRMPermission.MANAGE_ORDERS}),
+        channels=frozenset({"channel-eu"}),
+    ),
     "app_without_permissions": Requestor(kind=RequestorKind.APP, app_id="1"),
     "app": Requestor(
         kind=RequestorKind.APP, app_id="2", permissions=frozenset({CRMPermission.MANAGE_USERS})
@@ -51,7 +64,7 @@ def gql():
 
 @pytest.fixture
 def staff_headers():
-    token = issue_token(kind="staff", user_id="3", permissions=("MANAGE_USERS",))
+    token = issue_token(kind="staff", user_id="3", permissions=("MANAGE_USERS", "MANAGE_ORDERS"))
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 

@@ -1,27 +1,52 @@
 """Walks the whole schema: every operation against every kind of requestor.
 
 The expected outcome comes from OPERATION_PERMISSIONS, the one table of
-access rules, so no operation can be added without being checked here.
+access rules, so no operation can be added without being checked here; the
+fields and arguments that need more (FIELD_PERMISSIONS, ARGUMENT_PERMISSIONS)
+are walked the same way. Requestors include staff without MANAGE_ORDERS,
+staff restricted to one channel, and (over HTTP, where tokens are checked) a
+staff member's token issued for another App than the CRM's.
 """
 
+import json
+
 import pytest
-from graphql.type import GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull
+from graphql.type import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+)
+from graphql_relay import to_global_id
 
 from saleor_crm_plugin.graphql.core.permissions import (
+    ARGUMENT_PERMISSIONS,
     CUSTOMER,
+    FIELD_PERMISSIONS,
+    MANAGE_ORDERS,
+    MANAGE_ORDERS_ALL_CHANNELS,
     MANAGE_USERS,
     MANAGE_USERS_AND_ORDERS,
     OPERATION_PERMISSIONS,
     PUBLIC,
 )
 from saleor_crm_plugin.graphql.schema import execute, schema
-from tests.conftest import REQUESTORS
+from saleor_crm_plugin.interactions.models import Interaction
+from saleor_crm_plugin.tickets.models import Ticket
+from tests import factories as f
+from tests.conftest import GRAPHQL_URL, REQUESTORS
+from tests.factories import ingest
+from tests.host.auth import issue_token
 
 EVERYONE = set(REQUESTORS)
 # Who gets past each rule; written out by hand, not derived from the rules.
 ALLOWED = {
-    MANAGE_USERS: {"staff", "app"},
-    MANAGE_USERS_AND_ORDERS: {"staff"},  # the app holds MANAGE_USERS only
+    MANAGE_USERS: {"staff", "staff_without_orders", "staff_in_one_channel", "app"},
+    # The app holds MANAGE_USERS only.
+    MANAGE_USERS_AND_ORDERS: {"staff", "staff_in_one_channel"},
+    MANAGE_ORDERS: {"staff", "staff_in_one_channel"},
+    MANAGE_ORDERS_ALL_CHANNELS: {"staff"},
     CUSTOMER: {"customer", "customer_b"},
     PUBLIC: EVERYONE,
 }
@@ -81,6 +106,13 @@ def test_each_mutation_declares_the_permission_of_the_table():
 
 def test_every_rule_has_an_expectation():
     rules = {rule for ops in OPERATION_PERMISSIONS.values() for rule in ops.values()}
+    rules |= {rule for fields in FIELD_PERMISSIONS.values() for rule in fields.values()}
+    rules |= {
+        rule
+        for operations in ARGUMENT_PERMISSIONS.values()
+        for arguments in operations.values()
+        for rule in arguments.values()
+    }
     assert rules <= set(ALLOWED)
 
 
@@ -123,3 +155,166 @@ def test_unlisted_root_field_is_refused():
     )
     with pytest.raises(PermissionDenied):
         permission_middleware(lambda *a, **k: "data", None, info)
+
+
+# --- fields and arguments that need more than their operation --------------
+
+EU_ORDER = to_global_id("Order", "o-eu")
+# Where each type of FIELD_PERMISSIONS is reached from.
+REACH = {
+    "CustomerProfile": 'query { customerProfile(email: "ann@example.com") { %s } }',
+    "CrmCustomerStats": "query { crmCustomerStats { %s } }",
+}
+# A document setting each argument of ARGUMENT_PERMISSIONS (the EU order).
+ARGUMENT_DOCUMENTS = {
+    ("Query", "customerProfile", "orderId"): (
+        f'query {{ customerProfile(orderId: "{EU_ORDER}") {{ id }} }}'
+    ),
+    ("Query", "customerProfiles", "filter.totalSpent"): (
+        "query { customerProfiles(first: 1, filter: {totalSpent: {gte: 1}}) { totalCount } }"
+    ),
+    ("Query", "customerProfiles", "sortBy.field=TOTAL_SPENT"): (
+        "query { customerProfiles(first: 1, sortBy: {field: TOTAL_SPENT, direction: DESC}) "
+        "{ totalCount } }"
+    ),
+    ("Mutation", "ticketCreate", "input.order"): (
+        'mutation { ticketCreate(input: {customerEmail: "ann@example.com", subject: "Lost", '
+        f'body: "Where is it?", order: "{EU_ORDER}"}}) {{ errors {{ code }} ticket {{ id }} }} }}'
+    ),
+    ("Mutation", "interactionCreate", "input.order"): (
+        'mutation { interactionCreate(input: {customerEmail: "ann@example.com", channel: PHONE, '
+        f'direction: INBOUND, order: "{EU_ORDER}"}}) {{ errors {{ code }} interaction {{ id }} }} }}'
+    ),
+}
+FIELDS = [(t, f, rule) for t, fields in FIELD_PERMISSIONS.items() for f, rule in fields.items()]
+ARGUMENTS = [
+    (operation, name, argument, rule)
+    for operation, operations in ARGUMENT_PERMISSIONS.items()
+    for name, arguments in operations.items()
+    for argument, rule in arguments.items()
+]
+# Requestors who reach these types and operations (their rule is MANAGE_USERS).
+REACHING = sorted(ALLOWED[MANAGE_USERS])
+
+
+@pytest.fixture
+def ann_buys_in_two_channels(db):
+    ingest("order_created", f.order("o-eu", email="ann@example.com", channel="channel-eu"))
+    ingest("order_created", f.order("o-us", email="ann@example.com", channel="channel-us"))
+
+
+def select(type_name: str, field_name: str) -> str:
+    field = schema.get_type(type_name).fields[field_name]
+    inner = field.type
+    while isinstance(inner, GraphQLNonNull | GraphQLList):
+        inner = inner.of_type
+    arguments = "(first: 1)" if "first" in field.args else ""
+    selection = " { __typename }" if isinstance(inner, GraphQLObjectType) else ""
+    return f"{field_name}{arguments}{selection}"
+
+
+def permission_denied(result) -> list:
+    return [
+        e
+        for e in result.errors or []
+        if getattr(getattr(e, "original_error", None), "code", None) == "PermissionDenied"
+    ]
+
+
+def test_the_walks_cover_the_tables():
+    assert set(REACH) == set(FIELD_PERMISSIONS)
+    assert set(ARGUMENT_DOCUMENTS) == {(op, name, arg) for op, name, arg, _ in ARGUMENTS}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("requestor", REACHING)
+@pytest.mark.parametrize(("type_name", "field_name", "rule"), FIELDS, ids=lambda v: str(v)[:20])
+def test_field_access(ann_buys_in_two_channels, type_name, field_name, rule, requestor):
+    # when
+    result = execute(
+        REACH[type_name] % select(type_name, field_name), requestor=REQUESTORS[requestor]
+    )
+
+    # then: the rest of the result stays; the field is null with an error at its path
+    (root_field,) = result.data
+    parent = result.data[root_field]
+    assert parent is not None
+    if requestor in ALLOWED[rule]:
+        assert not result.errors, result.errors
+        assert parent[field_name] is not None
+    else:
+        (denied,) = permission_denied(result)
+        assert denied.path == [root_field, field_name]
+        assert parent[field_name] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("requestor", REACHING)
+@pytest.mark.parametrize(("operation", "name", "argument", "rule"), ARGUMENTS, ids=str)
+def test_argument_access(ann_buys_in_two_channels, operation, name, argument, rule, requestor):
+    # given
+    before = (Ticket.objects.count(), Interaction.objects.count())
+
+    # when
+    result = execute(
+        ARGUMENT_DOCUMENTS[(operation, name, argument)], requestor=REQUESTORS[requestor]
+    )
+
+    # then
+    if requestor in ALLOWED[rule]:
+        assert not permission_denied(result), result.errors
+        assert result.data[name] is not None
+    else:
+        assert permission_denied(result), f"{requestor} set {argument} of {name}"
+        assert result.data is None or result.data[name] is None
+        assert (Ticket.objects.count(), Interaction.objects.count()) == before
+
+
+# --- a staff member's token issued for another App --------------------------
+
+
+def token_for(app_identifier: str) -> str:
+    return issue_token(
+        kind="staff",
+        user_id="3",
+        email="staff@example.com",
+        permissions=("MANAGE_USERS", "MANAGE_ORDERS"),
+        token_app=app_identifier,
+    )
+
+
+def post(client, query: str, token: str):
+    return client.post(
+        GRAPHQL_URL,
+        json.dumps({"query": query}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("operation", "name", "field"), OPERATIONS, ids=lambda v: str(v)[:30])
+def test_token_issued_for_another_app_opens_nothing(client, operation, name, field):
+    # given
+    before = (Ticket.objects.count(), Interaction.objects.count())
+
+    # when
+    response = post(client, document(operation, name, field), token_for("com.example.other"))
+
+    # then
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"]["exception"]["code"] == "InvalidTokenError"
+    assert (Ticket.objects.count(), Interaction.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_token_issued_for_the_crms_app_is_accepted(client):
+    # when
+    own = post(
+        client, "{ customerProfiles(first: 1) { totalCount } }", token_for("saleor.crm.dashboard")
+    )
+    unknown = post(client, "{ customerProfiles(first: 1) { totalCount } }", token_for(""))
+
+    # then
+    assert own.json() == {"data": {"customerProfiles": {"totalCount": 0}}}
+    assert unknown.status_code == 401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 from django.db import connections
@@ -41,15 +42,30 @@ def rfm_grid() -> list[tuple[int, int, int]]:
         return [tuple(row) for row in cursor.fetchall()]
 
 
-def new_vs_returning(period: str, last: int) -> list[tuple[datetime, int, int]]:
+def new_vs_returning(
+    period: str, last: int, channels: Collection[str] | None = None
+) -> list[tuple[datetime, int, int]]:
     """Per period (UTC), buyers whose first sale fell in it, and buyers who
-    bought in it having bought before.
+    bought in it having bought before. With ``channels``, only the sales of
+    those channels count, first sales included (a staff member restricted to
+    them sees the chart of their channels).
     """
     if period not in PERIODS:
         raise ValueError(f"Unknown period {period}.")
     if not 1 <= last <= MAX_PERIODS:
         raise ValueError(f"Ask for 1 to {MAX_PERIODS} periods.")
     step = PERIODS[period]
+    if channels is None:
+        in_scope = "TRUE"
+        firsts = (
+            "SELECT id AS profile_id, first_order_at AS first_at FROM saleor_crm_customerprofile"
+        )
+    else:
+        in_scope = "o.channel = ANY(%(channels)s)"
+        firsts = (
+            "SELECT o.profile_id, MIN(o.placed_at) AS first_at FROM saleor_crm_orderfact o "
+            f"WHERE o.is_sale AND {in_scope} GROUP BY o.profile_id"
+        )
     with connections[_database()].cursor() as cursor:
         cursor.execute(
             f"""
@@ -62,13 +78,14 @@ def new_vs_returning(period: str, last: int) -> list[tuple[datetime, int, int]]:
                 ) AS start
                 FROM bounds
             ),
+            firsts AS ({firsts}),
             sales AS (
                 SELECT o.profile_id,
                        date_trunc(%(unit)s, o.placed_at AT TIME ZONE 'UTC') AS period,
-                       date_trunc(%(unit)s, p.first_order_at AT TIME ZONE 'UTC') AS first_period
+                       date_trunc(%(unit)s, f.first_at AT TIME ZONE 'UTC') AS first_period
                 FROM saleor_crm_orderfact o
-                JOIN saleor_crm_customerprofile p ON p.id = o.profile_id
-                WHERE o.is_sale
+                JOIN firsts f ON f.profile_id = o.profile_id
+                WHERE o.is_sale AND {in_scope}
                   AND o.placed_at >= (SELECT MIN(start) FROM periods) AT TIME ZONE 'UTC'
             )
             SELECT periods.start,
@@ -77,7 +94,12 @@ def new_vs_returning(period: str, last: int) -> list[tuple[datetime, int, int]]:
             FROM periods LEFT JOIN sales s ON s.period = periods.start
             GROUP BY periods.start ORDER BY periods.start
             """,
-            {"unit": period, "last": last, "now": timezone.now()},
+            {
+                "unit": period,
+                "last": last,
+                "now": timezone.now(),
+                "channels": sorted(channels or ()),
+            },
         )
         return [
             (start.replace(tzinfo=UTC), new, returning)

@@ -11,7 +11,7 @@ from functools import cached_property, partial
 from typing import Any
 
 import graphene
-from graphene.utils.str_converters import to_camel_case
+from graphene.utils.str_converters import to_camel_case, to_snake_case
 from graphql import validate
 from graphql.backend.base import GraphQLBackend, GraphQLDocument
 from graphql.execution import ExecutionResult
@@ -24,7 +24,12 @@ from ..storable import find_unstorable
 from .analytics.schema import AnalyticsQueries
 from .core.errors import InvalidInput, OperationNotAllowed, PermissionDenied
 from .core.limits import check_cost, check_document, parse_document, static_limits
-from .core.permissions import OPERATION_PERMISSIONS, SignedInCustomer
+from .core.permissions import (
+    ARGUMENT_PERMISSIONS,
+    FIELD_PERMISSIONS,
+    OPERATION_PERMISSIONS,
+    SignedInCustomer,
+)
 from .ingestion.schema import IngestionQueries
 from .interactions.schema import InteractionMutations, InteractionQueries
 from .profiles.schema import CustomerProfileMutations, CustomerProfileQueries
@@ -69,7 +74,9 @@ class CRMContext:
 
 
 def permission_middleware(next_, root, info, **kwargs):
-    """Check root fields against OPERATION_PERMISSIONS; unknown ones are refused."""
+    """Check root fields against OPERATION_PERMISSIONS (unknown ones are
+    refused) and ARGUMENT_PERMISSIONS, other fields against FIELD_PERMISSIONS.
+    """
     parent = info.parent_type.name
     if parent in OPERATION_PERMISSIONS and not info.field_name.startswith("__"):
         rule = OPERATION_PERMISSIONS[parent].get(info.field_name)
@@ -77,12 +84,32 @@ def permission_middleware(next_, root, info, **kwargs):
             raise PermissionDenied()
         if not rule.allows(info.context.requestor):
             raise PermissionDenied(rule.describe(), customer=isinstance(rule, SignedInCustomer))
+        for argument, rule in ARGUMENT_PERMISSIONS[parent].get(info.field_name, {}).items():
+            if not rule.allows(info.context.requestor) and argument_given(kwargs, argument):
+                raise PermissionDenied(f"{rule.describe()} (for `{argument}`)")
+    elif (fields := FIELD_PERMISSIONS.get(parent)) is not None and (
+        rule := fields.get(info.field_name)
+    ):
+        if not rule.allows(info.context.requestor):
+            raise PermissionDenied(rule.describe())
     # Arguments the database cannot store (a NUL, a lone surrogate) are
     # refused before any resolver sees them; mutations report them in their
     # own ``errors`` (BaseMutation).
     if kwargs and parent != "Mutation" and (path := find_unstorable(kwargs)) is not None:
         raise InvalidInput(f"{camel_path(path)}: {UNSTORABLE_MESSAGE}")
     return next_(root, info, **kwargs)
+
+
+def argument_given(kwargs: dict, argument: str) -> bool:
+    """``argument`` (``input.order``, ``sortBy.field=TOTAL_SPENT``) is set,
+    not null, in the resolver's ``kwargs`` (and has that enum value).
+    """
+    path, _, value = argument.partition("=")
+    current: Any = kwargs
+    for name in path.split("."):
+        if not isinstance(current, dict) or (current := current.get(to_snake_case(name))) is None:
+            return False
+    return not value or str(current).upper() == value
 
 
 def camel_path(path: tuple) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from ..auth import AuthenticationError
+from ..auth import AuthenticationError, check_token_app
 from ..conf import crm_setting
 from .responses import RequestRefused, read_body, require_content_type, too_large
 
@@ -56,7 +56,7 @@ def graphql_view(request: HttpRequest, authenticator: Callable) -> HttpResponse:
         raise RequestRefused(400, "GraphQLError", "`operationName` must be a string.")
 
     try:
-        requestor = authenticator(request)
+        requestor = check_token_app(authenticator(request))
     except AuthenticationError as exc:
         raise RequestRefused(401, exc.code, str(exc)) from None
 

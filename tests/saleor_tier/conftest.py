@@ -73,11 +73,17 @@ def crm_plugin(setup_dummy_gateways, settings):
 
 
 @pytest.fixture
-def manager_token(staff_user, permission_manage_users):
-    """A real Saleor staff JWT with MANAGE_USERS."""
+def manager_token(staff_user, permission_manage_users, permission_manage_orders):
+    """A real Saleor staff JWT of a CRM manager: MANAGE_USERS and MANAGE_ORDERS
+    from a permission group with access to all channels (Saleor shows staff in
+    no group no customer's orders, as the CRM does).
+    """
+    from saleor.account.models import Group
     from saleor.core.jwt import create_access_token
 
-    staff_user.user_permissions.add(permission_manage_users)
+    group = Group.objects.create(name="CRM managers", restricted_access_to_channels=False)
+    group.permissions.add(permission_manage_users, permission_manage_orders)
+    group.user_set.add(staff_user)
     return create_access_token(staff_user)
 
 

@@ -1,3 +1,5 @@
+from functools import partial
+
 import graphene
 
 from ...analytics import stats
@@ -61,7 +63,6 @@ class CrmCustomerStats(graphene.ObjectType):
     )
     new_vs_returning = graphene.List(
         graphene.NonNull(CrmNewVsReturningPoint),
-        required=True,
         period=graphene.Argument(
             CrmStatsPeriod,
             default_value="month",
@@ -75,7 +76,8 @@ class CrmCustomerStats(graphene.ObjectType):
         description=(
             "Per period, oldest first: customers whose first sale order fell in the period "
             "(new) and customers with a sale order in the period who had ordered before "
-            "(returning). The current, partial period is the last one."
+            "(returning). The current, partial period is the last one. Requires "
+            "MANAGE_ORDERS; staff restricted to some channels see their channels' sales only."
         ),
     )
 
@@ -96,7 +98,9 @@ class CrmCustomerStats(graphene.ObjectType):
 
     @staticmethod
     def resolve_new_vs_returning(root, info, period, last):
-        points = resolve_periods(stats.new_vs_returning, period, last)
+        # Staff restricted to some channels: the chart of their channels.
+        channels = info.context.requestor.channels
+        points = resolve_periods(partial(stats.new_vs_returning, channels=channels), period, last)
         return [CrmNewVsReturningPoint(period_start=s, new=n, returning=r) for s, n, r in points]
 
 

@@ -25,13 +25,14 @@ INTERNAL_ERROR_MESSAGE = "Internal Server Error."
 class PermissionDenied(GraphQLError):
     code = "PermissionDenied"
 
-    def __init__(self, permissions: str | None = None, *, customer: bool = False) -> None:
-        message = "You do not have permission to perform this action"
-        if customer:
+    def __init__(
+        self, permissions: str | None = None, *, customer: bool = False, message: str = ""
+    ) -> None:
+        if not message and customer:
             message = "You need to be signed in as a customer to perform this action"
-        elif permissions:
+        elif not message and permissions:
             message = f"You need one of the following permissions: {permissions}"
-        super().__init__(message)
+        super().__init__(message or "You do not have permission to perform this action")
 
 
 class InvalidInput(GraphQLError):

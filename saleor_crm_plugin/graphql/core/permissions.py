@@ -3,11 +3,23 @@
 The schema middleware refuses any root field missing from this table, and the
 permission tests walk the schema against it, so a new operation cannot ship
 without a decision here.
+
+Two more tables say what needs more than the operation that reaches it, as
+Saleor guards a customer's orders with ``MANAGE_ORDERS`` on top of
+``MANAGE_USERS``: fields (:data:`FIELD_PERMISSIONS`: without the permission
+the field is null with a ``PermissionDenied`` error at its path, the rest of
+the result stays) and arguments (:data:`ARGUMENT_PERMISSIONS`: given without
+the permission, the whole operation is refused before it runs). Which of the
+orders a requestor with ``MANAGE_ORDERS`` sees, by channel, is decided by
+:mod:`saleor_crm_plugin.order_access`.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from ...auth import CRMPermission, Requestor, RequestorKind
+from ...order_access import may_see_order, order_fact
+from .errors import PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -21,6 +33,19 @@ class StaffOrApp:
 
     def describe(self) -> str:
         return ", ".join(self.permissions)
+
+
+@dataclass(frozen=True)
+class StaffOrAppInAllChannels(StaffOrApp):
+    """Staff or apps holding the permissions and not restricted to some
+    channels: for what is computed across every channel's orders.
+    """
+
+    def allows(self, requestor: Requestor) -> bool:
+        return super().allows(requestor) and requestor.sees_all_channels
+
+    def describe(self) -> str:
+        return f"{super().describe()} (with access to all channels)"
 
 
 @dataclass(frozen=True)
@@ -50,6 +75,8 @@ class Public:
 
 
 MANAGE_USERS = StaffOrApp((CRMPermission.MANAGE_USERS,))
+MANAGE_ORDERS = StaffOrApp((CRMPermission.MANAGE_ORDERS,))
+MANAGE_ORDERS_ALL_CHANNELS = StaffOrAppInAllChannels((CRMPermission.MANAGE_ORDERS,))
 MANAGE_USERS_AND_ORDERS = StaffOrApp((CRMPermission.MANAGE_USERS, CRMPermission.MANAGE_ORDERS))
 CUSTOMER = SignedInCustomer()
 PUBLIC = Public()
@@ -88,3 +115,59 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "ticketRate": PUBLIC,
     },
 }
+
+# Fields that need more than the operation that reached them (GraphQL type
+# and field names). Staff restricted to some channels get these computed
+# from their channels' orders only (``CustomerProfile``'s figures, orders
+# and favourites; ``newVsReturning``). Lifecycle stage and RFM are not here:
+# store-wide segments, shown with MANAGE_USERS; they carry no order or amount.
+PROFILE_ORDER_FIELDS = (
+    "ordersCount",
+    "totalSpent",
+    "averageOrderValue",
+    "spendByCurrency",
+    "unconvertedSpend",
+    "firstOrderAt",
+    "lastOrderAt",
+    "channels",
+    "favouriteProducts",
+    "favouriteCategories",
+    "orders",
+)
+FIELD_PERMISSIONS: dict[str, dict[str, Rule]] = {
+    "CustomerProfile": dict.fromkeys(PROFILE_ORDER_FIELDS, MANAGE_ORDERS),
+    "CrmCustomerStats": {"newVsReturning": MANAGE_ORDERS},
+}
+
+# Arguments that need more than their operation, per operation: a dotted
+# path of GraphQL argument and input field names, optionally ``=VALUE`` (an
+# enum value's name) when only that value does. Filtering and sorting by
+# orders count or last order stay with MANAGE_USERS, as Saleor's
+# ``customers(filter: {numberOfOrders, placedOrders}, sortBy: ORDER_COUNT)``.
+ARGUMENT_PERMISSIONS: dict[str, dict[str, dict[str, Rule]]] = {
+    "Query": {
+        "customerProfile": {"orderId": MANAGE_ORDERS},
+        "customerProfiles": {
+            "filter.totalSpent": MANAGE_ORDERS_ALL_CHANNELS,
+            "sortBy.field=TOTAL_SPENT": MANAGE_ORDERS_ALL_CHANNELS,
+        },
+    },
+    "Mutation": {
+        # Linking an order (ticketLinkOrder needs MANAGE_ORDERS as a whole).
+        "ticketCreate": {"input.order": MANAGE_ORDERS},
+        "interactionCreate": {"input.order": MANAGE_ORDERS},
+    },
+}
+
+
+def check_order_access(requestor: Requestor, *order_ids: Any) -> None:
+    """Refuse to link (or unlink) an order the requestor may not see: without
+    MANAGE_ORDERS, or of a channel they have no access to; PermissionDenied
+    with Saleor's message for the channel. Unknown orders are left to the
+    service, which reports them as not found.
+    """
+    for order_id in filter(None, order_ids):
+        if not requestor.sees_orders:
+            raise PermissionDenied(MANAGE_ORDERS.describe())
+        if not may_see_order(requestor, order_fact(order_id)):
+            raise PermissionDenied(message="You don't have access to some objects' channel.")

@@ -107,7 +107,10 @@ class CustomerProfileSortField(graphene.Enum):
     def description(self):
         return {
             "last_order_at": "Sort by the date of the last order (no orders last).",
-            "total_spent": "Sort by total spent in the reporting currency.",
+            "total_spent": (
+                "Sort by total spent in the reporting currency. Requires MANAGE_ORDERS with "
+                "access to all channels."
+            ),
             "orders_count": "Sort by number of orders.",
             "first_seen_at": "Sort by first contact.",
             "email": "Sort by email.",

@@ -21,7 +21,11 @@ class CustomerProfileFilterInput(graphene.InputObjectType):
     is_guest = graphene.Boolean(description="Only guests (true) or only account holders (false).")
     orders_count = graphene.Field(CrmIntRangeInput, description="Number of orders.")
     total_spent = graphene.Field(
-        CrmDecimalRangeInput, description="Total spent in the reporting currency."
+        CrmDecimalRangeInput,
+        description=(
+            "Total spent in the reporting currency. Requires MANAGE_ORDERS with access to "
+            "all channels."
+        ),
     )
     last_order_at = graphene.Field(CrmDateTimeRangeInput, description="Date of the last order.")
 

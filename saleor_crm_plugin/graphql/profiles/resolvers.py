@@ -1,7 +1,9 @@
 from django.core.exceptions import ValidationError
 from graphql_relay import from_global_id
 
+from ...auth import Requestor
 from ...commerce.models import OrderFact
+from ...order_access import may_see_order
 from ...profiles import models
 from ...profiles.identity import user_key
 from ...snapshots import normalize_email
@@ -39,8 +41,13 @@ def resolve_customer_profile(
     email: str | None = None,
     user_id: str | None = None,
     order_id: str | None = None,
+    requestor: Requestor | None = None,
 ) -> models.CustomerProfile | None:
-    """The profile named by exactly one of profile ID, email, Saleor user or Saleor order."""
+    """The profile named by exactly one of profile ID, email, Saleor user or
+    Saleor order; by order only if the order is one the requestor may see
+    (the permission table requires MANAGE_ORDERS for ``orderId``; the
+    channel must be one of the requestor's).
+    """
     given = [value for value in (id, email, user_id, order_id) if value]
     if len(given) != 1:
         raise InvalidInput("Provide exactly one of `id`, `email`, `userId` or `orderId`.")
@@ -54,7 +61,9 @@ def resolve_customer_profile(
     if order_id:
         pk = _saleor_pk(order_id, "Order")
         order = OrderFact.objects.filter(pk=pk).select_related("profile").first() if pk else None
-        return order.profile if order else None
+        if order is None or requestor is None or not may_see_order(requestor, order):
+            return None
+        return order.profile
     return models.CustomerProfile.objects.filter(email=normalize_email(email)).first()
 
 

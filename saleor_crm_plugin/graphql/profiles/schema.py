@@ -29,20 +29,30 @@ class CustomerProfileQueries(graphene.ObjectType):
         ),
         description=(
             "Look up one customer profile by ID, email, Saleor customer or Saleor order. Give "
-            "exactly one argument. Requires MANAGE_USERS."
+            "exactly one argument. Requires MANAGE_USERS; by `orderId`, MANAGE_ORDERS too "
+            "(null for an order of a channel the requestor has no access to)."
         ),
     )
     customer_profiles = graphene.Field(
         CustomerProfileCountableConnection,
         filter=graphene.Argument(CustomerProfileFilterInput, description="Filtering options."),
         sort_by=graphene.Argument(CustomerProfileSortingInput, description="Sort order."),
-        description="List customer profiles. Requires MANAGE_USERS.",
+        description=(
+            "List customer profiles. Requires MANAGE_USERS; filtering or sorting by total "
+            "spent, MANAGE_ORDERS with access to all channels."
+        ),
         **connection_args(),
     )
 
     @staticmethod
     def resolve_customer_profile(root, info, id=None, email=None, user_id=None, order_id=None):
-        return resolve_customer_profile(id=id, email=email, user_id=user_id, order_id=order_id)
+        return resolve_customer_profile(
+            id=id,
+            email=email,
+            user_id=user_id,
+            order_id=order_id,
+            requestor=info.context.requestor,
+        )
 
     @staticmethod
     def resolve_customer_profiles(root, info, filter=None, sort_by=None, **pagination):

@@ -22,6 +22,7 @@ from .enums import (
     CustomerTimelineEventTypeEnum,
     OrderStatusEnum,
 )
+from .figures import profile_figures
 
 
 def _money(amount, currency):
@@ -30,6 +31,12 @@ def _money(amount, currency):
         return None
     return money(round_amount(amount, currency), currency)
 
+
+# Said on every field FIELD_PERMISSIONS guards with MANAGE_ORDERS.
+ORDERS_ONLY = (
+    "Requires MANAGE_ORDERS (null otherwise, with a PermissionDenied error); for staff "
+    "restricted to some channels, counted from the orders of those channels."
+)
 
 # How a timeline entry's source is named in Saleor's global IDs.
 SALEOR_TYPE_NAMES = {"order": "Order", "checkout": "Checkout", "user": "User"}
@@ -166,46 +173,41 @@ class CustomerProfile(graphene.ObjectType):
         required=True, description="First contact: account, checkout or order."
     )
     account_created_at = graphene.DateTime(description="When the account was created.")
-    first_order_at = graphene.DateTime(description="First order placed.")
-    last_order_at = graphene.DateTime(description="Last order placed.")
+    first_order_at = graphene.DateTime(description=f"First order placed. {ORDERS_ONLY}")
+    last_order_at = graphene.DateTime(description=f"Last order placed. {ORDERS_ONLY}")
     last_checkout_at = graphene.DateTime(description="Last checkout activity.")
-    orders_count = graphene.Int(required=True, description="Orders placed (all currencies).")
+    orders_count = graphene.Int(description=f"Orders placed (all currencies). {ORDERS_ONLY}")
     total_spent = graphene.Field(
         CrmMoney,
-        required=True,
         description=(
             "Total spent, less refunds, in the reporting currency. Orders in "
-            "currencies without an exchange rate are left out; see spendByCurrency."
+            f"currencies without an exchange rate are left out; see spendByCurrency. {ORDERS_ONLY}"
         ),
     )
     average_order_value = graphene.Field(
-        CrmMoney, required=True, description="Average order value in the reporting currency."
+        CrmMoney, description=f"Average order value in the reporting currency. {ORDERS_ONLY}"
     )
     spend_by_currency = graphene.List(
         graphene.NonNull(CustomerProfileCurrencySpend),
-        required=True,
-        description="Exact spend per currency.",
+        description=f"Exact spend per currency. {ORDERS_ONLY}",
     )
     unconverted_spend = graphene.List(
         graphene.NonNull(CrmMoney),
-        required=True,
         description=(
             "Spend in currencies the plugin has no exchange rate for, per currency: "
-            "left out of totalSpent until a rate is set in the plugin's configuration."
+            f"left out of totalSpent until a rate is set in the plugin's configuration. {ORDERS_ONLY}"
         ),
     )
     channels = graphene.List(
-        graphene.NonNull(graphene.String), required=True, description="Channels bought in."
+        graphene.NonNull(graphene.String), description=f"Channels bought in. {ORDERS_ONLY}"
     )
     favourite_products = graphene.List(
         graphene.NonNull(CustomerProfileFavourite),
-        required=True,
-        description="Most bought products, most first.",
+        description=f"Most bought products, most first. {ORDERS_ONLY}",
     )
     favourite_categories = graphene.List(
         graphene.NonNull(CustomerProfileFavourite),
-        required=True,
-        description="Most bought categories, most first.",
+        description=f"Most bought categories, most first. {ORDERS_ONLY}",
     )
     lifecycle_stage = graphene.Field(
         CustomerLifecycleStageEnum, required=True, description="Lifecycle stage."
@@ -223,7 +225,11 @@ class CustomerProfile(graphene.ObjectType):
             graphene.List(graphene.NonNull(CustomerTimelineEventTypeEnum)),
             description="Only these kinds of events.",
         ),
-        description="The customer's history, newest first.",
+        description=(
+            "The customer's history, newest first. Entries about an order only with "
+            "MANAGE_ORDERS, and for staff restricted to some channels only those of their "
+            "channels' orders."
+        ),
         **connection_args(),
     )
     satisfaction_average = graphene.Float(
@@ -244,8 +250,7 @@ class CustomerProfile(graphene.ObjectType):
     )
     orders = graphene.Field(
         CustomerProfileOrderCountableConnection,
-        required=True,
-        description="The customer's orders, newest first.",
+        description=f"The customer's orders, newest first. {ORDERS_ONLY}",
         **connection_args(),
     )
 
@@ -268,47 +273,52 @@ class CustomerProfile(graphene.ObjectType):
     def resolve_is_erased(root: models.CustomerProfile, info):
         return root.is_erased
 
+    # The order figures: stored, or from the requestor's channels (figures.py).
+    @staticmethod
+    def resolve_orders_count(root: models.CustomerProfile, info):
+        return profile_figures(root, info, lambda f: f.orders_count)
+
+    @staticmethod
+    def resolve_first_order_at(root: models.CustomerProfile, info):
+        return profile_figures(root, info, lambda f: f.first_order_at)
+
+    @staticmethod
+    def resolve_last_order_at(root: models.CustomerProfile, info):
+        return profile_figures(root, info, lambda f: f.last_order_at)
+
+    @staticmethod
+    def resolve_channels(root: models.CustomerProfile, info):
+        return profile_figures(root, info, lambda f: list(f.channels))
+
     @staticmethod
     def resolve_total_spent(root: models.CustomerProfile, info):
-        return _money(root.total_spent, _reporting_currency(root, info))
+        return profile_figures(
+            root, info, lambda f: _money(f.total_spent, _reporting_currency(f, info))
+        )
 
     @staticmethod
     def resolve_average_order_value(root: models.CustomerProfile, info):
-        return _money(root.average_order_value, _reporting_currency(root, info))
+        return profile_figures(
+            root, info, lambda f: _money(f.average_order_value, _reporting_currency(f, info))
+        )
 
     @staticmethod
     def resolve_spend_by_currency(root: models.CustomerProfile, info):
-        result = []
-        for currency, figures in sorted(root.spend_by_currency.items()):
-            orders, total = int(figures["orders"]), Decimal(str(figures["total"]))
-            result.append(
-                CustomerProfileCurrencySpend(
-                    currency=currency,
-                    orders_count=orders,
-                    total_spent=_money(total, currency),
-                    average_order_value=_money(total / orders if orders else 0, currency),
-                )
-            )
-        return result
+        return profile_figures(root, info, _spend_by_currency)
 
     @staticmethod
     def resolve_unconverted_spend(root: models.CustomerProfile, info):
-        config = info.context.configuration
-        rated = {_reporting_currency(root, info), config.reporting_currency}
-        rated |= set(config.exchange_rates or {})
-        return [
-            _money(Decimal(str(figures["total"])), currency)
-            for currency, figures in sorted(root.spend_by_currency.items())
-            if currency not in rated and Decimal(str(figures["total"])) > 0
-        ]
+        return profile_figures(root, info, lambda f: _unconverted_spend(f, info))
 
     @staticmethod
     def resolve_favourite_products(root: models.CustomerProfile, info):
-        return _favourites(root.favourite_products, "Product")
+        return profile_figures(root, info, lambda f: _favourites(f.favourite_products, "Product"))
 
     @staticmethod
     def resolve_favourite_categories(root: models.CustomerProfile, info):
-        return _favourites(root.favourite_categories, "Category")
+        return profile_figures(
+            root, info, lambda f: _favourites(f.favourite_categories, "Category")
+        )
 
     @staticmethod
     def resolve_rfm(root: models.CustomerProfile, info):
@@ -341,7 +351,33 @@ class CustomerProfile(graphene.ObjectType):
         return OrdersByProfileLoader(info.context).load_page(root.pk, **pagination)
 
 
-def _reporting_currency(root: models.CustomerProfile, info) -> str:
+def _spend_by_currency(figures) -> list[CustomerProfileCurrencySpend]:
+    result = []
+    for currency, spent in sorted((figures.spend_by_currency or {}).items()):
+        orders, total = int(spent["orders"]), Decimal(str(spent["total"]))
+        result.append(
+            CustomerProfileCurrencySpend(
+                currency=currency,
+                orders_count=orders,
+                total_spent=_money(total, currency),
+                average_order_value=_money(total / orders if orders else 0, currency),
+            )
+        )
+    return result
+
+
+def _unconverted_spend(figures, info) -> list:
+    config = info.context.configuration
+    rated = {_reporting_currency(figures, info), config.reporting_currency}
+    rated |= set(config.exchange_rates or {})
+    return [
+        _money(Decimal(str(spent["total"])), currency)
+        for currency, spent in sorted((figures.spend_by_currency or {}).items())
+        if currency not in rated and Decimal(str(spent["total"])) > 0
+    ]
+
+
+def _reporting_currency(root, info) -> str:
     if root.reporting_currency:
         return root.reporting_currency
     return info.context.configuration.reporting_currency

@@ -79,6 +79,13 @@ class Extension:
         return {}
 
 
+# Saleor issues an extension a token holding the extension's permissions (to
+# staff who have them all): the widgets that show order figures declare
+# MANAGE_ORDERS too, or their tokens could never see them. The app page's
+# token holds the App's permissions that the staff member has, so staff with
+# MANAGE_USERS alone use the CRM there, without order figures.
+WITH_ORDERS = ("account.manage_users", "order.manage_orders")
+
 EXTENSIONS = (
     Extension("crm-app", "CRM", "navigation_customers", "app_page", "/customers"),
     Extension(
@@ -87,6 +94,7 @@ EXTENSIONS = (
         "customer_details_widgets",
         "widget",
         "#/widget/customer",
+        permissions=WITH_ORDERS,
     ),
     Extension(
         "crm-order-card",
@@ -94,6 +102,7 @@ EXTENSIONS = (
         "order_details_widgets",
         "widget",
         "#/widget/order",
+        permissions=WITH_ORDERS,
     ),
     Extension(
         "crm-customer-actions",
@@ -102,7 +111,14 @@ EXTENSIONS = (
         "popup",
         "#/popup/customer-actions",
     ),
-    Extension("crm-home", "CRM key figures", "homepage_widgets", "widget", "#/widget/home"),
+    Extension(
+        "crm-home",
+        "CRM key figures",
+        "homepage_widgets",
+        "widget",
+        "#/widget/home",
+        permissions=WITH_ORDERS,
+    ),
 )
 
 

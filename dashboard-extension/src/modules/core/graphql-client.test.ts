@@ -126,6 +126,42 @@ describe("CrmClient", () => {
     expect(describeError(error).title).toMatch(/access/);
   });
 
+  it("returns the data when only fields below the operation were denied", async () => {
+    // As the CRM answers staff without MANAGE_ORDERS: order figures are null.
+    const denied = (field: string) => ({
+      message: "You need one of the following permissions: MANAGE_ORDERS",
+      path: ["customerProfile", field],
+      extensions: { exception: { code: "PermissionDenied" } },
+    });
+    const fetchImpl = vi.fn(async () =>
+      json({
+        data: { customerProfile: { email: "ann@example.com", totalSpent: null, ordersCount: null } },
+        errors: [denied("totalSpent"), denied("ordersCount")],
+      }),
+    );
+    const data = await client(fetchImpl as unknown as typeof fetch).request(Doc, { id: "1" });
+    expect(data).toEqual({ customerProfile: { email: "ann@example.com", totalSpent: null, ordersCount: null } });
+  });
+
+  it("fails when a denied field comes with another error", async () => {
+    const fetchImpl = vi.fn(async () =>
+      json({
+        data: { customerProfile: { totalSpent: null, timeline: null } },
+        errors: [
+          {
+            message: "You need one of the following permissions: MANAGE_ORDERS",
+            path: ["customerProfile", "totalSpent"],
+            extensions: { exception: { code: "PermissionDenied" } },
+          },
+          { message: "Invalid cursor.", path: ["customerProfile", "timeline"], extensions: { exception: { code: "GraphQLError" } } },
+        ],
+      }),
+    );
+    const error = await failure(client(fetchImpl as unknown as typeof fetch).request(Doc, { id: "1" }));
+    expect(error.kind).toBe("graphql");
+    expect(error.message).toBe("Invalid cursor.");
+  });
+
   it("maps other GraphQL errors to graphql with their messages and codes", async () => {
     const fetchImpl = vi.fn(async () =>
       json({

@@ -4,7 +4,10 @@
  * Every failure becomes a {@link CrmApiError} with a `kind` the UI can act on:
  * the Dashboard user lacks a permission, the token is missing or expired, the
  * network failed, the server answered with an HTTP error, or the operation
- * returned GraphQL `errors`.
+ * returned GraphQL `errors`. One kind of error is not a failure: a field the
+ * user may not see (PermissionDenied at a path below the operation's own
+ * field, as the CRM answers for order figures without MANAGE_ORDERS) comes
+ * back as null in the data, and the rest of the result is returned.
  */
 
 /** An operation document with its result and variable types attached. */
@@ -189,10 +192,12 @@ export class CrmClient {
         graphqlErrors: errors,
       });
     }
-    if (response.status === 403 || hasCode(errors, PERMISSION_DENIED)) {
+    // A denied field is null in the data; a denied operation fails.
+    const failures = errors.filter((error) => !isDeniedField(error));
+    if (response.status === 403 || hasCode(failures, PERMISSION_DENIED)) {
       throw new CrmApiError(
         "permission-denied",
-        firstMessage(errors) ?? "You do not have permission to see this.",
+        firstMessage(failures) ?? "You do not have permission to see this.",
         { status: response.status, graphqlErrors: errors },
       );
     }
@@ -208,8 +213,8 @@ export class CrmClient {
         status: response.status,
       });
     }
-    if (errors.length > 0) {
-      throw new CrmApiError("graphql", errors.map((error) => error.message).join("\n"), {
+    if (failures.length > 0) {
+      throw new CrmApiError("graphql", failures.map((error) => error.message).join("\n"), {
         status: response.status,
         graphqlErrors: errors,
       });
@@ -230,6 +235,11 @@ async function readJson(
   } catch {
     return undefined;
   }
+}
+
+/** PermissionDenied on a field below the operation's own (root) field. */
+function isDeniedField(error: GraphQLErrorShape): boolean {
+  return error.extensions?.exception?.code === PERMISSION_DENIED && (error.path?.length ?? 0) > 1;
 }
 
 function hasCode(errors: GraphQLErrorShape[], code: string): boolean {

@@ -9,6 +9,9 @@ import type {
 /** macaw-ui colour token names a status can take (text, background and border sets share them). */
 export type Tone = "default" | "info1" | "success1" | "warning1" | "critical1" | "accent1";
 
+/** Shown where the CRM left out order data: Saleor's rule for a customer's orders. */
+export const NEEDS_MANAGE_ORDERS = "Orders need the Manage orders permission.";
+
 export const LIFECYCLE_STAGES: ReadonlyArray<{ value: LifecycleStage; label: string; tone: Tone; description: string }> = [
   { value: "PROSPECT", label: "Prospect", tone: "default", description: "Known, no order yet" },
   { value: "NEW", label: "New", tone: "info1", description: "One order, recently" },

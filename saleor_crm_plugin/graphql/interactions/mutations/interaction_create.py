@@ -6,7 +6,7 @@ from ....interactions.services import InteractionError, InteractionInput, log_in
 from ....text import PLAIN_TEXT
 from ....validation import clean_email
 from ...core.mutations import BaseMutation, decode_id
-from ...core.permissions import MANAGE_USERS
+from ...core.permissions import MANAGE_USERS, check_order_access
 from ...core.utils import staff_identity
 from ..enums import InteractionChannelEnum, InteractionDirectionEnum
 from ..types import Interaction
@@ -22,7 +22,7 @@ class InteractionCreateInput(graphene.InputObjectType):
     occurred_at = graphene.DateTime(
         description="When (default: now); from 2000-01-01 to one day ahead, with a time zone."
     )
-    order = graphene.ID(description="Related order (Saleor Order ID).")
+    order = graphene.ID(description="Related order (Saleor Order ID). Requires MANAGE_ORDERS.")
     source = graphene.String(
         description="Tool it came from, e.g. 'phone-system'; at most 64 characters."
     )
@@ -46,7 +46,8 @@ class InteractionCreate(BaseMutation):
 
     class Meta:
         description = (
-            "Log a call, chat, visit or message on the customer's timeline. Requires MANAGE_USERS."
+            "Log a call, chat, visit or message on the customer's timeline. Requires "
+            "MANAGE_USERS; with `order`, MANAGE_ORDERS too, and access to the order's channel."
         )
         permission = MANAGE_USERS
         error_type_class = InteractionErrorType
@@ -65,6 +66,7 @@ class InteractionCreate(BaseMutation):
                 "metadata", "Give metadata as a JSON object.", InteractionErrorCode.INVALID
             )
         order_id = decode_id(input.get("order"), "Order", "order", InteractionError)
+        check_order_access(info.context.requestor, order_id)
         author = staff_identity(info.context.requestor)
         interaction, created = log_interaction(
             InteractionInput(

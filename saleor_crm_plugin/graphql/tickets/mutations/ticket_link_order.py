@@ -2,7 +2,7 @@ import graphene
 
 from ....tickets import services as desk
 from ...core.mutations import BaseMutation, decode_id
-from ...core.permissions import MANAGE_USERS_AND_ORDERS
+from ...core.permissions import MANAGE_USERS_AND_ORDERS, check_order_access
 from ..types import Ticket, TicketError
 from ..utils import get_ticket
 
@@ -17,7 +17,7 @@ class TicketLinkOrder(BaseMutation):
     class Meta:
         description = (
             "Link a ticket to one of its customer's orders. "
-            "Requires MANAGE_USERS and MANAGE_ORDERS."
+            "Requires MANAGE_USERS and MANAGE_ORDERS, and access to the order's channel."
         )
         permission = MANAGE_USERS_AND_ORDERS
         error_type_class = TicketError
@@ -25,4 +25,8 @@ class TicketLinkOrder(BaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, /, *, id, order=None):
         order_id = decode_id(order, "Order", "order", desk.TicketError)
-        return cls(ticket=desk.link_order(get_ticket(id), order_id))
+        ticket = get_ticket(id)
+        # Both the order linked and the one it replaces must be in the
+        # requestor's channels.
+        check_order_access(info.context.requestor, order_id, ticket.order_id)
+        return cls(ticket=desk.link_order(ticket, order_id))

@@ -108,10 +108,15 @@ export interface CustomerProfileSummary {
   isErased: boolean;
   user: string | null;
   country: string;
-  ordersCount: number;
-  totalSpent: Money;
+  /**
+   * The order figures need MANAGE_ORDERS: null (with a PermissionDenied
+   * error at the field) for staff without it; counted in their channels
+   * for staff restricted to some.
+   */
+  ordersCount: number | null;
+  totalSpent: Money | null;
   /** Spend in currencies without an exchange rate, left out of totalSpent. */
-  unconvertedSpend: Money[];
+  unconvertedSpend: Money[] | null;
   lastOrderAt: string | null;
   lifecycleStage: LifecycleStage;
   rfm: Rfm;
@@ -120,8 +125,8 @@ export interface CustomerProfileSummary {
 
 export interface CustomerProfileSnapshot extends CustomerProfileSummary {
   firstOrderAt: string | null;
-  averageOrderValue: Money;
-  favouriteProducts: Favourite[];
+  averageOrderValue: Money | null;
+  favouriteProducts: Favourite[] | null;
   note: string;
 }
 
@@ -166,11 +171,11 @@ export interface CustomerProfileDetails extends CustomerProfileSnapshot {
   firstSeenAt: string;
   accountCreatedAt: string | null;
   lastCheckoutAt: string | null;
-  spendByCurrency: CurrencySpend[];
-  channels: string[];
-  favouriteCategories: Favourite[];
+  spendByCurrency: CurrencySpend[] | null;
+  channels: string[] | null;
+  favouriteCategories: Favourite[] | null;
   lifecycleStageChangedAt: string | null;
-  orders: Connection<CustomerOrder>;
+  orders: Connection<CustomerOrder> | null;
 }
 
 export interface CustomerProfileListData {
@@ -199,7 +204,7 @@ export interface CustomerProfileTimelineData {
 }
 
 export interface CustomerProfileOrdersData {
-  customerProfile: { id: string; orders: Connection<CustomerOrder> } | null;
+  customerProfile: { id: string; orders: Connection<CustomerOrder> | null } | null;
 }
 
 export interface ProfileError {
@@ -234,7 +239,8 @@ export interface CrmCustomerStats {
   totalCount: number;
   byLifecycleStage: Array<{ stage: LifecycleStage; count: number }>;
   rfmGrid: RfmGridCell[];
-  newVsReturning: Array<{ periodStart: string; new: number; returning: number }>;
+  /** Null without MANAGE_ORDERS. */
+  newVsReturning: Array<{ periodStart: string; new: number; returning: number }> | null;
 }
 
 export interface CrmCustomerStatsData {

@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it } from "vitest";
 
+import { EMPTY } from "../../core/format";
 import { renderWithCrm } from "../../../test/render";
 import type { CustomerProfileListVariables, CustomerProfileSummary } from "../graphql/types";
 import { CustomersList, forgetListState, presetListFilters } from "./CustomersList";
@@ -67,6 +68,27 @@ describe("CustomersList", () => {
 
     fireEvent.click(screen.getByText("Customer 21"));
     expect(navigate).toHaveBeenCalledWith("/app/customers/P21");
+  });
+
+  it("lists customers without their order figures for staff without Manage orders", async () => {
+    // The CRM answers null (with a field-level PermissionDenied) for each.
+    const withoutOrders = {
+      ...profile(1),
+      ordersCount: null,
+      totalSpent: null,
+      unconvertedSpend: null,
+      lastOrderAt: null,
+    };
+    renderWithCrm(<CustomersList />, () => ({
+      customerProfiles: {
+        totalCount: 1,
+        pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: "P1", endCursor: "P1" },
+        edges: [{ cursor: "P1", node: withoutOrders }],
+      },
+    }));
+    expect(await screen.findByText("Customer 1")).toBeTruthy();
+    // Orders, total spent and last order read "—".
+    expect(screen.getAllByText(EMPTY).length).toBeGreaterThanOrEqual(3);
   });
 
   it("sorts by a column and starts again from the first page", async () => {

@@ -77,7 +77,7 @@ export function CustomersTable({
               <Text size={3} fontWeight="medium" whiteSpace="nowrap">
                 {formatMoney(profile.totalSpent, locale)}
               </Text>
-              {profile.unconvertedSpend.length > 0 && (
+              {profile.unconvertedSpend && profile.unconvertedSpend.length > 0 && (
                 <Text size={2} color="default2" whiteSpace="nowrap" title={NO_RATE_TITLE}>
                   {formatUnconverted(profile.unconvertedSpend, locale)}
                 </Text>

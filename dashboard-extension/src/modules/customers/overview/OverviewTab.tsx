@@ -18,7 +18,7 @@ import { Stat } from "../../core/ui/Stat";
 import { useCrm, useCrmQuery } from "../../core/use-crm";
 import { CrmCustomerStats } from "../graphql/documents";
 import type { RfmSegment } from "../graphql/types";
-import { LIFECYCLE_STAGES, type Tone } from "../labels";
+import { LIFECYCLE_STAGES, NEEDS_MANAGE_ORDERS, type Tone } from "../labels";
 import { presetListFilters } from "../list/CustomersList";
 import { EMPTY_FILTERS } from "../list/filters";
 import { TicketStats } from "../../tickets/overview/TicketStats";
@@ -67,7 +67,8 @@ export default function OverviewTab() {
     count: counts.get(stage.value) ?? 0,
     color: toneColor(colors, stage.tone),
   }));
-  const trend = stats.newVsReturning.map((point) => ({
+  // Null for staff without MANAGE_ORDERS: the chart says why it is empty.
+  const trend = (stats.newVsReturning ?? []).map((point) => ({
     period: formatMonth(point.periodStart, locale),
     New: point.new,
     Returning: point.returning,
@@ -134,7 +135,10 @@ export default function OverviewTab() {
           )}
         </Card>
       </Box>
-      <Card title="New vs returning customers" subtitle="Customers with a sale order, per month">
+      <Card
+        title="New vs returning customers"
+        subtitle={stats.newVsReturning ? "Customers with a sale order, per month" : NEEDS_MANAGE_ORDERS}
+      >
         <Box __height="280px">
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={trend} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>

@@ -11,6 +11,7 @@ import { useCrm, useCrmQuery } from "../../core/use-crm";
 import { CustomerTypeChip, RfmScores, SegmentChip, StageChip } from "../components";
 import { CustomerProfileDetails } from "../graphql/documents";
 import type { CustomerProfileDetails as Profile, Favourite } from "../graphql/types";
+import { NEEDS_MANAGE_ORDERS } from "../labels";
 import { appPaths } from "../../core/routes";
 import { CustomerTickets } from "../../tickets/widgets/CustomerTickets";
 import { OrdersList } from "./OrdersList";
@@ -129,15 +130,21 @@ function ProfileView({
           <Box display="flex" flexWrap="wrap" gap={5}>
             <Detail label="Location" value={place || EMPTY} />
             <Detail label="Language" value={profile.languageCode || EMPTY} />
-            <Detail label="Channels" value={profile.channels.join(", ") || EMPTY} />
+            <Detail label="Channels" value={profile.channels?.join(", ") || EMPTY} />
             <Detail label="Last checkout" value={formatDate(profile.lastCheckoutAt, locale)} />
           </Box>
         </Card>
 
         <Box display="grid" gap={4} __gridTemplateColumns="minmax(0, 2fr) minmax(280px, 1fr)">
           <Box display="flex" flexDirection="column" gap={4} __minWidth="0">
-            <Card title="Orders" subtitle={profile.orders.totalCount !== null ? `${profile.orders.totalCount} in total` : undefined}>
-              <OrdersList profileId={profile.id} initial={profile.orders} />
+            <Card title="Orders" subtitle={profile.orders?.totalCount != null ? `${profile.orders.totalCount} in total` : undefined}>
+              {profile.orders ? (
+                <OrdersList profileId={profile.id} initial={profile.orders} />
+              ) : (
+                <Text size={3} color="default2">
+                  {NEEDS_MANAGE_ORDERS}
+                </Text>
+              )}
             </Card>
             <Card title="Tickets">
               <CustomerTickets profileId={profile.id} onOpen={(ticket) => navigate(appPaths.ticket(ticket.id))} />
@@ -157,9 +164,9 @@ function ProfileView({
               />
             </Card>
             <Card title="Spend by currency">
-              {profile.spendByCurrency.length === 0 ? (
+              {!profile.spendByCurrency || profile.spendByCurrency.length === 0 ? (
                 <Text size={3} color="default2">
-                  No paid orders yet.
+                  {profile.spendByCurrency ? "No paid orders yet." : NEEDS_MANAGE_ORDERS}
                 </Text>
               ) : (
                 <Box display="flex" flexDirection="column" gap={3}>
@@ -183,10 +190,16 @@ function ProfileView({
               )}
             </Card>
             <Card title="Favourite products">
-              <FavouriteList items={profile.favouriteProducts} empty="No products bought yet." />
+              <FavouriteList
+                items={profile.favouriteProducts ?? []}
+                empty={profile.favouriteProducts ? "No products bought yet." : NEEDS_MANAGE_ORDERS}
+              />
             </Card>
             <Card title="Favourite categories">
-              <FavouriteList items={profile.favouriteCategories} empty="No categories yet." />
+              <FavouriteList
+                items={profile.favouriteCategories ?? []}
+                empty={profile.favouriteCategories ? "No categories yet." : NEEDS_MANAGE_ORDERS}
+              />
             </Card>
           </Box>
         </Box>

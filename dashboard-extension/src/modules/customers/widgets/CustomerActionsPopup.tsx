@@ -90,7 +90,8 @@ export function CustomerActionsPopup() {
 /** The customer's recent orders, to link a contact or ticket to; none on failure. */
 function useRecentOrders(profileId: string) {
   const { data } = useCrmQuery(CustomerProfileOrders, { id: profileId });
-  return data?.customerProfile?.orders.edges.map((edge) => edge.node) ?? [];
+  // None without MANAGE_ORDERS: the forms then offer no order to link.
+  return data?.customerProfile?.orders?.edges.map((edge) => edge.node) ?? [];
 }
 
 function PopupInteraction({ profileId, email }: { profileId: string; email: string }) {

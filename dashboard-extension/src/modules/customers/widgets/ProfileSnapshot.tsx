@@ -44,7 +44,7 @@ export function ProfileSnapshot({
           hint={profile.firstOrderAt ? `First: ${formatDate(profile.firstOrderAt, locale)}` : undefined}
         />
       </Box>
-      {profile.favouriteProducts.length > 0 && (
+      {profile.favouriteProducts && profile.favouriteProducts.length > 0 && (
         <Box display="flex" flexDirection="column" gap={2}>
           <Text size={2} color="default2">
             Buys most

@@ -1,0 +1,337 @@
+"""Least privilege as Saleor has it: a customer's orders need MANAGE_ORDERS,
+and staff restricted to some channels see only those channels' orders.
+
+Ann bought twice in channel-eu (tea, then coffee) and once, for more, in
+channel-us; Bob only in channel-us. ``staff`` sees every channel,
+``staff_in_one_channel`` channel-eu only, ``staff_without_orders`` holds
+MANAGE_USERS alone (see tests/conftest.py).
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from graphql_relay import to_global_id
+
+from saleor_crm_plugin.analytics.recompute import recompute_all_profiles
+from saleor_crm_plugin.interactions.models import Interaction
+from saleor_crm_plugin.models import CustomerProfile
+from saleor_crm_plugin.tickets.models import Ticket
+from tests import factories as f
+from tests.factories import ingest
+
+pytestmark = pytest.mark.django_db
+
+PROFILE = """
+query ($email: String) {
+  customerProfile(email: $email) {
+    email lifecycleStage ordersCount firstOrderAt lastOrderAt channels
+    totalSpent { amount currency }
+    averageOrderValue { amount currency }
+    spendByCurrency { currency ordersCount totalSpent { amount } }
+    unconvertedSpend { amount currency }
+    favouriteProducts { name quantity }
+    favouriteCategories { name }
+    orders(first: 10) { totalCount edges { node { id channel } } }
+    timeline(first: 50) { totalCount edges { node { type objectType objectId } } }
+  }
+}
+"""
+
+LIST = """
+query ($first: Int, $filter: CustomerProfileFilterInput, $sortBy: CustomerProfileSortingInput) {
+  customerProfiles(first: $first, filter: $filter, sortBy: $sortBy) {
+    edges { node { email ordersCount totalSpent { amount } channels lastOrderAt } }
+  }
+}
+"""
+
+STATS = "{ crmCustomerStats { newVsReturning(period: MONTH, last: 12) { new returning } } }"
+
+TICKET_CREATE = """
+mutation ($order: ID) {
+  ticketCreate(input: {customerEmail: "ann@example.com", subject: "Late", body: "Where is it?",
+                       order: $order}) {
+    ticket { order } errors { field code }
+  }
+}
+"""
+
+INTERACTION_CREATE = """
+mutation ($order: ID) {
+  interactionCreate(input: {customerEmail: "ann@example.com", channel: PHONE,
+                            direction: INBOUND, subject: "Call", order: $order}) {
+    interaction { order } errors { field code }
+  }
+}
+"""
+
+LINK = """
+mutation ($id: ID!, $order: ID) {
+  ticketLinkOrder(id: $id, order: $order) { ticket { order } errors { field code } }
+}
+"""
+
+
+def order_id(pk: str) -> str:
+    return to_global_id("Order", pk)
+
+
+@pytest.fixture
+def shop(ann):
+    now = timezone.now()
+    ingest("customer_created", f.customer(ann))
+    tea, coffee = f.line("Tea", price="20.00"), f.line("Espresso beans", 3, price="100.00")
+    for pk, email, channel, days, total, lines in (
+        ("o-eu-1", "ann@example.com", "channel-eu", 30, "20.00", (tea,)),
+        ("o-eu-2", "ann@example.com", "channel-eu", 3, "80.00", (f.line("Mug", price="80.00"),)),
+        ("o-us-1", "ann@example.com", "channel-us", 10, "300.00", (coffee,)),
+        ("o-us-2", "bob@example.com", "channel-us", 5, "40.00", (f.line(price="40.00"),)),
+    ):
+        ingest(
+            "order_created",
+            f.order(
+                pk,
+                email=email,
+                channel=channel,
+                total=total,
+                lines=lines,
+                created_at=now - timedelta(days=days),
+            ),
+        )
+    recompute_all_profiles()
+
+
+def profile(gql, as_):
+    data, errors = gql(PROFILE, {"email": "ann@example.com"}, as_=as_)
+    return data["customerProfile"], errors
+
+
+def test_staff_in_all_channels_see_every_order(gql, shop):
+    # when
+    ann, errors = profile(gql, "staff")
+
+    # then
+    assert not errors
+    assert ann["ordersCount"] == 3
+    assert ann["totalSpent"] == {"amount": 400.0, "currency": "USD"}
+    assert ann["channels"] == ["channel-eu", "channel-us"]
+    assert ann["orders"]["totalCount"] == 3
+
+
+def test_staff_restricted_to_a_channel_see_its_orders_and_figures_only(gql, shop):
+    # when
+    ann, errors = profile(gql, "staff_in_one_channel")
+
+    # then: figures from the two channel-eu orders, as if the others did not exist
+    assert not errors
+    stored = CustomerProfile.objects.get(email="ann@example.com")
+    assert ann["ordersCount"] == 2
+    assert ann["totalSpent"] == {"amount": 100.0, "currency": "USD"}
+    assert ann["averageOrderValue"] == {"amount": 50.0, "currency": "USD"}
+    assert ann["spendByCurrency"] == [
+        {"currency": "USD", "ordersCount": 2, "totalSpent": {"amount": 100.0}}
+    ]
+    assert ann["unconvertedSpend"] == []
+    assert ann["channels"] == ["channel-eu"]
+    assert ann["firstOrderAt"] == stored.first_order_at.isoformat()
+    assert ann["lastOrderAt"] == stored.last_order_at.isoformat()  # o-eu-2 is her last
+    assert {p["name"] for p in ann["favouriteProducts"]} == {"Tea", "Mug"}
+    assert ann["orders"]["totalCount"] == 2
+    assert {e["node"]["channel"] for e in ann["orders"]["edges"]} == {"channel-eu"}
+    about_orders = {
+        e["node"]["objectId"]
+        for e in ann["timeline"]["edges"]
+        if e["node"]["objectType"] == "ORDER"
+    }
+    assert about_orders == {order_id("o-eu-1"), order_id("o-eu-2")}
+    # The stage is store-wide (a segment, no amounts): the same for everyone.
+    assert ann["lifecycleStage"] == stored.lifecycle_stage.upper()
+
+
+def test_staff_without_manage_orders_see_the_customer_but_no_orders(gql, shop):
+    # when
+    ann, errors = profile(gql, "staff_without_orders")
+
+    # then: each order field is null with its own error; the rest is there
+    assert ann["email"] == "ann@example.com"
+    assert ann["lifecycleStage"]
+    denied = {tuple(e.path) for e in errors if e.original_error.code == "PermissionDenied"}
+    assert denied == {
+        ("customerProfile", name)
+        for name in (
+            "ordersCount",
+            "firstOrderAt",
+            "lastOrderAt",
+            "channels",
+            "totalSpent",
+            "averageOrderValue",
+            "spendByCurrency",
+            "unconvertedSpend",
+            "favouriteProducts",
+            "favouriteCategories",
+            "orders",
+        )
+    }
+    assert ann["totalSpent"] is None
+    assert ann["orders"] is None
+    kinds = {e["node"]["objectType"] for e in ann["timeline"]["edges"]}
+    assert "ORDER" not in kinds
+    assert "USER" in kinds  # the account's own entries stay
+    assert ann["timeline"]["totalCount"] == len(ann["timeline"]["edges"])
+
+
+def test_restricted_staff_list_figures_cost_one_query_whatever_the_page(gql, shop):
+    # given
+    for n in range(30):
+        ingest(
+            "order_created",
+            f.order(f"o-{n}", email=f"c{n}@example.com", channel="channel-eu", total="5.00"),
+        )
+
+    def queries(first: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            data, errors = gql(LIST, {"first": first}, as_="staff_in_one_channel")
+        assert not errors
+        assert len(data["customerProfiles"]["edges"]) == first
+        return len(captured)
+
+    # when / then
+    assert queries(2) == queries(20)
+    data, _ = gql(LIST, {"first": 100}, as_="staff_in_one_channel")
+    by_email = {e["node"]["email"]: e["node"] for e in data["customerProfiles"]["edges"]}
+    assert by_email["ann@example.com"]["totalSpent"] == {"amount": 100.0}
+    assert by_email["bob@example.com"]["ordersCount"] == 0
+    assert by_email["bob@example.com"]["channels"] == []
+    assert by_email["bob@example.com"]["lastOrderAt"] is None
+
+
+def test_spend_filters_and_sorts_need_every_channel_counts_do_not(gql, shop):
+    # when
+    spend_filter = gql(
+        LIST, {"first": 5, "filter": {"totalSpent": {"gte": 1}}}, as_="staff_in_one_channel"
+    )
+    spend_sort = gql(
+        LIST,
+        {"first": 5, "sortBy": {"field": "TOTAL_SPENT", "direction": "DESC"}},
+        as_="staff_in_one_channel",
+    )
+    count_filter = gql(
+        "query ($filter: CustomerProfileFilterInput) { customerProfiles(first: 5, filter: $filter) "
+        "{ edges { node { email } } } }",
+        {"filter": {"ordersCount": {"gte": 3}}},
+        as_="staff_without_orders",
+    )
+    everywhere = gql(
+        LIST, {"first": 5, "sortBy": {"field": "TOTAL_SPENT", "direction": "DESC"}}, as_="staff"
+    )
+
+    # then
+    for data, errors in (spend_filter, spend_sort):
+        assert data["customerProfiles"] is None
+        assert errors[0].original_error.code == "PermissionDenied"
+        assert "access to all channels" in errors[0].message
+    # Saleor's customers(filter: {numberOfOrders}) needs MANAGE_USERS only.
+    assert count_filter == (
+        {"customerProfiles": {"edges": [{"node": {"email": "ann@example.com"}}]}},
+        None,
+    )
+    assert not everywhere[1]
+    assert everywhere[0]["customerProfiles"]["edges"][0]["node"]["email"] == "ann@example.com"
+
+
+def test_a_profile_by_an_order_of_another_channel_is_nobody(gql, shop):
+    query = "query ($order: ID) { customerProfile(orderId: $order) { email } }"
+
+    # when
+    own = gql(query, {"order": order_id("o-eu-1")}, as_="staff_in_one_channel")
+    other = gql(query, {"order": order_id("o-us-1")}, as_="staff_in_one_channel")
+    without = gql(query, {"order": order_id("o-eu-1")}, as_="staff_without_orders")
+
+    # then
+    assert own == ({"customerProfile": {"email": "ann@example.com"}}, None)
+    assert other == ({"customerProfile": None}, None)
+    assert without[0] == {"customerProfile": None}
+    assert without[1][0].original_error.code == "PermissionDenied"
+
+
+@pytest.mark.parametrize("mutation", [TICKET_CREATE, INTERACTION_CREATE])
+def test_an_order_is_linked_only_with_manage_orders_and_its_channel(gql, shop, mutation):
+    name = "ticketCreate" if mutation is TICKET_CREATE else "interactionCreate"
+    payload = "ticket" if mutation is TICKET_CREATE else "interaction"
+    before = (Ticket.objects.count(), Interaction.objects.count())
+
+    # when
+    no_orders = gql(mutation, {"order": order_id("o-eu-1")}, as_="staff_without_orders")
+    other_channel = gql(mutation, {"order": order_id("o-us-1")}, as_="staff_in_one_channel")
+
+    # then: refused before anything is written
+    assert no_orders[0] is None or no_orders[0][name] is None
+    assert no_orders[1][0].original_error.code == "PermissionDenied"
+    assert "MANAGE_ORDERS" in no_orders[1][0].message
+    assert other_channel[0][name] is None
+    assert other_channel[1][0].message == "You don't have access to some objects' channel."
+    assert (Ticket.objects.count(), Interaction.objects.count()) == before
+
+    # when: without an order, or an order of their channel
+    plain, errors = gql(mutation, {"order": None}, as_="staff_without_orders")
+    own_channel, own_errors = gql(
+        mutation, {"order": order_id("o-eu-1")}, as_="staff_in_one_channel"
+    )
+
+    # then
+    assert not errors
+    assert plain[name]["errors"] == []
+    assert not own_errors
+    assert own_channel[name]["errors"] == []
+    assert own_channel[name][payload]["order"] == order_id("o-eu-1")
+
+
+def test_ticket_link_order_checks_both_orders_channels(gql, shop):
+    # given: a ticket about Ann's channel-us order
+    created, _ = gql(TICKET_CREATE, {"order": order_id("o-us-1")}, as_="staff")
+    ticket = Ticket.objects.get()
+    ticket_id = to_global_id("Ticket", ticket.pk)
+    assert created["ticketCreate"]["errors"] == []
+
+    # when
+    relink = gql(LINK, {"id": ticket_id, "order": order_id("o-eu-1")}, as_="staff_in_one_channel")
+    unlink = gql(LINK, {"id": ticket_id, "order": None}, as_="staff_in_one_channel")
+    refused_again = gql(
+        LINK, {"id": ticket_id, "order": order_id("o-us-1")}, as_="staff_in_one_channel"
+    )
+
+    # then: the channel-us link is not theirs to replace or remove
+    for data, errors in (relink, unlink, refused_again):
+        assert data["ticketLinkOrder"] is None
+        assert errors[0].message == "You don't have access to some objects' channel."
+    ticket.refresh_from_db()
+    assert ticket.order_id == "o-us-1"
+
+    # when: staff of every channel unlink it; then the restricted one links theirs
+    gql(LINK, {"id": ticket_id, "order": None}, as_="staff")
+    linked, errors = gql(
+        LINK, {"id": ticket_id, "order": order_id("o-eu-1")}, as_="staff_in_one_channel"
+    )
+
+    # then
+    assert not errors
+    assert linked["ticketLinkOrder"] == {"ticket": {"order": order_id("o-eu-1")}, "errors": []}
+
+
+def test_new_vs_returning_counts_the_restricted_staffs_channels(gql, shop):
+    # when
+    everywhere, errors = gql(STATS, as_="staff")
+    restricted, restricted_errors = gql(STATS, as_="staff_in_one_channel")
+    without, without_errors = gql(STATS, as_="staff_without_orders")
+
+    # then: Ann and Bob are new buyers store-wide; in channel-eu only Ann is
+    assert not errors
+    assert not restricted_errors
+    assert sum(p["new"] for p in everywhere["crmCustomerStats"]["newVsReturning"]) == 2
+    points = restricted["crmCustomerStats"]["newVsReturning"]
+    assert sum(p["new"] for p in points) == 1
+    assert without["crmCustomerStats"]["newVsReturning"] is None
+    assert without_errors[0].original_error.code == "PermissionDenied"
