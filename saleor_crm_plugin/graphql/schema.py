@@ -12,11 +12,14 @@ from typing import Any
 
 import graphene
 from graphene.utils.str_converters import to_camel_case, to_snake_case
-from graphql import validate
+from graphql import GraphQLError, validate
 from graphql.backend.base import GraphQLBackend, GraphQLDocument
 from graphql.execution import ExecutionResult
 from graphql.execution import execute as execute_document
 from graphql.execution.middleware import MiddlewareManager
+from graphql.execution.values import get_variable_values
+from graphql.language import ast
+from graphql.language.printer import print_ast
 
 from ..auth import Requestor
 from ..storable import MESSAGE as UNSTORABLE_MESSAGE
@@ -217,6 +220,8 @@ def execute(
         return document.execute()
     if errors := check_cost(schema, document.document_ast, variables, operation_name):
         return ExecutionResult(errors=errors, invalid=True)
+    if errors := check_operation(document.document_ast, variables, operation_name):
+        return ExecutionResult(errors=errors, invalid=True)
     token = _executing.set(True)
     try:
         return document.execute(
@@ -226,5 +231,39 @@ def execute(
             variable_values=variables,
             middleware=MIDDLEWARE,
         )
+    except GraphQLError as error:
+        # What graphql-core raises before it runs anything is the client's error.
+        return ExecutionResult(errors=[error], invalid=True)
     finally:
         _executing.reset(token)
+
+
+def check_operation(
+    document: ast.Document, variables: dict, operation_name: str | None
+) -> list[GraphQLError]:
+    """The operation to run and its variables, checked as graphql-core 2
+    does before executing, but reported instead of raised: no operation of
+    that name (or several and no name), variables missing or of the wrong
+    type. A scalar's parser may raise on a JSON value (an Int past 32 bits,
+    a float for an Int): that is the variable's error too.
+    """
+    operations = [d for d in document.definitions if isinstance(d, ast.OperationDefinition)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+        if not operations:
+            return [InvalidInput(f'Unknown operation named "{operation_name}".')]
+    elif len(operations) > 1:
+        return [InvalidInput("Must provide operation name if query contains multiple operations.")]
+    if not operations:
+        return [InvalidInput("Must provide an operation.")]
+    for definition in operations[0].variable_definitions or ():
+        try:
+            get_variable_values(schema, [definition], variables)
+        except GraphQLError as error:
+            return [error]
+        except Exception:  # noqa: BLE001 - a scalar refusing the value
+            name, expected = definition.variable.name.value, print_ast(definition.type)
+            return [
+                InvalidInput(f'Variable "${name}" got invalid value; expected type "{expected}".')
+            ]
+    return []

@@ -13,7 +13,6 @@ in ``errors``, as Saleor's do.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 
@@ -21,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from ..auth import AuthenticationError, check_token_app
 from ..conf import crm_setting
-from .responses import RequestRefused, read_body, require_content_type, too_large
+from .responses import RequestRefused, loads, read_body, require_content_type, too_large
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +102,7 @@ def request_body(request: HttpRequest) -> object:
 
 def decode_json(text: str | bytes, message: str) -> object:
     try:
-        return json.loads(text)
+        return loads(text)
     except (ValueError, UnicodeDecodeError, RecursionError):
         # RecursionError: nesting too deep for the decoder ([[[[…).
         raise RequestRefused(400, "JSONDecodeError", message) from None

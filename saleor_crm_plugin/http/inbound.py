@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import time
 
@@ -38,7 +37,7 @@ from ..storable import dotted, find_unstorable
 from ..throttling.services import Throttled, check, client_ip
 from ..tickets import services as desk
 from ..tickets.mail import receive_email, sender_of
-from .responses import RequestRefused, field_errors, read_body, require_content_type
+from .responses import RequestRefused, field_errors, loads, read_body, require_content_type
 
 # What a mail relay may post the raw message as; form encodings are refused
 # (the endpoint reads the raw body, a form's fields would be lost).
@@ -126,7 +125,7 @@ def inbound_interaction(request: HttpRequest) -> HttpResponse:
     if refused := verify(request):
         return refused
     try:
-        data = json.loads(body)
+        data = loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return field_errors(400, (None, "INVALID_JSON", "The body is not valid JSON."))
     if not isinstance(data, dict):

@@ -12,6 +12,9 @@ executed, when
 - it selects more than ``SALEOR_CRM_MAX_QUERY_FIELDS`` fields, counting a
   fragment each time it is spread (``TOO_MANY_FIELDS``), or uses more than
   ``SALEOR_CRM_MAX_QUERY_ALIASES`` aliases (``TOO_MANY_ALIASES``);
+- a number in it is too large for a double (``1e999``, read as infinity,
+  which no column or comparison takes): a ``GraphQLError`` as for any other
+  invalid literal;
 - its estimated cost exceeds ``SALEOR_CRM_MAX_QUERY_COST``
   (``QUERY_TOO_COMPLEX``): every field costs 1, and a connection costs 1 plus
   its page size (``first``/``last``, ``SALEOR_CRM_MAX_PAGE_SIZE`` when
@@ -28,6 +31,7 @@ AST walk over the whole document before graphql-core's validation.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,6 +41,7 @@ from graphql.type import GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
 from graphql.type.definition import get_named_type
 
 from ...conf import crm_setting
+from .errors import InvalidInput
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 
@@ -89,6 +94,8 @@ def check_document(document: ast.Document) -> list[GraphQLError]:
     if cycle := find_fragment_cycle(fragments):
         path = " → ".join(cycle)
         return [QueryLimitError(f"Fragment cycle: {path}.", "FRAGMENT_CYCLE")]
+    if (number := find_infinite_number(document)) is not None:
+        return [InvalidInput(f"The number {number} is too large for a Float.")]
     _, max_depth, max_fields, max_aliases = static_limits()
     walk = _Walk(fragments)
     try:
@@ -120,6 +127,21 @@ def check_document(document: ast.Document) -> list[GraphQLError]:
             )
         )
     return errors
+
+
+def find_infinite_number(document: ast.Document) -> str | None:
+    """The first float literal in ``document`` that reads as infinity, or None."""
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FloatValue):
+            if not math.isfinite(float(node.value)):
+                return node.value
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, ast.Node):
+            stack.extend(getattr(node, name) for name in node._fields)
+    return None
 
 
 def find_fragment_cycle(fragments: dict[str, ast.FragmentDefinition]) -> list[str] | None:

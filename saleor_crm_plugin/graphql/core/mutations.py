@@ -110,10 +110,6 @@ class BaseMutation(graphene.Mutation):
     @classmethod
     def mutate(cls, root: Any, info: Any, **data: Any) -> BaseMutation:
         cls.check_permission(info)
-        # The payload must show what this mutation wrote, not what an earlier
-        # mutation of the same document had loaded.
-        if (loaders := getattr(info.context, "dataloaders", None)) is not None:
-            loaders.clear()
         if (path := find_unstorable(data)) is not None:
             # The database cannot store it; refused like any invalid input,
             # on the innermost named field (``input.tags.0`` -> ``tags``).
@@ -175,7 +171,8 @@ def decode_id(
         decoded_type, pk = from_global_id(global_id)
     except Exception as exc:  # noqa: BLE001 - any undecodable ID is invalid input
         raise error(field, f"Couldn't resolve to a {type_name}.", "not_found") from exc
-    if decoded_type != type_name or not pk:
+    # A key the database cannot store names nothing it holds.
+    if decoded_type != type_name or not pk or find_unstorable(pk) is not None:
         raise error(field, f"Couldn't resolve to a {type_name}.", "not_found")
     if model is not None:
         try:

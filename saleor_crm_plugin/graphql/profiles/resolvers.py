@@ -7,6 +7,7 @@ from ...order_access import may_see_order
 from ...profiles import models
 from ...profiles.identity import user_key
 from ...snapshots import normalize_email
+from ...storable import find_unstorable
 from ..core.connection import Page, paginate
 from ..core.errors import InvalidInput
 from .filters import filter_profiles
@@ -33,7 +34,8 @@ def _saleor_pk(global_id: str, type_name: str) -> str | None:
         decoded_type, pk = from_global_id(global_id)
     except Exception:  # noqa: BLE001 - any undecodable ID is simply unknown
         return None
-    return pk if decoded_type == type_name and pk else None
+    # A key the database cannot store (a NUL) names nothing it holds.
+    return pk if decoded_type == type_name and pk and find_unstorable(pk) is None else None
 
 
 def resolve_customer_profile(

@@ -1,4 +1,5 @@
 import graphene
+from django.contrib.auth import get_user_model
 
 from ....tickets import services as desk
 from ...core.mutations import BaseMutation, decode_id
@@ -21,5 +22,5 @@ class TicketAssign(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, /, *, id, assignee=None):
-        user_pk = decode_id(assignee, "User", "assignee", desk.TicketError)
+        user_pk = decode_id(assignee, "User", "assignee", desk.TicketError, get_user_model())
         return cls(ticket=desk.assign(get_ticket(id), user_pk))
