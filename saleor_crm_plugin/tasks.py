@@ -116,7 +116,8 @@ def send_ticket_link_task(ticket_id: str, redirect_url: str) -> bool:
     """Email a guest the link to the ticket they opened (the only way they
     get it); not sent once the ticket is verified.
     """
-    return send_ticket_link(ticket_id, redirect_url)
+    with writer():
+        return send_ticket_link(ticket_id, redirect_url)
 
 
 @shared_task(name="saleor_crm.mark_sla_breaches")

@@ -505,7 +505,8 @@ def test_an_account_no_longer_confirmed_is_unlinked(ann):
     # then
     profile = CustomerProfile.objects.get()
     assert profile.user is None
-    assert run(MINE, requestor=as_customer(ann))["myTickets"]["totalCount"] == 0
+    assert run(MINE, requestor=as_customer(ann, is_confirmed=False))["myTickets"]["totalCount"] == 0
+    assert CustomerProfile.objects.get().user is None
 
 
 def test_orders_of_an_unconfirmed_account_do_not_link_it(user_factory, on_commit):
@@ -541,6 +542,39 @@ def test_an_order_of_a_confirmed_account_links_it(user_factory, on_commit):
     # then
     assert CustomerProfile.objects.get().user == bob
     assert run(MINE, requestor=as_customer(bob))["myTickets"]["totalCount"] == 1
+
+
+def test_a_confirmed_customer_nobody_told_the_crm_about_is_linked_when_signed_in(
+    user_factory, on_commit
+):
+    # given: Bob's guest history; his account registered unconfirmed, then was
+    # confirmed without an event (Saleor's password reset)
+    confirmed_guest_history(on_commit)
+    bob = user_factory("bob@example.com")
+    ingest("customer_created", f.customer(bob, is_confirmed=False))
+
+    # when: signed in, unconfirmed, then confirmed
+    before = run(MINE, requestor=as_customer(bob, is_confirmed=False))["myTickets"]
+    after = run(MINE, requestor=as_customer(bob))["myTickets"]
+
+    # then
+    assert (before["totalCount"], after["totalCount"]) == (0, 1)
+    assert CustomerProfile.objects.get().user == bob
+
+
+def test_signing_in_creates_no_profile_and_takes_no_one_elses(user_factory, ann):
+    # given: Ann's profile is linked to her account
+    ingest("customer_created", f.customer(ann))
+    stranger = user_factory("new@example.com")
+
+    # when
+    mine = run(MINE, requestor=as_customer(stranger))["myTickets"]
+
+    # then
+    assert mine["totalCount"] == 0
+    assert list(CustomerProfile.objects.values_list("email", "user")) == [
+        ("ann@example.com", ann.pk)
+    ]
 
 
 # --- tickets opened by email -------------------------------------------------------

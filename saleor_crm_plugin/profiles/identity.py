@@ -253,6 +253,34 @@ def apply_customer(
     return profile
 
 
+def link_confirmed_account(user_id: str | None, email: str | None) -> CustomerProfile | None:
+    """The profile of a signed-in customer whose account the store confirmed:
+    linked now to the profile of their email (if it has no account yet) when
+    no event has linked it. Saleor confirms an account at a password reset
+    (and staff-created accounts when their password is first set) without
+    telling plugins. Creates no profile; None when there is none to link.
+    """
+    key = user_key(user_id)
+    email = normalize_email(email)
+    if key is None or not email:
+        return None
+    with transaction.atomic():
+        linked = CustomerProfile.objects.filter(user_id=key).first()
+        if linked is not None:
+            return linked
+        user_pk = existing_user_pk(user_id)
+        profile = (
+            CustomerProfile.objects.select_for_update()
+            .filter(email=email, user__isnull=True, erased_at__isnull=True)
+            .first()
+        )
+        if user_pk is None or profile is None:
+            return None
+        profile.user_id = user_pk
+        profile.save(update_fields=["user", "updated_at"])
+        return profile
+
+
 def _unconfirmed_account(snapshot: CustomerSnapshot) -> CustomerProfile | None:
     """An account whose email nobody has confirmed: whoever registered may
     not own the address, so it changes no profile (the guest profile of its

@@ -12,9 +12,11 @@ import jwt
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from saleor.account.models import User
 from saleor.checkout import calculations
 from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
 from saleor.core.jwt import create_access_token
+from saleor.core.tokens import password_reset_token_generator
 from saleor.graphql.tests.utils import get_graphql_content
 from saleor.order.models import Order
 from saleor.plugins.manager import get_plugins_manager
@@ -148,6 +150,14 @@ mutation ($email: String!) {
 """
 
 
+SET_PASSWORD = """
+mutation ($email: String!, $token: String!, $password: String!) {
+  setPassword(email: $email, token: $token, password: $password) { errors { field code } }
+}
+"""
+MY_TICKETS = "{ myTickets(first: 1) { totalCount } }"
+
+
 def test_guest_who_registers_later_has_one_merged_profile(
     crm_plugin,
     api_client,
@@ -173,11 +183,31 @@ def test_guest_who_registers_later_has_one_merged_profile(
     )
     assert not get_graphql_content(response)["data"]["customerCreate"]["errors"]
 
-    # then
+    # then: Saleor creates it unconfirmed (it confirms when the customer sets
+    # a password), so it links to nothing yet
+    user = User.objects.get(email=guest_email)
+    assert not user.is_confirmed
+    profile = CustomerProfile.objects.get()
+    assert profile.user is None
+
+    # when: the customer sets the password from the email Saleor sent (which
+    # confirms the account without any plugin hook), then signs in
+    response = api_client.post_graphql(
+        SET_PASSWORD,
+        {
+            "email": guest_email,
+            "token": password_reset_token_generator.make_token(user),
+            "password": "Secret-password-123",
+        },
+    )
+    assert not get_graphql_content(response)["data"]["setPassword"]["errors"]
+    mine = crm(MY_TICKETS, token=create_access_token(user)).json()
+
+    # then: one profile, linked, with the guest's order
+    assert mine == {"data": {"myTickets": {"totalCount": 0}}}
     profile = CustomerProfile.objects.get()
     assert profile.email == guest_email
-    assert profile.user is not None
-    assert profile.first_name == "Gus"
+    assert profile.user == user
     assert profile.orders_count == 1
 
 

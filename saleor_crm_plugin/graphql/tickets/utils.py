@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...auth import RequestorKind
-from ...profiles.identity import user_key
+from ...profiles.identity import link_confirmed_account, user_key
 from ...profiles.models import CustomerProfile
 from ...tickets import models
 from ...tickets import services as desk
@@ -34,9 +34,18 @@ def staff_author(info) -> desk.Author:
 
 
 def own_profile(info) -> CustomerProfile | None:
-    """The signed-in customer's profile, if the CRM knows them."""
-    key = user_key(info.context.requestor.user_id)
-    return CustomerProfile.objects.filter(user_id=key).first() if key is not None else None
+    """The signed-in customer's profile, if the CRM knows them: the one linked
+    to their account, or, once the store has confirmed the account, their
+    email's (see :func:`link_confirmed_account`).
+    """
+    requestor = info.context.requestor
+    key = user_key(requestor.user_id)
+    if key is None:
+        return None
+    profile = CustomerProfile.objects.filter(user_id=key).first()
+    if profile is None and requestor.kind == RequestorKind.CUSTOMER and requestor.is_confirmed:
+        profile = link_confirmed_account(requestor.user_id, requestor.email)
+    return profile
 
 
 def customer_ticket(info, id: str | None, access_token: str | None) -> models.Ticket:
