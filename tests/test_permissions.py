@@ -26,6 +26,7 @@ from saleor_crm_plugin.graphql.core.permissions import (
     FIELD_PERMISSIONS,
     MANAGE_ORDERS,
     MANAGE_ORDERS_ALL_CHANNELS,
+    MANAGE_STAFF,
     MANAGE_USERS,
     MANAGE_USERS_AND_ORDERS,
     OPERATION_PERMISSIONS,
@@ -47,6 +48,8 @@ ALLOWED = {
     MANAGE_USERS_AND_ORDERS: {"staff", "staff_in_one_channel"},
     MANAGE_ORDERS: {"staff", "staff_in_one_channel"},
     MANAGE_ORDERS_ALL_CHANNELS: {"staff"},
+    # No one here holds it (the read audit); tests/test_read_audit.py has who does.
+    MANAGE_STAFF: set(),
     CUSTOMER: {"customer", "customer_b"},
     PUBLIC: EVERYONE,
 }

@@ -35,6 +35,7 @@ from .core.permissions import (
 )
 from .ingestion.schema import IngestionQueries
 from .interactions.schema import InteractionMutations, InteractionQueries
+from .privacy.schema import PrivacyMutations
 from .profiles.schema import CustomerProfileMutations, CustomerProfileQueries
 from .tickets.schema import TicketMutations, TicketQueries
 
@@ -52,7 +53,11 @@ class Query(
 
 
 class Mutation(
-    CustomerProfileMutations, TicketMutations, InteractionMutations, graphene.ObjectType
+    CustomerProfileMutations,
+    TicketMutations,
+    InteractionMutations,
+    PrivacyMutations,
+    graphene.ObjectType,
 ):
     class Meta:
         description = "CRM mutations. Each returns `errors { field code message }`."

@@ -39,6 +39,7 @@ from ..auth import AuthenticationError, CRMPermission, Requestor, RequestorKind
 SALEOR_PERMISSIONS = {
     CRMPermission.MANAGE_USERS: AccountPermissions.MANAGE_USERS,
     CRMPermission.MANAGE_ORDERS: OrderPermissions.MANAGE_ORDERS,
+    CRMPermission.MANAGE_STAFF: AccountPermissions.MANAGE_STAFF,
 }
 
 

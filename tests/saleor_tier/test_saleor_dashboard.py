@@ -92,3 +92,61 @@ def test_extension_token_of_staff_without_crm_permissions_is_refused(crm_plugin,
 
     # then
     assert all(e["node"]["accessToken"] is None for e in nodes)
+
+
+READS = """
+query($email: String!) { customerProfile(email: $email) { email reads(first: 5) { totalCount } } }
+"""
+
+
+APP_TOKEN = "query($id: ID!) { app(id: $id) { accessToken } }"
+
+
+def app_page_token(client):
+    """The token the Dashboard hands the App's page (``app.accessToken``: the
+    App's permissions that the staff member has).
+    """
+    from graphql_relay import to_global_id
+
+    app = App.objects.get(identifier="saleor.crm.dashboard")
+    response = client.post_graphql(APP_TOKEN, {"id": to_global_id("App", app.pk)})
+    return get_graphql_content(response)["data"]["app"]["accessToken"]
+
+
+def test_read_audit_reaches_the_app_page_only_when_the_app_may_manage_staff(
+    crm_plugin,
+    staff_api_client,
+    permission_manage_users,
+    permission_manage_orders,
+    permission_manage_staff,
+):
+    # given: a staff member with MANAGE_STAFF, and a customer profile
+    from saleor_crm_plugin.models import CustomerProfile
+
+    staff_api_client.user.user_permissions.add(
+        permission_manage_users, permission_manage_orders, permission_manage_staff
+    )
+    CustomerProfile.objects.create(email="ann@example.com", first_seen_at="2026-01-01T00:00Z")
+
+    # when: installed as by default, then with --grant-manage-staff
+    call_command("crm_install_dashboard", "--api-url", "https://api.shop.example")
+    default = crm(READS, {"email": "ann@example.com"}, token=app_page_token(staff_api_client))
+    call_command(
+        "crm_install_dashboard", "--api-url", "https://api.shop.example", "--grant-manage-staff"
+    )
+    granted = crm(READS, {"email": "ann@example.com"}, token=app_page_token(staff_api_client))
+
+    # then: by default the views' tokens lack it (the field is denied, the rest stays) ...
+    body = default.json()
+    assert body["data"]["customerProfile"] == {"email": "ann@example.com", "reads": None}
+    assert body["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
+    # ... granted, the staff member sees the reads (their own two openings: one window)
+    app = App.objects.get(identifier="saleor.crm.dashboard")
+    assert {p.codename for p in app.permissions.all()} == {
+        "manage_users",
+        "manage_orders",
+        "manage_staff",
+    }
+    assert granted.json() == {
+        "data": {"customerProfile": {"email": "ann@example.com", "reads": {"totalCount": 1}}}
+    }

@@ -78,6 +78,7 @@ MANAGE_USERS = StaffOrApp((CRMPermission.MANAGE_USERS,))
 MANAGE_ORDERS = StaffOrApp((CRMPermission.MANAGE_ORDERS,))
 MANAGE_ORDERS_ALL_CHANNELS = StaffOrAppInAllChannels((CRMPermission.MANAGE_ORDERS,))
 MANAGE_USERS_AND_ORDERS = StaffOrApp((CRMPermission.MANAGE_USERS, CRMPermission.MANAGE_ORDERS))
+MANAGE_STAFF = StaffOrApp((CRMPermission.MANAGE_STAFF,))
 CUSTOMER = SignedInCustomer()
 PUBLIC = Public()
 
@@ -110,6 +111,8 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "interactionCreate": MANAGE_USERS,
         "slaPolicySet": MANAGE_USERS,
         "slaPolicyDelete": MANAGE_USERS,
+        # Order data in the document needs MANAGE_ORDERS too (see the mutation).
+        "customerDataExport": MANAGE_USERS,
         "ticketOpen": PUBLIC,
         "myTicketReply": PUBLIC,
         "ticketRate": PUBLIC,
@@ -135,7 +138,11 @@ PROFILE_ORDER_FIELDS = (
     "orders",
 )
 FIELD_PERMISSIONS: dict[str, dict[str, Rule]] = {
-    "CustomerProfile": dict.fromkeys(PROFILE_ORDER_FIELDS, MANAGE_ORDERS),
+    "CustomerProfile": {
+        **dict.fromkeys(PROFILE_ORDER_FIELDS, MANAGE_ORDERS),
+        # Who opened the profile: the read audit.
+        "reads": MANAGE_STAFF,
+    },
     "CrmCustomerStats": {"newVsReturning": MANAGE_ORDERS},
 }
 

@@ -1,5 +1,6 @@
 import graphene
 
+from ...privacy.audit import record_profile_read
 from ..core.connection import connection_args
 from .filters import CustomerProfileFilterInput
 from .mutations.customer_profile_update import CustomerProfileUpdate
@@ -46,13 +47,17 @@ class CustomerProfileQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_customer_profile(root, info, id=None, email=None, user_id=None, order_id=None):
-        return resolve_customer_profile(
+        profile = resolve_customer_profile(
             id=id,
             email=email,
             user_id=user_id,
             order_id=order_id,
             requestor=info.context.requestor,
         )
+        if profile is not None:
+            # Opening one profile is a read staff can audit; a list page is not.
+            record_profile_read(profile.pk, info.context.requestor)
+        return profile
 
     @staticmethod
     def resolve_customer_profiles(root, info, filter=None, sort_by=None, **pagination):

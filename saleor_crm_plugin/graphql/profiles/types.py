@@ -253,6 +253,15 @@ class CustomerProfile(graphene.ObjectType):
         description=f"The customer's orders, newest first. {ORDERS_ONLY}",
         **connection_args(),
     )
+    reads = graphene.Field(
+        "saleor_crm_plugin.graphql.privacy.types.CustomerProfileReadCountableConnection",
+        description=(
+            "Who opened this profile or exported the customer's data, and when, newest "
+            "first (the read audit). Requires MANAGE_STAFF: null without it, with a "
+            "PermissionDenied error at its path."
+        ),
+        **connection_args(),
+    )
 
     class Meta:
         description = "Customer 360 profile: everything the store knows about one buyer."
@@ -349,6 +358,12 @@ class CustomerProfile(graphene.ObjectType):
     @staticmethod
     def resolve_orders(root: models.CustomerProfile, info, **pagination):
         return OrdersByProfileLoader(info.context).load_page(root.pk, **pagination)
+
+    @staticmethod
+    def resolve_reads(root: models.CustomerProfile, info, **pagination):
+        from ..privacy.resolvers import resolve_profile_reads
+
+        return resolve_profile_reads(root, info, **pagination)
 
 
 def _spend_by_currency(figures) -> list[CustomerProfileCurrencySpend]:

@@ -1,6 +1,7 @@
 import graphene
 from graphql_relay import to_global_id
 
+from ...privacy.names import STAFF_LABEL, public_author_name
 from ...text import PLAIN_TEXT
 from ...tickets import models
 from ...tickets.services import is_breached
@@ -8,6 +9,7 @@ from ..core.connection import connection_args, connection_type
 from ..core.mutations import error_type
 from ..core.utils import saleor_id
 from ..interactions.enums import InteractionChannelEnum
+from ..privacy.dataloaders import staff_display_name
 from ..profiles.dataloaders import CustomerProfileByIdLoader
 from .dataloaders import CustomerRepliesByTicketLoader, TicketMessagesByTicketLoader
 from .enums import (
@@ -187,7 +189,11 @@ class CustomerTicketMessage(graphene.ObjectType):
     id = graphene.ID(required=True, description="ID of the message.")
     author_kind = graphene.Field(TicketAuthorKindEnum, required=True, description="Who wrote it.")
     author_name = graphene.String(
-        required=True, description=f"Name shown for the author. {PLAIN_TEXT}"
+        required=True,
+        description=(
+            "Name shown for the author: the customer's as they gave it; staff by their first "
+            f"and last name, or “{STAFF_LABEL}” (never an email). {PLAIN_TEXT}"
+        ),
     )
     body = graphene.String(required=True, description="Sanitised HTML.")
     created_at = graphene.DateTime(required=True, description="When it was written.")
@@ -198,6 +204,14 @@ class CustomerTicketMessage(graphene.ObjectType):
     @staticmethod
     def resolve_id(root, info):
         return to_global_id("TicketMessage", root.pk)
+
+    @staticmethod
+    def resolve_author_name(root, info):
+        if root.author_kind == models.TicketAuthorKind.CUSTOMER:
+            return root.author_name
+        return staff_display_name(info, root.author_user_id).then(
+            lambda name: public_author_name(root.author_kind, root.author_name, name)
+        )
 
 
 class CustomerTicket(graphene.ObjectType):

@@ -44,6 +44,10 @@ APP_ROUTE = "#/app"
 # What staff may do through the CRM views (the token Saleor issues to an
 # extension holds these, narrowed to what the staff member has).
 APP_PERMISSIONS = ("account.manage_users", "order.manage_orders")
+# Opt-in (--grant-manage-staff): the profile page's read audit ("who opened
+# this profile") and staff names in the assignee picker, for staff who hold
+# it themselves. Off by default: it also lets the views' tokens manage staff.
+MANAGE_STAFF = "account.manage_staff"
 
 
 @dataclass(frozen=True)
@@ -161,8 +165,22 @@ class Command(BaseCommand):
             "https://api.shop.example/graphql/ (the host's root URL works too).",
         )
         parser.add_argument("--uninstall", action="store_true", help="Remove the App.")
+        parser.add_argument(
+            "--grant-manage-staff",
+            action="store_true",
+            help="Also grant the App MANAGE_STAFF: staff who have it see who opened a "
+            "profile (the read audit) and staff names in the Dashboard. Installing "
+            "again without it takes it away.",
+        )
 
-    def handle(self, *args, api_url: str | None, uninstall: bool, **options):
+    def handle(
+        self,
+        *args,
+        api_url: str | None,
+        uninstall: bool,
+        grant_manage_staff: bool = False,
+        **options,
+    ):
         if not running_in_saleor():
             raise CommandError("crm_install_dashboard needs Saleor: run it in a Saleor project.")
         from ...saleor.dashboard_app import uninstall_app
@@ -178,7 +196,8 @@ class Command(BaseCommand):
                 "Give --api-url, Saleor's API URL, e.g. https://api.shop.example/graphql/"
             )
         base = dashboard_base_url(api_url)
-        app, created, installed = install(base)
+        permissions = (*APP_PERMISSIONS, MANAGE_STAFF) if grant_manage_staff else APP_PERMISSIONS
+        app, created, installed = install(base, permissions)
         self.report(app, base, created, installed)
 
     def report(self, app, base: str, created: bool, installed) -> None:
@@ -202,7 +221,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"    options {spec.settings}")
 
 
-def install(base_url: str):
+def install(base_url: str, permissions: tuple[str, ...] = APP_PERMISSIONS):
     """Create or update the App and its extensions; returns (app, created,
     the extensions this Saleor line can show).
     """
@@ -213,7 +232,7 @@ def install(base_url: str):
         name=APP_NAME,
         app_url=app_url(base_url),
         about="Customer 360 profiles, help desk and analytics from saleor-crm-plugin.",
-        permissions=APP_PERMISSIONS,
+        permissions=permissions,
         extensions=EXTENSIONS,
         base_url=base_url,
     )

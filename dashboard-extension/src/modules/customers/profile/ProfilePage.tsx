@@ -13,6 +13,7 @@ import { CustomerProfileDetails } from "../graphql/documents";
 import type { CustomerProfileDetails as Profile, Favourite } from "../graphql/types";
 import { NEEDS_MANAGE_ORDERS } from "../labels";
 import { appPaths } from "../../core/routes";
+import { ProfileReads } from "../../privacy/ProfileReads";
 import { CustomerTickets } from "../../tickets/widgets/CustomerTickets";
 import { OrdersList } from "./OrdersList";
 import { TagsNoteEditor } from "./TagsNoteEditor";
@@ -201,6 +202,7 @@ function ProfileView({
                 empty={profile.favouriteCategories ? "No categories yet." : NEEDS_MANAGE_ORDERS}
               />
             </Card>
+            <ProfileReads profileId={profile.id} />
           </Box>
         </Box>
       </Box>

@@ -1,0 +1,20 @@
+// @vitest-environment node
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+import { buildSchema, parse, validate } from "graphql";
+import { describe, expect, it } from "vitest";
+
+import { allDocuments } from "./documents";
+
+/** The backend's exported SDL (kept current by the Python test suite). */
+const schemaPath = resolve(__dirname, "../../../../../graphql/schema.graphql");
+
+describe("privacy operation documents", () => {
+  const schema = buildSchema(readFileSync(schemaPath, "utf8"));
+
+  it.each(Object.entries(allDocuments))("%s is valid against the CRM schema", (name, document) => {
+    expect(document.operationName).toBe(name);
+    expect(validate(schema, parse(document.query)).map((error) => error.message)).toEqual([]);
+  });
+});
