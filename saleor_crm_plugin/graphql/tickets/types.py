@@ -145,6 +145,8 @@ class Ticket(graphene.ObjectType):
 
     @staticmethod
     def resolve_customer(root, info):
+        if root.profile_id is None:
+            return None  # unverified
         if models.Ticket.profile.is_cached(root):
             return root.profile
         return CustomerProfileByIdLoader(info.context).load(root.profile_id)
