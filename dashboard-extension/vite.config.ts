@@ -5,6 +5,11 @@ import { defineConfig } from "vitest/config";
 
 /** Where Saleor serves the built files: the plugin's global route. */
 const BASE = "/plugins/global/saleor.crm/dashboard/";
+/**
+ * Where the built pages carry the Content-Security-Policy nonce; the plugin
+ * replaces it in every response (saleor_crm_plugin/http/security.py).
+ */
+const CSP_NONCE_PLACEHOLDER = "CRM_CSP_NONCE";
 /** The Python package ships and serves whatever lands here. */
 const DEFAULT_OUT = "../saleor_crm_plugin/static/saleor_crm_plugin/dashboard/";
 
@@ -34,6 +39,8 @@ export default defineConfig({
   base: BASE,
   plugins: [react()],
   css: { postcss: { plugins: [onlyUsedFontFaces] } },
+  // A `<meta property="csp-nonce">` for what injects styles at run time.
+  html: { cspNonce: CSP_NONCE_PLACEHOLDER },
   build: {
     outDir: resolve(__dirname, process.env.CRM_DASHBOARD_OUT || DEFAULT_OUT),
     // The output folder belongs to this build alone.
@@ -43,6 +50,16 @@ export default defineConfig({
     // macaw-ui ships as one module (~92 kB gzipped) and does not tree-shake;
     // the charts are split off into the lazily loaded Overview chunk.
     chunkSizeWarningLimit: 700,
+    rollupOptions: {
+      // The extension, and GraphiQL (from npm, pinned), served by the plugin
+      // at GET /graphql/ so it needs no CDN and works offline.
+      input: {
+        extension: resolve(__dirname, "index.html"),
+        graphiql: resolve(__dirname, "graphiql/index.html"),
+      },
+      // Both pages share React: one chunk named for it.
+      output: { manualChunks: { react: ["react", "react-dom", "react-dom/client", "react/jsx-runtime"] } },
+    },
   },
   server: {
     port: 5173,

@@ -40,6 +40,12 @@ DEFAULTS: dict[str, Any] = {
     "SALEOR_CRM_READ_DATABASE": "default",
     # Serve GraphiQL on GET to authenticated staff.
     "SALEOR_CRM_GRAPHIQL": True,
+    # Origins that may frame the Dashboard extension (its CSP frame-ancestors,
+    # besides the API's own origin): a list or a comma-separated string,
+    # "https://dashboard.shop.com", "https://*.shop.com", "http://localhost:9000".
+    # None: derived from Saleor's ALLOWED_GRAPHQL_ORIGINS and ALLOWED_CLIENT_HOSTS
+    # (http/security.py).
+    "SALEOR_CRM_DASHBOARD_ORIGINS": None,
     # Largest page a connection returns.
     "SALEOR_CRM_MAX_PAGE_SIZE": 100,
     # Public base URL of the store's API host, for links in customer emails

@@ -85,7 +85,7 @@ def test_syntax_error_is_a_graphql_error_not_a_500(client, staff_headers):
     assert "Syntax Error" in response.json()["errors"][0]["message"]
 
 
-def test_get_serves_graphiql_and_options_lists_methods(client):
+def test_get_serves_graphiql_and_options_lists_methods(client, built_dashboard):
     page = client.get(GRAPHQL_URL)
     options = client.options(GRAPHQL_URL)
     assert page.status_code == 200
@@ -109,6 +109,8 @@ def built_dashboard(tmp_path, monkeypatch):
 
     (tmp_path / "assets").mkdir()
     (tmp_path / "index.html").write_text("<!doctype html><div id=root></div>")
+    (tmp_path / "graphiql").mkdir()
+    (tmp_path / "graphiql" / "index.html").write_text("<!doctype html><title>GraphiQL</title>")
     (tmp_path / "assets" / "app-1a2b.js").write_text("console.log(1)")
     monkeypatch.setattr(static, "DASHBOARD_DIR", tmp_path)
     return tmp_path
@@ -120,7 +122,7 @@ def test_dashboard_files_are_served_with_caching(client, built_dashboard):
     assert index.status_code == 200
     assert index["Content-Type"] == "text/html; charset=utf-8"
     assert index["Cache-Control"] == "no-cache"
-    assert b"".join(index.streaming_content).startswith(b"<!doctype html>")
+    assert index.content.startswith(b"<!doctype html>")
     assert asset["Cache-Control"] == "public, max-age=31536000, immutable"
     assert "javascript" in asset["Content-Type"]
 

@@ -112,6 +112,32 @@ def test_wheel_holds_every_package_migration_and_static_file(checkout, dist):
     assert "saleor_crm_plugin = saleor_crm_plugin.saleor.plugin:CRMPlugin" in entry_points
 
 
+def test_wheel_holds_graphiql_and_it_references_nothing_elsewhere(dist):
+    # given
+    (wheel,) = dist.glob("*.whl")
+    static = "saleor_crm_plugin/static/saleor_crm_plugin/dashboard/"
+
+    # when
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        page = archive.read(f"{static}graphiql/index.html").decode()
+        referenced = re.findall(
+            r'(?:src|href)="/plugins/global/saleor\.crm/dashboard/([^"]+)"', page
+        )
+        files = {name: archive.read(f"{static}{name}") for name in referenced}
+
+    # then: GraphiQL's page and everything it loads are in the package, from here
+    assert any(name.startswith("assets/graphiql-") and name.endswith(".js") for name in files)
+    assert any(name.endswith(".css") for name in files)
+    assert {f"{static}{name}" for name in files} <= names
+    assert not re.search(r"https?://|//cdn", page)
+    assert "<script>" not in page  # no inline script: the CSP allows files only
+    assert 'nonce="CRM_CSP_NONCE"' in page  # replaced per response
+    for name, content in files.items():
+        if name.endswith(".css"):
+            assert not re.search(rb"@import|url\(\s*['\"]?(?:https?:)?//", content), name
+
+
 def test_sdist_holds_the_same_and_no_tests(checkout, dist):
     # given
     _, files = checkout

@@ -117,17 +117,22 @@ function stopPostgresSync(pgdata) {
   }
 }
 
+/** Where {@link startHost} serves the stand-in Dashboard (on a free port). */
+export const DASHBOARD_ORIGINS = "http://127.0.0.1:*";
+
 /**
  * The standalone CRM (tests/host) on a throwaway embedded PostgreSQL:
  * migrate, demo data, two staff tokens, runserver on a free loopback port.
  */
-export async function startCrm({ customers = 60, logFile } = {}) {
+export async function startCrm({ customers = 60, logFile, dashboardOrigins = DASHBOARD_ORIGINS } = {}) {
   const work = mkdtempSync(join(tmpdir(), "crm-e2e-"));
   const pgdata = join(work, "pgdata");
   const env = {
     ...process.env,
     SALEOR_CRM_PGDATA: pgdata,
     DJANGO_SETTINGS_MODULE: "tests.host.settings",
+    // The CSP's frame-ancestors: the stand-in Dashboard (startHost).
+    SALEOR_CRM_DASHBOARD_ORIGINS: dashboardOrigins,
     PYTHONUNBUFFERED: "1",
   };
   delete env.DATABASE_URL;

@@ -6,12 +6,15 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
 import { App } from "./App";
+import { applyStyleNonce } from "./modules/core/csp-nonce";
 import { connectTokens, createDashboardActions, crmEndpoint, tokenSource } from "./modules/core/dashboard-bridge";
 import { CrmClient } from "./modules/core/graphql-client";
 import { HashRouter } from "./modules/core/hash-router";
 import { parseLaunchLocation, themeFromParams } from "./modules/core/launch-params";
 import { appPageSubPath } from "./modules/core/routes";
 import { TokenStore } from "./modules/core/token-store";
+
+applyStyleNonce();
 
 const launch = parseLaunchLocation(window.location.search, window.location.hash);
 const theme = themeFromParams(launch.params);

@@ -5,7 +5,8 @@ authenticated like Saleor's own API (``Authorization: Bearer <token>``).
 ``GET`` with the same as query parameters runs queries only: a mutation over
 ``GET``, or in a body of another media type, could be sent cross-site by a
 form or cached on the way, so it is refused (405, 415). A ``GET`` without
-``query`` opens GraphiQL, unless ``SALEOR_CRM_GRAPHIQL`` is off. Errors in
+``query`` opens GraphiQL (built into the package, see :mod:`.static`),
+unless ``SALEOR_CRM_GRAPHIQL`` is off. Errors in
 the request itself (too large, bad JSON, no query, a refused token) get an
 HTTP status; errors while validating and executing come back with status 200
 in ``errors``, as Saleor's do.
@@ -21,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ..auth import AuthenticationError, check_token_app
 from ..conf import crm_setting
 from .responses import RequestRefused, loads, read_body, require_content_type, too_large
+from .static import graphiql_page
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +40,7 @@ def graphql_view(request: HttpRequest, authenticator: Callable) -> HttpResponse:
     if request.method == "GET" and "query" not in request.GET:
         if not crm_setting("SALEOR_CRM_GRAPHIQL"):
             raise RequestRefused(404, "NotFound", "GraphiQL is disabled.")
-        return HttpResponse(GRAPHIQL_HTML, content_type="text/html; charset=utf-8")
+        return graphiql_page()
     if request.method not in ("GET", "POST"):
         raise RequestRefused(405, "MethodNotAllowed", "Use POST.", headers={"Allow": "GET, POST"})
 
@@ -106,32 +108,3 @@ def decode_json(text: str | bytes, message: str) -> object:
     except (ValueError, UnicodeDecodeError, RecursionError):
         # RecursionError: nesting too deep for the decoder ([[[[…).
         raise RequestRefused(400, "JSONDecodeError", message) from None
-
-
-GRAPHIQL_HTML = """<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>Saleor CRM — GraphiQL</title>
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/graphiql@3.8.3/graphiql.min.css">
-  <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
-</head>
-<body>
-  <div id="graphiql">Loading GraphiQL…</div>
-  <script src="https://cdn.jsdelivr.net/npm/react@18.3.1/umd/react.production.min.js"></script>
-  <script src="https://cdn.jsdelivr.net/npm/react-dom@18.3.1/umd/react-dom.production.min.js"></script>
-  <script src="https://cdn.jsdelivr.net/npm/graphiql@3.8.3/graphiql.min.js"></script>
-  <script>
-    const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
-    ReactDOM.createRoot(document.getElementById("graphiql")).render(
-      React.createElement(GraphiQL, {
-        fetcher,
-        defaultEditorToolsVisibility: "headers",
-        defaultHeaders: '{\\n  "Authorization": "Bearer <staff token>"\\n}',
-      })
-    );
-  </script>
-</body>
-</html>
-"""

@@ -10,7 +10,9 @@ mail client's browser. Storefronts that prefer their own page call the
 
 from __future__ import annotations
 
+import functools
 import html
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
@@ -18,22 +20,39 @@ from ..storable import MESSAGE as UNSTORABLE_MESSAGE
 from ..storable import find_unstorable
 from ..throttling.services import Throttled, check, client_ip
 from ..tickets import services as desk
+from . import security
 from .responses import RequestRefused
 
-RATE_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>How did we do?</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto; padding: 0 1rem; }}
-fieldset {{ border: 0; padding: 0; display: flex; gap: .5rem; }}
-label {{ flex: 1; text-align: center; border: 1px solid #999; border-radius: .5rem; padding: .75rem 0; cursor: pointer; }}
-input[type=radio] {{ display: block; margin: 0 auto .25rem; }}
-textarea {{ width: 100%; min-height: 6rem; margin: 1rem 0; }}
-button {{ padding: .75rem 1.5rem; }}
-</style></head>
-<body><h1>How did we do?</h1>{content}</body></html>"""
+RATE_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto; padding: 0 1rem; }
+fieldset { border: 0; padding: 0; display: flex; gap: .5rem; }
+label { flex: 1; text-align: center; border: 1px solid #999; border-radius: .5rem; padding: .75rem 0; cursor: pointer; }
+input[type=radio] { display: block; margin: 0 auto .25rem; }
+textarea { width: 100%; min-height: 6rem; margin: 1rem 0; }
+button { padding: .75rem 1.5rem; }
+"""
+RATE_PAGE = (
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width">\n<title>How did we do?</title>\n'
+    + f"<style>{RATE_STYLE.replace('{', '{{').replace('}', '}}')}</style></head>\n"
+    + "<body><h1>How did we do?</h1>{content}</body></html>"
+)
+# No script at all; the stylesheet above by its hash; the form posts to itself.
+RATE_PAGE_POLICY = security.page_policy(style=RATE_STYLE)
 
 
+def with_page_policy(view: Callable[[HttpRequest], HttpResponse]):
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest) -> HttpResponse:
+        response = view(request)
+        response[security.HEADER] = RATE_PAGE_POLICY
+        response["Referrer-Policy"] = "no-referrer"  # the address holds the token
+        return response
+
+    return wrapped
+
+
+@with_page_policy
 def rate_page(request: HttpRequest) -> HttpResponse:
     """The survey link's landing page: five choices and a comment."""
     if request.method not in ("GET", "POST"):

@@ -7,6 +7,8 @@ so what is exposed, and how it is authenticated, reads in one place: the
 GraphQL endpoint authenticates with the ``authenticator`` it is given
 (Saleor's tokens in Saleor), the inbound endpoints check their own signature,
 the survey page its signed token, and the Dashboard files are public.
+Every response leaves with a Content-Security-Policy (:mod:`.security`):
+the pages their own, everything else one that loads and frames nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 
 from ..auth import Requestor, authenticate
-from . import inbound, pages
+from . import inbound, pages, security
 from .graphql_view import graphql_view
 from .responses import RequestRefused, field_errors, graphql_error
 from .static import dashboard_file
@@ -49,7 +51,7 @@ def handle(
     generic message (the traceback goes to the log, never to the client).
     """
     try:
-        return dispatch(request, path, authenticator)
+        return security.secure(dispatch(request, path, authenticator))
     except RequestRefused as refused:
         logger.info("CRM request to %s refused (%s): %s", path, refused.code, refused.message)
         error = refused
@@ -65,7 +67,7 @@ def handle(
     response = error_response(path, error)
     for header, value in error.headers.items():
         response[header] = value
-    return response
+    return security.secure(response)
 
 
 def error_response(path: str, error: RequestRefused) -> HttpResponse:

@@ -19,13 +19,19 @@ INSTALLED_APPS = [
     "saleor_crm_plugin",
     "tests.host",
 ]
-MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
+# The CRM's routes answer a Host Django refuses in JSON (as README says for Saleor).
+MIDDLEWARE = [
+    "saleor_crm_plugin.http.middleware.bad_host_middleware",
+    "django.middleware.common.CommonMiddleware",
+]
 DATABASES = {"default": database_config()}
 
 SALEOR_CRM_AUTHENTICATOR = "tests.host.auth.authenticate"
 # Storefronts whose pages a guest's emailed ticket link may open (Saleor:
 # ALLOWED_CLIENT_HOSTS).
 SALEOR_CRM_ALLOWED_CLIENT_HOSTS = ["localhost", "127.0.0.1", "shop.example"]
+# Who may frame the Dashboard extension (the e2e tests' stand-in Dashboard).
+SALEOR_CRM_DASHBOARD_ORIGINS = os.environ.get("SALEOR_CRM_DASHBOARD_ORIGINS", "")
 # Tests count on a task having run when the call that asked for it returns
 # (their database transaction is invisible to a background thread).
 SALEOR_CRM_DISPATCH = os.environ.get("SALEOR_CRM_DISPATCH", "inline")
