@@ -3,7 +3,7 @@ from graphene.types.generic import GenericScalar
 from graphql_relay import to_global_id
 
 from ...interactions import models
-from ...text import PLAIN_TEXT
+from ...text import PLAIN_TEXT, sanitize_html
 from ..core.connection import connection_type
 from ..core.mutations import error_type
 from ..core.utils import saleor_id
@@ -37,6 +37,12 @@ class Interaction(graphene.ObjectType):
 
     class Meta:
         description = "One contact with a customer on any channel."
+
+    @staticmethod
+    def resolve_body(root, info):
+        # Sanitised again on the way out: a body stored before sanitising
+        # existed, or under an older allow-list, is rendered as HTML.
+        return sanitize_html(root.body)
 
     @staticmethod
     def resolve_id(root: models.Interaction, info):

@@ -2,7 +2,7 @@ import graphene
 from graphql_relay import to_global_id
 
 from ...privacy.names import STAFF_LABEL, public_author_name
-from ...text import PLAIN_TEXT
+from ...text import PLAIN_TEXT, sanitize_html
 from ...tickets import models
 from ...tickets.services import is_breached
 from ..core.connection import connection_args, connection_type
@@ -55,6 +55,12 @@ class TicketMessage(graphene.ObjectType):
 
     class Meta:
         description = "A message on a ticket, as staff see it (notes included)."
+
+    @staticmethod
+    def resolve_body(root, info):
+        # Sanitised again on the way out: a body stored before sanitising
+        # existed, or under an older allow-list, is rendered as HTML.
+        return sanitize_html(root.body)
 
     @staticmethod
     def resolve_id(root, info):
@@ -202,6 +208,12 @@ class CustomerTicketMessage(graphene.ObjectType):
 
     class Meta:
         description = "A public message on a ticket, as the customer sees it."
+
+    @staticmethod
+    def resolve_body(root, info):
+        # Sanitised again on the way out: a body stored before sanitising
+        # existed, or under an older allow-list, is rendered as HTML.
+        return sanitize_html(root.body)
 
     @staticmethod
     def resolve_id(root, info):
