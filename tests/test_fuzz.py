@@ -9,7 +9,8 @@ loaded) serves HTTP on a loopback port from a thread of this process
 here from the pinned ``tests/fuzz/requirements.txt`` on the first run and
 whenever that file changes. It generates ``CRM_FUZZ_OPERATIONS`` operations
 (2,000 unless set; queries and mutations of ``graphql/schema.graphql``, with
-a fixed seed) and sends each one as each requestor kind below, with a token
+a fixed seed, a fifth with one schema violation, half with their arguments in
+variables) and sends each one as each requestor kind below, with a token
 from the host's authenticator. The figures go to the terminal and to
 ``test-artifacts/fuzz-report.json``.
 

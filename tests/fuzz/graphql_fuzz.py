@@ -16,8 +16,10 @@ global IDs, emails, signed tokens, cursors) next to random and hostile
 ones. Queries and mutations are drawn from the whole schema
 (``hypothesis_graphql.from_schema``), most valid against the schema and a
 share with one schema violation each (``Mode.NEGATIVE``), with a fixed
-seed: the same plan draws the same documents. Each document is then sent
-as every kind in turn, so the same operation meets every permission.
+seed: the same plan draws the same documents. Every other one is sent with
+its arguments moved into variables (JSON the server coerces, rather than
+literals it validates). Each is sent as every kind in turn, so the same
+operation meets every permission.
 
 A response fails when it is
 
@@ -27,6 +29,7 @@ A response fails when it is
   error whose ``code`` is not an enum value;
 - ``leaky``: an error message that shows SQL, a traceback or a framework's
   own message.
+- ``no_response``: the connection was refused, reset or timed out.
 
 The report (JSON, to the path the plan names) has the figures per kind and
 the first failing requests with their responses.
@@ -36,8 +39,10 @@ from __future__ import annotations
 
 import base64
 import json
+import queue
 import re
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -183,9 +188,12 @@ def value_strategies(plan: dict) -> dict[str, st.SearchStrategy[graphql.ValueNod
         max_leaves=8,
     )
     floats = st.one_of(
-        st.floats(allow_nan=False, allow_infinity=False),
-        st.sampled_from((0.0, -0.0, 1e308, -1e308, 5e-324, 0.005, 1346.047)),
-    ).map(nodes.Float)
+        st.floats(allow_nan=False, allow_infinity=False).map(nodes.Float),
+        st.sampled_from((0.0, -0.0, 1e308, -1e308, 5e-324, 0.005, 1346.047)).map(nodes.Float),
+        # Valid GraphQL, but past a double: the server reads infinity (and
+        # sends it on as JSON's Infinity when moved into the variables).
+        st.sampled_from(("1e999", "-1e999")).map(lambda v: graphql.FloatValueNode(value=v)),
+    )
     return {
         "ID": ids,
         "String": strings,
@@ -205,18 +213,62 @@ def operations(schema: graphql.GraphQLSchema, plan: dict, mode: Mode) -> st.Sear
     return from_schema(schema, custom_scalars=value_strategies(plan), allow_null=False, mode=mode)
 
 
-def post(url: str, token: str | None, document: str) -> tuple[int, bytes]:
+def with_variables(schema: graphql.GraphQLSchema, document: str) -> tuple[str, dict]:
+    """The same operation with each argument's value moved into a variable
+    of the argument's type, as clients send them: the server then coerces
+    JSON values (a number too large for an Int, Infinity, a string for an
+    enum) instead of literals it has validated.
+    """
+    type_info = graphql.TypeInfo(schema)
+    definitions: list[graphql.VariableDefinitionNode] = []
+    values: dict[str, Any] = {}
+
+    class Hoist(graphql.Visitor):
+        def leave_argument(self, node, *_):
+            argument = type_info.get_argument()
+            if argument is None or isinstance(node.value, graphql.VariableNode):
+                return None  # an unknown argument (a schema violation) stays as it is
+            variable = graphql.VariableNode(name=graphql.NameNode(value=f"v{len(values)}"))
+            values[variable.name.value] = graphql.value_from_ast_untyped(node.value)
+            definitions.append(
+                graphql.VariableDefinitionNode(
+                    variable=variable, type=graphql.parse_type(str(argument.type))
+                )
+            )
+            return graphql.ArgumentNode(name=node.name, value=variable)
+
+        def leave_operation_definition(self, node, *_):
+            return graphql.OperationDefinitionNode(
+                operation=node.operation,
+                name=node.name,
+                directives=node.directives,
+                selection_set=node.selection_set,
+                variable_definitions=tuple(definitions),
+            )
+
+    edited = graphql.visit(graphql.parse(document), graphql.TypeInfoVisitor(type_info, Hoist()))
+    return graphql.print_ast(edited), values
+
+
+def post(url: str, token: str | None, document: str, variables: dict | None) -> tuple[int, bytes]:
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
+    body = {"query": document}
+    if variables is not None:
+        # Python's JSON writes Infinity for a float too large, as a careless
+        # client's would.
+        body["variables"] = variables
     request = urllib.request.Request(
-        url, data=json.dumps({"query": document}).encode(), headers=headers, method="POST"
+        url, data=json.dumps(body).encode(), headers=headers, method="POST"
     )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
+    except OSError:  # refused, reset, timed out: the server gave no answer
+        return 0, b""
 
 
 def classify(status: int, raw: bytes) -> tuple[list[str], list[str], bool]:
@@ -227,6 +279,8 @@ def classify(status: int, raw: bytes) -> tuple[list[str], list[str], bool]:
     """
     failures: list[str] = []
     codes: list[str] = []
+    if status == 0:
+        return ["no_response"], codes, False
     if status >= 500:
         failures.append("http_500")
     try:
@@ -272,9 +326,10 @@ def mutation_errors(data: Any):
             yield from (e for e in payload["errors"] if isinstance(e, dict))
 
 
-def generate(strategy, count: int, seed_value: int) -> list[str]:
-    """``count`` operations drawn from ``strategy``, the same ones every run."""
-    drawn: list[str] = []
+def generate(strategy, count: int, seed_value: int, take) -> None:
+    """Hand ``take`` ``count`` operations drawn from ``strategy``, the same
+    ones every run.
+    """
 
     @seed(seed_value)
     @settings(
@@ -286,43 +341,67 @@ def generate(strategy, count: int, seed_value: int) -> list[str]:
     )
     @given(strategy)
     def collect(operation):
-        drawn.append(operation)
+        take(operation)
 
     collect()
-    return drawn
 
 
-def send_all(url: str, kind: str, token: str | None, drawn, samples: list) -> dict:
-    figures: dict[str, Any] = {
-        "requests": 0,
-        "with_data": 0,
-        "statuses": Counter(),
-        # Errors by kind of operation, code and message.
-        "errors": {"positive": Counter(), "negative": Counter()},
-        "failures": Counter(),
-    }
-    started = time.perf_counter()
-    for mode, document in drawn:
-        status, raw = post(url, token, document)
+class Sender(threading.Thread):
+    """Sends each operation it is given as every kind in turn, in order, and
+    keeps the figures: the requests go out while the next operations are
+    drawn (Hypothesis takes as long to draw one as the CRM to answer it).
+    """
+
+    def __init__(self, url: str, kinds: dict[str, str | None]) -> None:
+        super().__init__(daemon=True)
+        self.url, self.kinds = url, kinds
+        self.pending: queue.Queue = queue.Queue(maxsize=100)
+        self.samples: list[dict] = []
+        self.figures: dict[str, dict[str, Any]] = {
+            kind: {
+                "requests": 0,
+                "with_data": 0,
+                "statuses": Counter(),
+                # Errors by kind of operation, code and message.
+                "errors": {"positive": Counter(), "negative": Counter()},
+                "failures": Counter(),
+                "seconds": 0.0,
+            }
+            for kind in kinds
+        }
+
+    def run(self) -> None:
+        while (item := self.pending.get()) is not None:
+            for kind, token in self.kinds.items():
+                try:
+                    self.send(kind, token, *item)
+                except Exception as error:  # noqa: BLE001 - counted, and the queue drained
+                    self.figures[kind]["failures"]["fuzzer_error"] += 1
+                    self.samples.append({"kind": kind, "fuzzer_error": repr(error)})
+
+    def send(self, kind: str, token: str | None, mode: str, document: str, variables) -> None:
+        figures = self.figures[kind]
+        started = time.perf_counter()
+        status, raw = post(self.url, token, document, variables)
+        figures["seconds"] += time.perf_counter() - started
         figures["requests"] += 1
         figures["statuses"][str(status)] += 1
         failures, codes, with_data = classify(status, raw)
         figures["with_data"] += with_data
         figures["errors"][mode].update(codes)
         figures["failures"].update(failures)
-        if failures and len(samples) < SAMPLES_KEPT:
-            samples.append(
+        if failures and len(self.samples) < SAMPLES_KEPT:
+            self.samples.append(
                 {
                     "kind": kind,
                     "mode": mode,
                     "failures": failures,
                     "status": status,
                     "query": document,
+                    "variables": variables,
                     "response": raw[:2000].decode("utf-8", "replace"),
                 }
             )
-    figures["seconds"] = round(time.perf_counter() - started, 1)
-    return figures
 
 
 def say(line: str) -> None:
@@ -334,44 +413,59 @@ def main(plan_path: str) -> int:
     plan = json.loads(Path(plan_path).read_text())
     schema = graphql.build_schema(Path(plan["schema"]).read_text())
     started = time.perf_counter()
+    sender = Sender(plan["url"], plan["kinds"])
+    sender.start()
+    summary: Counter[str] = Counter()
+    documents: set[str] = set()
+
+    def take(mode: str, document: str) -> None:
+        variables = None
+        # Every other operation goes with its arguments in variables.
+        if summary["total"] % 2:
+            document, variables = with_variables(schema, document)
+        summary["total"] += 1
+        summary["mutations" if document.startswith("mutation") else "queries"] += 1
+        summary["negative"] += mode == "negative"
+        summary["with_variables"] += variables is not None
+        documents.add(document)
+        sender.pending.put((mode, document, variables))
+
     negative = round(plan["operations"] * NEGATIVE_SHARE)
     seed_value = plan.get("seed", SEED)
-    drawn = [
-        *(
-            ("positive", document)
-            for document in generate(
-                operations(schema, plan, Mode.POSITIVE), plan["operations"] - negative, seed_value
-            )
-        ),
-        *(
-            ("negative", document)
-            for document in generate(operations(schema, plan, Mode.NEGATIVE), negative, seed_value)
-        ),
-    ]
-    mutations = sum(document.lstrip().startswith("mutation") for _, document in drawn)
-    summary = {
-        "total": len(drawn),
-        "distinct": len({document for _, document in drawn}),
-        "queries": len(drawn) - mutations,
-        "mutations": mutations,
-        "negative": sum(mode == "negative" for mode, _ in drawn),
-        "seconds": round(time.perf_counter() - started, 1),
-    }
-    say(
-        f"generated {summary['total']} operations ({summary['distinct']} distinct):"
-        f" {summary['queries']} queries, {summary['mutations']} mutations,"
-        f" {summary['negative']} with a schema violation, in {summary['seconds']} s",
+    generate(
+        operations(schema, plan, Mode.POSITIVE),
+        plan["operations"] - negative,
+        seed_value,
+        lambda document: take("positive", document),
     )
-    report: dict[str, Any] = {"operations": summary, "kinds": {}, "samples": []}
-    for kind, token in plan["kinds"].items():
-        figures = send_all(plan["url"], kind, token, drawn, report["samples"])
-        report["kinds"][kind] = figures
+    generate(
+        operations(schema, plan, Mode.NEGATIVE),
+        negative,
+        seed_value,
+        lambda document: take("negative", document),
+    )
+    summary["distinct"] = len(documents)
+    summary["generation_seconds"] = round(time.perf_counter() - started, 1)
+    sender.pending.put(None)
+    sender.join()
+    summary["seconds"] = round(time.perf_counter() - started, 1)
+    say(
+        f"{summary['total']} generated operations ({summary['distinct']} distinct):"
+        f" {summary['queries']} queries, {summary['mutations']} mutations,"
+        f" {summary['negative']} with a schema violation, {summary['with_variables']} with"
+        f" their arguments in variables; drawn in {summary['generation_seconds']} s,"
+        f" all sent in {summary['seconds']} s",
+    )
+    for kind, figures in sender.figures.items():
+        figures["seconds"] = round(figures["seconds"], 1)
         failures = figures["failures"]
         say(
-            f"  as {kind:30} {figures['requests']:5} requests in {figures['seconds']:5.1f} s"
-            f" ({figures['with_data']} with data): {failures['http_500']} HTTP 500,"
-            f" {failures['untyped']} untyped errors, {failures['leaky']} leaky messages",
+            f"  as {kind:30} {figures['requests']:5} requests ({figures['with_data']} with"
+            f" data, {figures['seconds']:5.1f} s): {failures['http_500']} HTTP 500,"
+            f" {failures['untyped']} untyped errors, {failures['leaky']} leaky messages"
+            + (f", {failures['no_response']} unanswered" if failures["no_response"] else ""),
         )
+    report = {"operations": summary, "kinds": sender.figures, "samples": sender.samples}
     Path(plan["report"]).write_text(json.dumps(report, indent=1, ensure_ascii=False))
     return 0
 
