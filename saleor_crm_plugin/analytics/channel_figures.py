@@ -4,10 +4,9 @@ Staff restricted to some sales channels see the figures of a customer
 computed from the orders of their channels, not the stored store-wide ones
 (:mod:`.derived`): orders count, spend (in the reporting currency and per
 currency), average order value, first and last order, the channels bought
-in and the favourites. The aggregates are :mod:`.derived`'s own SQL
-(:func:`~.derived.customer_aggregates_sql`) with the channels as its scope;
-favourites rank the same way (most units, then name, at most
-:data:`~.derived.FAVOURITES_LIMIT`).
+in and the favourites. Every formula is :mod:`.derived`'s own
+(:func:`~.derived.customer_aggregates_sql`, :func:`~.derived.sold_figures_sql`,
+:data:`~.derived.AVERAGE_ORDER_VALUE`) over the orders of those channels.
 
 One statement for any number of profiles: a page of the customer list costs
 one query, whatever its size.
@@ -26,7 +25,13 @@ from uuid import UUID
 from django.db import connections
 
 from ..conf import crm_setting
-from .derived import FAVOURITES_LIMIT, LINE, ORDER, customer_aggregates_sql
+from .derived import (
+    AVERAGE_ORDER_VALUE,
+    FAVOURITES_LIMIT,
+    ORDER,
+    customer_aggregates_sql,
+    sold_figures_sql,
+)
 
 
 @dataclass(frozen=True)
@@ -55,52 +60,20 @@ def figures_in_channels(
     ids = sorted({str(pk) for pk in profile_ids})
     if not ids:
         return {}
-    scope = "o.profile_id = ANY(%(ids)s::uuid[]) AND o.channel = ANY(%(channels)s)"
-    aggregates, params = customer_aggregates_sql(config, scope)
+    aggregates, params = customer_aggregates_sql(config, "TRUE", source="scoped")
     params.update({"ids": ids, "channels": sorted(set(channels)), "limit": FAVOURITES_LIMIT})
     with connections[crm_setting("SALEOR_CRM_READ_DATABASE")].cursor() as cursor:
         cursor.execute(
             f"""
-            WITH {aggregates},
-            sold_in AS (
-                SELECT o.profile_id, array_agg(DISTINCT o.channel ORDER BY o.channel) AS channels
+            WITH scoped AS MATERIALIZED (
+                SELECT o.order_id, o.profile_id, o.currency, o.net_amount, o.placed_at,
+                       o.is_sale, o.status, o.channel
                 FROM {ORDER} o
-                WHERE {scope} AND o.status <> 'draft' AND o.channel <> ''
-                GROUP BY o.profile_id
+                WHERE o.profile_id = ANY(%(ids)s::uuid[]) AND o.channel = ANY(%(channels)s)
             ),
-            sold AS (
-                SELECT o.profile_id, l.product_id, l.product_name, l.category_id,
-                       l.category_name, l.quantity
-                FROM {ORDER} o JOIN {LINE} l ON l.order_id = o.order_id
-                WHERE {scope} AND o.is_sale
-            ),
-            ranked AS (
-                SELECT *, ROW_NUMBER() OVER (
-                    PARTITION BY profile_id, kind ORDER BY qty DESC, name) AS rn
-                FROM (
-                    SELECT profile_id, 'products' AS kind, product_id AS id,
-                           MAX(product_name) AS name, SUM(quantity) AS qty
-                    FROM sold WHERE product_id IS NOT NULL
-                    GROUP BY profile_id, product_id
-                    UNION ALL
-                    SELECT profile_id, 'categories', category_id,
-                           MAX(category_name), SUM(quantity)
-                    FROM sold WHERE category_id IS NOT NULL
-                    GROUP BY profile_id, category_id
-                ) grouped
-            ),
-            favourites AS (
-                SELECT profile_id,
-                       jsonb_agg(jsonb_build_object('id', id, 'name', name, 'quantity', qty)
-                                 ORDER BY rn) FILTER (WHERE kind = 'products') AS products,
-                       jsonb_agg(jsonb_build_object('id', id, 'name', name, 'quantity', qty)
-                                 ORDER BY rn) FILTER (WHERE kind = 'categories') AS categories
-                FROM ranked WHERE rn <= %(limit)s
-                GROUP BY profile_id
-            )
-            SELECT w.id, a.orders_count, a.total_spent,
-                   CASE WHEN COALESCE(a.rated_orders, 0) > 0
-                        THEN ROUND(a.total_spent / a.rated_orders, 3) ELSE 0 END,
+            {aggregates},
+            {sold_figures_sql("scoped")}
+            SELECT w.id, a.orders_count, a.total_spent, {AVERAGE_ORDER_VALUE},
                    a.spend, a.first_at, a.last_at, si.channels, f.products, f.categories
             FROM unnest(%(ids)s::uuid[]) AS w(id)
             LEFT JOIN agg a ON a.profile_id = w.id

@@ -199,24 +199,24 @@ def _derived_sql(
     )
 
 
-def _facts_base_sql(wanted: str, join: Any, aggregates: str) -> str:
-    """``WITH … base AS (…),``: the figures of the profiles in ``wanted``
-    computed from their facts.
+# Average order value of an ``agg`` row ``a`` (see customer_aggregates_sql).
+AVERAGE_ORDER_VALUE = (
+    "CASE WHEN COALESCE(a.rated_orders, 0) > 0 "
+    "THEN ROUND(a.total_spent / a.rated_orders, 3) ELSE 0 END"
+)
+
+
+def sold_figures_sql(scoped: str) -> str:
+    """CTEs ``sold``, ``favourites`` and ``sold_in`` over the order facts in
+    the relation ``scoped`` (order_id, profile_id, is_sale, status, channel):
+    per profile, its favourite products and categories (most units, then
+    name, at most ``%(limit)s`` each) and the channels it bought in.
     """
     return f"""
-            -- The touched profiles' orders and sold lines, read once by
-            -- index; every figure below is computed from these.
-            WITH wanted AS MATERIALIZED ({wanted}),
-            scoped AS MATERIALIZED (
-                SELECT o.order_id, o.profile_id, o.currency, o.net_amount, o.placed_at,
-                       o.is_sale, o.status, o.channel, o.country, o.city
-                FROM {ORDER} o {join("o", "profile_id")} WHERE o.profile_id IS NOT NULL
-            ),
-            {aggregates},
             sold AS MATERIALIZED (
                 SELECT o.profile_id, l.product_id, l.product_name, l.category_id,
                        l.category_name, l.quantity
-                FROM scoped o JOIN {LINE} l ON l.order_id = o.order_id
+                FROM {scoped} o JOIN {LINE} l ON l.order_id = o.order_id
                 WHERE o.is_sale
             ),
             -- One row per profile with both lists: joined once, by hash (a
@@ -245,16 +245,33 @@ def _facts_base_sql(wanted: str, join: Any, aggregates: str) -> str:
                 WHERE rn <= %(limit)s
                 GROUP BY profile_id
             ),
+            sold_in AS (
+                SELECT o.profile_id, array_agg(DISTINCT o.channel ORDER BY o.channel) AS channels
+                FROM {scoped} o WHERE o.status <> 'draft' AND o.channel <> ''
+                GROUP BY o.profile_id
+            )"""
+
+
+def _facts_base_sql(wanted: str, join: Any, aggregates: str) -> str:
+    """``WITH … base AS (…),``: the figures of the profiles in ``wanted``
+    computed from their facts.
+    """
+    return f"""
+            -- The touched profiles' orders and sold lines, read once by
+            -- index; every figure below is computed from these.
+            WITH wanted AS MATERIALIZED ({wanted}),
+            scoped AS MATERIALIZED (
+                SELECT o.order_id, o.profile_id, o.currency, o.net_amount, o.placed_at,
+                       o.is_sale, o.status, o.channel, o.country, o.city
+                FROM {ORDER} o {join("o", "profile_id")} WHERE o.profile_id IS NOT NULL
+            ),
+            {aggregates},
+            {sold_figures_sql("scoped")},
             located AS (
                 SELECT DISTINCT ON (o.profile_id) o.profile_id, o.country, o.city
                 FROM scoped o
                 WHERE o.status <> 'draft' AND o.country <> ''
                 ORDER BY o.profile_id, o.placed_at DESC, o.order_id DESC
-            ),
-            sold_in AS (
-                SELECT o.profile_id, array_agg(DISTINCT o.channel ORDER BY o.channel) AS channels
-                FROM scoped o WHERE o.status <> 'draft' AND o.channel <> ''
-                GROUP BY o.profile_id
             ),
             carts AS (
                 SELECT k.profile_id, MAX(k.last_change) AS last_change
@@ -265,8 +282,7 @@ def _facts_base_sql(wanted: str, join: Any, aggregates: str) -> str:
                 SELECT p.id, p.lifecycle_stage AS old_stage, p.lifecycle_stage_changed_at,
                        COALESCE(a.orders_count, 0) AS orders_count,
                        COALESCE(a.total_spent, 0) AS total_spent,
-                       CASE WHEN COALESCE(a.rated_orders, 0) > 0
-                            THEN ROUND(a.total_spent / a.rated_orders, 3) ELSE 0 END AS aov,
+                       {AVERAGE_ORDER_VALUE} AS aov,
                        COALESCE(a.spend, '{{}}'::jsonb) AS spend,
                        a.first_at, a.last_at,
                        COALESCE(si.channels, '{{}}')::varchar[] AS channels,
