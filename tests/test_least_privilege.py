@@ -335,3 +335,46 @@ def test_new_vs_returning_counts_the_restricted_staffs_channels(gql, shop):
     assert sum(p["new"] for p in points) == 1
     assert without["crmCustomerStats"]["newVsReturning"] is None
     assert without_errors[0].original_error.code == "PermissionDenied"
+
+
+MERGE = """
+mutation ($source: ID!, $target: ID!) {
+  ticketMerge(source: $source, target: $target) {
+    ticket { order messages(first: 20) { edges { node { kind body } } } } errors { field code }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "as_, carried",
+    [
+        ("staff", True),
+        ("staff_in_one_channel", False),  # o-us-1 is of channel-us
+        ("staff_without_orders", False),
+    ],
+)
+def test_a_merge_carries_the_duplicates_order_only_for_who_may_link_it(gql, shop, as_, carried):
+    # given: a duplicate about Ann's channel-us order, and a ticket about none
+    gql(TICKET_CREATE, {"order": order_id("o-us-1")}, as_="staff")
+    gql(TICKET_CREATE, {"order": None}, as_="staff")
+    duplicate, kept = Ticket.objects.order_by("number")
+    variables = {
+        "source": to_global_id("Ticket", duplicate.pk),
+        "target": to_global_id("Ticket", kept.pk),
+    }
+
+    # when
+    data, errors = gql(MERGE, variables, as_=as_)
+
+    # then: the merge happens either way; the order moves only with the right to link it
+    assert not errors
+    assert data["ticketMerge"]["errors"] == []
+    kept.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into_id == kept.pk
+    assert kept.order_id == ("o-us-1" if carried else None)
+    assert duplicate.order_id == "o-us-1"
+    messages = [edge["node"] for edge in data["ticketMerge"]["ticket"]["messages"]["edges"]]
+    note = [m["body"] for m in messages if m["kind"] == "NOTE"][-1]
+    assert ("Its order stays on" in note) is not carried

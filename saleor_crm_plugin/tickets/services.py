@@ -15,7 +15,7 @@ Errors are :class:`TicketError` with the input field and a code from
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -470,9 +470,19 @@ def link_order(ticket: Ticket, order_id: str | None) -> Ticket:
     return ticket
 
 
-def merge(source: Ticket, target: Ticket, author: Author) -> Ticket:
+def merge(
+    source: Ticket,
+    target: Ticket,
+    author: Author,
+    may_link_order: Callable[[Any], bool] = lambda order_id: True,
+) -> Ticket:
     """Fold a duplicate into ``target``: its messages move, it is closed and
     points at the target. Both must be the same customer's.
+
+    A target without an order takes the source's, if ``may_link_order``
+    allows the author to link it (staff without MANAGE_ORDERS, or without
+    access to its channel, may not); otherwise the order stays on the source
+    and the merge note says so.
     """
     if source.pk == target.pk:
         raise TicketError(
@@ -501,17 +511,27 @@ def merge(source: Ticket, target: Ticket, author: Author) -> Ticket:
                     name, f"Ticket #{ticket.number} is closed or merged.", TicketErrorCode.CLOSED
                 )
         source.messages.update(ticket=target)
+        carry_order = bool(
+            source.order_id and not target.order_id and may_link_order(source.order_id)
+        )
+        note = f"<p>Merged ticket #{source.number} ({sanitize_html(source.subject)}).</p>"
+        if source.order_id and not target.order_id and not carry_order:
+            note += (
+                f"<p>Its order stays on #{source.number}: linking it here needs the "
+                "Manage orders permission in the order's channel.</p>"
+            )
         TicketMessage.objects.create(
             ticket=target,
             kind=TicketMessageKind.NOTE,
             author_kind=TicketAuthorKind.SYSTEM,
             author_user_id=author.user_id,
             author_name=author.name,
-            body=f"<p>Merged ticket #{source.number} ({sanitize_html(source.subject)}).</p>",
+            body=note,
             via=target.channel,
         )
         target.tags = _clean_tags([*target.tags, *source.tags])
-        target.order_id = target.order_id or source.order_id
+        if carry_order:
+            target.order_id = source.order_id
         target.save(update_fields=["tags", "order_id", "updated_at"])
         source.merged_into = target
         source.save(update_fields=["merged_into", "updated_at"])

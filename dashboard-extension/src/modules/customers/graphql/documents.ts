@@ -50,7 +50,9 @@ export const CustomerProfileByOrder = operation<CustomerProfileSnapshotData, { o
 export const CrmCustomerStats = operation<CrmCustomerStatsData, Record<string, never>>(
   crmCustomerStats,
 );
-export const AtRiskCustomers = operation<AtRiskCustomersData, { first: number }>(atRiskCustomers);
+/** Sorting by spend needs MANAGE_ORDERS in every channel; by orders count, MANAGE_USERS only. */
+export type AtRiskSort = { field: "TOTAL_SPENT" | "ORDERS_COUNT"; direction: "DESC" };
+export const AtRiskCustomers = operation<AtRiskCustomersData, { first: number; sortBy: AtRiskSort }>(atRiskCustomers);
 
 export const allDocuments = {
   CustomerProfileList,
