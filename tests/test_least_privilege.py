@@ -347,7 +347,7 @@ mutation ($source: ID!, $target: ID!) {
 
 
 @pytest.mark.parametrize(
-    "as_, carried",
+    ("as_", "carried"),
     [
         ("staff", True),
         ("staff_in_one_channel", False),  # o-us-1 is of channel-us
