@@ -1,5 +1,6 @@
 import base64
-from datetime import timedelta
+import zoneinfo
+from datetime import UTC, timedelta
 
 import pytest
 from django.utils import timezone
@@ -433,3 +434,26 @@ def test_spend_in_a_currency_without_rate_is_shown_apart(gql):
     assert errors is None
     assert data["customerProfile"]["totalSpent"] == {"amount": 30.0, "currency": "USD"}
     assert data["customerProfile"]["unconvertedSpend"] == [{"amount": 120.0, "currency": "PLN"}]
+
+
+def test_a_date_filter_without_a_time_zone_is_read_as_utc(gql, customers, recwarn):
+    # given: a bound just after Ann's last order, with and without its zone
+    last = CustomerProfile.objects.get(email="ann@example.com").last_order_at
+    after = (last + timedelta(minutes=30)).astimezone(UTC)
+    naive, in_utc = after.replace(tzinfo=None).isoformat(), after.isoformat()
+    in_berlin = after.astimezone(zoneinfo.ZoneInfo("Europe/Berlin")).isoformat()
+
+    # when
+    results = [
+        gql(LIST_QUERY, {"first": 10, "filter": {"lastOrderAt": bounds}})
+        for value in (naive, in_utc, in_berlin)
+        for bounds in ({"gte": value}, {"lte": value})
+    ]
+
+    # then: the same instant whichever way it is written; no naive-datetime warning
+    assert all(errors is None for _, errors in results)
+    found = [sorted(emails(data)) for data, _ in results]
+    assert found[0:2] == found[2:4] == found[4:6]
+    assert "ann@example.com" not in found[0]
+    assert "ann@example.com" in found[1]
+    assert not [w for w in recwarn if "naive datetime" in str(w.message)]

@@ -40,4 +40,7 @@ class CrmDateTimeRangeInput(graphene.InputObjectType):
     lte = graphene.DateTime(description="End of the range (inclusive).")
 
     class Meta:
-        description = "A range of date-times; either end may be omitted."
+        description = (
+            "A range of date-times; either end may be omitted. A date-time without a time "
+            "zone is read as UTC."
+        )
