@@ -398,6 +398,38 @@ def test_rate_page_answers_429_with_retry_after(client, settings):
     assert ticket.satisfaction_rating == 4
 
 
+def test_throttled_graphql_answers_200_with_a_retry_after_header(client, settings):
+    # given: one ticket an hour per IP
+    settings.SALEOR_CRM_THROTTLE_RATES = {"ticket_open": {"ip": "1/h"}}
+    body = {
+        "query": OPEN,
+        "variables": {
+            "input": {
+                "email": "ann@example.com",
+                "subject": "Hi",
+                "body": "Do you ship to Oslo?",
+                "redirectUrl": "https://shop.example/help",
+            }
+        },
+    }
+
+    # when
+    with freeze_time(START):
+        first, second = (
+            client.post(f"{ROUTE}/graphql/", body, content_type="application/json")
+            for _ in range(2)
+        )
+
+    # then: GraphQL answers 200 with the typed error, and says the wait in HTTP too
+    assert first.status_code == 200
+    assert "Retry-After" not in first
+    assert first.json()["data"]["ticketOpen"]["errors"] == []
+    assert second.status_code == 200
+    assert second["Retry-After"] == "3600"
+    (error,) = second.json()["data"]["ticketOpen"]["errors"]
+    assert (error["code"], error["retryAfter"]) == ("THROTTLED", 3600)
+
+
 # --- the signed inbound endpoints ------------------------------------------------
 
 

@@ -31,6 +31,7 @@ def graphql_view(request: HttpRequest, authenticator: Callable) -> HttpResponse:
     """Execute one GraphQL operation as the requestor ``authenticator`` finds."""
     # Imported here: building the schema is the slow part of importing the CRM.
     from ..graphql.core.errors import OperationNotAllowed, format_error, log_error
+    from ..graphql.core.mutations import RETRY_AFTER_ATTRIBUTE
     from ..graphql.schema import execute
 
     if request.method == "OPTIONS":
@@ -82,7 +83,12 @@ def graphql_view(request: HttpRequest, authenticator: Callable) -> HttpResponse:
         for error in result.errors:
             log_error(error)
         payload["errors"] = [format_error(error) for error in result.errors]
-    return JsonResponse(payload, status=200)
+    response = JsonResponse(payload, status=200)
+    if retry_after := getattr(request, RETRY_AFTER_ATTRIBUTE, None):
+        # A throttled mutation: its error says THROTTLED with retryAfter; the
+        # header tells HTTP clients and proxies the same.
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def request_body(request: HttpRequest) -> object:

@@ -119,6 +119,7 @@ class BaseMutation(graphene.Mutation):
         try:
             cls.throttle(info, data)
         except Throttled as throttled:
+            note_retry_after(info, throttled.retry_after)
             error_type = cls._meta.error_type_class
             return cls(
                 errors=[
@@ -211,3 +212,17 @@ def error_type(
             "Meta": type("Meta", (), {"description": description}),
         },
     )
+
+
+RETRY_AFTER_ATTRIBUTE = "crm_retry_after"
+
+
+def note_retry_after(info: Any, seconds: int) -> None:
+    """Remember on the HTTP request the longest wait a throttled mutation of
+    this operation asked for; the GraphQL view sends it as ``Retry-After``.
+    """
+    request = getattr(info.context, "request", None)
+    if request is not None:
+        setattr(
+            request, RETRY_AFTER_ATTRIBUTE, max(seconds, getattr(request, RETRY_AFTER_ATTRIBUTE, 0))
+        )
