@@ -28,6 +28,7 @@ from saleor_crm_plugin.models import (
 )
 from saleor_crm_plugin.privacy.scrub import erased_key, scrub_erased_events
 from saleor_crm_plugin.snapshots import AddressSnapshot, CustomerSnapshot
+from saleor_crm_plugin.tickets import mail
 from saleor_crm_plugin.tickets import services as desk
 from saleor_crm_plugin.tickets.error_codes import TicketErrorCode
 from saleor_crm_plugin.tickets.mail import receive_email, reply_address
@@ -397,4 +398,44 @@ def test_erasure_of_a_person_known_only_by_unattached_tickets(user_factory):
     # then
     ticket.refresh_from_db()
     assert ticket.subject == "[erased]"
+    assert crm_rows_mentioning(*TRACES) == {}
+
+
+def test_after_erasure_nothing_is_mailed_to_the_person_and_their_links_end(
+    history, zebulon, mailoutbox
+):
+    # given: a survey link Zebulon was sent before asking to be forgotten
+    ticket = history["ticket"]
+    survey = desk.survey_token(ticket)
+    Ticket.objects.filter(pk=ticket.pk).update(satisfaction_rating=None, rated_at=None)
+    undelivered = TicketMessage.objects.filter(ticket=ticket).first()
+    TicketMessage.objects.filter(pk=undelivered.pk).update(
+        kind="reply", author_kind="staff", emailed_at=None
+    )
+    ingest("customer_deleted", deletion(zebulon, timezone.now()))
+    ticket.refresh_from_db()
+    mailoutbox.clear()
+
+    # when: staff try to answer, a queued reply and survey go out, the link is used
+    with pytest.raises(desk.TicketError) as refused:
+        desk.staff_reply(ticket, "<p>Still there?</p>", desk.Author(kind="staff", name="Sam"))
+    note = desk.add_note(ticket, "<p>Erased on request.</p>", desk.Author(kind="staff"))
+    solved = desk.update_ticket(ticket, {"status": "solved"})
+    queued = (
+        mail.send_ticket_message(undelivered.pk),
+        mail.send_satisfaction_survey(str(ticket.pk)),
+    )
+    with pytest.raises(desk.TicketError) as rating:
+        desk.rate(survey, 5, "Zebulon again")
+
+    # then: a typed refusal, notes still work, nothing is sent or stored
+    assert (refused.value.field, refused.value.code) == ("ticket", TicketErrorCode.ERASED.value)
+    assert note.kind == "note"
+    assert solved.status == "solved"
+    assert queued == (False, False)
+    assert mailoutbox == []
+    assert (rating.value.field, rating.value.code) == ("token", TicketErrorCode.NOT_FOUND.value)
+    assert desk.ticket_from_survey_token(survey) is None
+    ticket.refresh_from_db()
+    assert (ticket.satisfaction_rating, ticket.satisfaction_comment) == (None, "")
     assert crm_rows_mentioning(*TRACES) == {}

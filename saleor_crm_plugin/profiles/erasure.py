@@ -29,6 +29,13 @@ ERASED_TEXT = "[erased]"
 ERASED_ADDRESS = f"erased@{ERASED_EMAIL_DOMAIN}"
 
 
+def is_erased_address(email: str | None) -> bool:
+    """The placeholder an erased person's email was replaced by: nobody
+    reads it, so nothing is mailed to it and no link to it works.
+    """
+    return bool(email) and email.endswith(f"@{ERASED_EMAIL_DOMAIN}")
+
+
 def _erase_conversations(profile: CustomerProfile | None, emails: set[str]) -> None:
     """Scrub what the customer (and staff about them) wrote: tickets (the
     profile's, and any opened with one of its emails without being attached

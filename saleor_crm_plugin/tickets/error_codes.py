@@ -9,5 +9,7 @@ class TicketErrorCode(Enum):
     REQUIRED = "required"
     CLOSED = "closed"
     EXPIRED = "expired"
+    # The customer's data was erased: there is nobody to write to.
+    ERASED = "erased"
     # Too many attempts from one client IP or for one email; retry later.
     THROTTLED = "throttled"

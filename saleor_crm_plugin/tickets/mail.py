@@ -34,6 +34,7 @@ from ..conf import crm_setting
 from ..configuration.services import get_configuration
 from ..interactions.models import InteractionChannel
 from ..privacy.scrub import with_erased_key
+from ..profiles.erasure import is_erased_address
 from ..snapshots import normalize_email
 from ..text import html_to_text, sanitize_html, text_to_html
 from ..validation import shorten
@@ -82,7 +83,7 @@ def send_ticket_message(message_id: int) -> bool:
         .exclude(kind=TicketMessageKind.NOTE)
         .first()
     )
-    if message is None:
+    if message is None or is_erased_address(message.ticket.requester_email):
         return False
     ticket = message.ticket
     domain = _support_address().partition("@")[2] or "localhost"
@@ -119,7 +120,7 @@ def survey_url(ticket: Ticket) -> str:
 
 def send_satisfaction_survey(ticket_id: str) -> bool:
     ticket = Ticket.objects.filter(pk=ticket_id).first()
-    if ticket is None or ticket.rated_at is not None:
+    if ticket is None or ticket.rated_at is not None or is_erased_address(ticket.requester_email):
         return False
     url = survey_url(ticket)
     text = (
@@ -159,7 +160,7 @@ def send_ticket_link(ticket_id: str, redirect_url: str) -> bool:
     verify the ticket: only the link does.
     """
     ticket = Ticket.objects.filter(pk=ticket_id, verified_at__isnull=True).first()
-    if ticket is None:
+    if ticket is None or is_erased_address(ticket.requester_email):
         return False
     url = ticket_link(ticket, redirect_url)
     text = (

@@ -31,6 +31,7 @@ from django.utils import timezone
 from ..commerce.models import OrderFact
 from ..errors import CRMError
 from ..interactions.models import InteractionChannel
+from ..profiles.erasure import is_erased_address
 from ..profiles.identity import resolve_profile, update_satisfaction
 from ..profiles.models import CustomerProfile, TimelineEventType
 from ..profiles.timeline import TimelineEntry, add_timeline_events
@@ -314,6 +315,13 @@ def staff_reply(
     with transaction.atomic():
         ticket = _locked(ticket)
         _ensure_open(ticket)
+        if is_erased_address(ticket.requester_email):
+            raise TicketError(
+                "ticket",
+                "The customer's data was erased: there is nobody to reply to. "
+                "Add an internal note instead.",
+                TicketErrorCode.ERASED,
+            )
         message = TicketMessage.objects.create(
             ticket=ticket,
             kind=TicketMessageKind.REPLY,
@@ -415,7 +423,8 @@ def set_status(ticket: Ticket, status: str, at: datetime | None = None) -> Ticke
             at,
             f"ticket_solved:{ticket.pk}:{at.isoformat()}",
         )
-        _send_later("saleor_crm.send_satisfaction_survey", str(ticket.pk))
+        if not is_erased_address(ticket.requester_email):
+            _send_later("saleor_crm.send_satisfaction_survey", str(ticket.pk))
     elif status in ACTIVE_STATUSES:
         ticket.solved_at = None
     if status == TicketStatus.CLOSED and ticket.closed_at is None:
@@ -663,7 +672,9 @@ def ticket_from_survey_token(token: str) -> Ticket | None:
         claims = signing.loads(token, salt=SURVEY_SALT, max_age=SURVEY_MAX_AGE)
     except signing.BadSignature:
         return None
-    return Ticket.objects.filter(pk=claims.get("t")).first()
+    ticket = Ticket.objects.filter(pk=claims.get("t")).first()
+    # Erasure ends every link to the person's tickets.
+    return None if ticket is None or is_erased_address(ticket.requester_email) else ticket
 
 
 def access_token(ticket: Ticket) -> str:
@@ -720,7 +731,9 @@ def rate(token: str, rating: int, comment: str = "") -> Ticket:
             .filter(pk=claims.get("t"))
             .first()
         )
-        if ticket is None:
+        if ticket is None or is_erased_address(ticket.requester_email):
+            # Erasure ends every link to the person's tickets: nothing they
+            # write afterwards is stored.
             raise TicketError("token", "This survey link is not valid.", TicketErrorCode.NOT_FOUND)
         if ticket.status not in (TicketStatus.SOLVED, TicketStatus.CLOSED):
             raise TicketError("token", "Only solved tickets can be rated.", TicketErrorCode.INVALID)

@@ -79,4 +79,20 @@ describe("ReplyBox", () => {
     expect((screen.getByRole("button", { name: "Reply" }) as HTMLButtonElement).disabled).toBe(true);
     expect((screen.getByRole("button", { name: "Add note" }) as HTMLButtonElement).disabled).toBe(false);
   });
+
+  it("offers only notes once the customer was erased", async () => {
+    const erased = ticketDetails({ requesterEmail: "erased-41@erased.invalid" });
+    const { request } = renderWithCrm(<ReplyBox ticket={erased} onSent={vi.fn()} />, () => ({
+      ticketAddNote: { ticket: null, message: { ...sent.message, kind: "NOTE" }, errors: [] },
+    }));
+    expect(screen.getByText("This customer's data was erased: there is nobody to reply to. Add an internal note instead.")).toBeTruthy();
+    expect((screen.getByRole("button", { name: "Reply" }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole("button", { name: "Reply and solve" }) as HTMLButtonElement).disabled).toBe(true);
+    type("Customer asked to be forgotten; closing.");
+    fireEvent.submit(screen.getByLabelText("Message").closest("form")!);
+    fireEvent.click(screen.getByRole("button", { name: "Add note" }));
+    await waitFor(() => expect(request).toHaveBeenCalledTimes(1));
+    expect(request.mock.calls[0]?.[0]).toEqual(expect.objectContaining({ operationName: "TicketAddNote" }));
+  });
 });
+

@@ -6,7 +6,15 @@ import { useCrm } from "../../core/use-crm";
 import { mutationFieldErrors } from "../forms";
 import { TicketAddNote, TicketReply } from "../graphql/documents";
 import type { TicketDetailsFields, TicketMessage } from "../graphql/types";
-import { replyStatus, textToHtml, validateReply, type ReplyAction, type ReplyErrors } from "./reply";
+import {
+  ERASED_HELP,
+  isRequesterErased,
+  replyStatus,
+  textToHtml,
+  validateReply,
+  type ReplyAction,
+  type ReplyErrors,
+} from "./reply";
 
 const EMAILED_CHANNELS = new Set(["EMAIL", "WEB_FORM"]);
 
@@ -15,7 +23,9 @@ export function ReplyBox({
   ticket,
   onSent,
 }: {
-  ticket: Pick<TicketDetailsFields, "id" | "status" | "channel" | "requesterEmail" | "mergedInto">;
+  ticket: Pick<TicketDetailsFields, "id" | "status" | "channel" | "requesterEmail" | "mergedInto"> & {
+    customer?: TicketDetailsFields["customer"];
+  };
   onSent: (result: { ticket: TicketDetailsFields | null; message: TicketMessage | null }) => void;
 }) {
   const { client, dashboard } = useCrm();
@@ -23,6 +33,7 @@ export function ReplyBox({
   const [errors, setErrors] = useState<ReplyErrors>({});
   const [sending, setSending] = useState<ReplyAction>();
   const closed = ticket.status === "CLOSED" || Boolean(ticket.mergedInto);
+  const erased = isRequesterErased(ticket);
 
   const send = async (action: ReplyAction) => {
     const local = validateReply(body, action, ticket);
@@ -68,7 +79,9 @@ export function ReplyBox({
     errors.body ??
     (closed
       ? "This ticket is closed: only internal notes can be added."
-      : emailed
+      : erased
+        ? ERASED_HELP
+        : emailed
         ? `Replies are emailed to ${ticket.requesterEmail}. Notes are for staff only.`
         : "Replies are recorded on the ticket. Notes are for staff only.");
 
@@ -80,7 +93,7 @@ export function ReplyBox({
       gap={3}
       onSubmit={(event) => {
         event.preventDefault();
-        void send("reply");
+        if (!erased) void send("reply");
       }}
     >
       <Textarea
@@ -108,12 +121,12 @@ export function ReplyBox({
           type="button"
           variant="secondary"
           size="small"
-          disabled={Boolean(sending) || closed}
+          disabled={Boolean(sending) || closed || erased}
           onClick={() => void send("reply-and-solve")}
         >
           {sending === "reply-and-solve" ? "Sending…" : "Reply and solve"}
         </Button>
-        <Button type="submit" variant="primary" size="small" disabled={Boolean(sending) || closed}>
+        <Button type="submit" variant="primary" size="small" disabled={Boolean(sending) || closed || erased}>
           {sending === "reply" ? "Sending…" : "Reply"}
         </Button>
       </Box>

@@ -9,11 +9,29 @@ export interface ReplyErrors {
   form?: string;
 }
 
+/** Where erasure points an erased person's tickets (``erased-<id>@erased.invalid``). */
+const ERASED_DOMAIN = "@erased.invalid";
+
+/** The ticket's requester was erased: nobody reads replies, only notes can be added. */
+export function isRequesterErased(ticket: {
+  requesterEmail: string;
+  customer?: { isErased: boolean } | null;
+}): boolean {
+  return Boolean(ticket.customer?.isErased) || ticket.requesterEmail.endsWith(ERASED_DOMAIN);
+}
+
+export const ERASED_HELP = "This customer's data was erased: there is nobody to reply to. Add an internal note instead.";
+
 /** Checks the reply box before sending; mirrors what the server refuses. */
 export function validateReply(
   body: string,
   action: ReplyAction,
-  ticket: { status: TicketStatus; mergedInto?: string | null },
+  ticket: {
+    status: TicketStatus;
+    mergedInto?: string | null;
+    requesterEmail?: string;
+    customer?: { isErased: boolean } | null;
+  },
 ): ReplyErrors {
   const errors: ReplyErrors = {};
   if (!body.trim()) {
@@ -24,6 +42,8 @@ export function validateReply(
       errors.form = "This ticket is closed: the customer can't be answered here. Add a note or open a new ticket.";
     } else if (ticket.mergedInto) {
       errors.form = "This ticket was merged into another; answer there.";
+    } else if (isRequesterErased({ requesterEmail: ticket.requesterEmail ?? "", customer: ticket.customer })) {
+      errors.form = ERASED_HELP;
     }
   }
   return errors;
