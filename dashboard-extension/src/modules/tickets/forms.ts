@@ -27,6 +27,10 @@ function defaultMessage(code: MutationError["code"]): string {
       return "This ticket is closed.";
     case "EXPIRED":
       return "This has expired.";
+    case "ERASED":
+      return "The customer's data was erased.";
+    case "THROTTLED":
+      return "Too many attempts. Try again later.";
     default:
       return "This value is not valid.";
   }

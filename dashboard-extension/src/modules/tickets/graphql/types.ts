@@ -160,7 +160,7 @@ export interface TicketDetailsData {
   ticket: TicketDetails | null;
 }
 
-export type TicketErrorCode = "INVALID" | "NOT_FOUND" | "REQUIRED" | "CLOSED" | "EXPIRED";
+export type TicketErrorCode = "INVALID" | "NOT_FOUND" | "REQUIRED" | "CLOSED" | "EXPIRED" | "ERASED" | "THROTTLED";
 
 export interface MutationError {
   field: string | null;
