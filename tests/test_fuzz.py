@@ -100,8 +100,8 @@ def requestor_kinds() -> dict[str, str | None]:
         .order_by("pk")
         .first()
     )
-    staff_token = lambda *perms: issue_token(  # noqa: E731
-        kind="staff", user_id=str(staff.pk), email=staff.email, permissions=perms
+    staff_token = lambda *perms, **claims: issue_token(  # noqa: E731
+        kind="staff", user_id=str(staff.pk), email=staff.email, permissions=perms, **claims
     )
     return {
         "anonymous": None,
@@ -109,6 +109,12 @@ def requestor_kinds() -> dict[str, str | None]:
         "staff_without_permissions": staff_token(),
         "staff_manage_users": staff_token(MANAGE_USERS),
         "staff_manage_users_and_orders": staff_token(MANAGE_USERS, MANAGE_ORDERS),
+        # In a permission group restricted to the demo's EUR channel.
+        "staff_in_one_channel": staff_token(MANAGE_USERS, MANAGE_ORDERS, channels=("channel-eur",)),
+        # A third-party token the Dashboard issued for another App.
+        "staff_token_of_another_app": staff_token(
+            MANAGE_USERS, MANAGE_ORDERS, token_app="app.other.example"
+        ),
         "app_without_permissions": issue_token(kind="app", app_id="7"),
         "app_manage_users_and_orders": issue_token(
             kind="app", app_id="8", permissions=(MANAGE_USERS, MANAGE_ORDERS)
