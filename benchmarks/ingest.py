@@ -32,6 +32,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--orders", type=int, default=100_000, help=f"at most {MAX_ORDERS:,}")
     parser.add_argument("--batch", type=int, default=1000, help="events per sweeper call")
     parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help="events applied per transaction (SALEOR_CRM_BATCH_SIZE; default: the setting's)",
+    )
+    parser.add_argument(
         "--record-sample",
         type=int,
         default=10_000,
@@ -58,6 +64,8 @@ def parse_args() -> argparse.Namespace:
         parser.error(f"--orders must be between 1 and {MAX_ORDERS:,}")
     if args.batch < 1:
         parser.error("--batch must be positive")
+    if args.batch_size is not None and args.batch_size < 1:
+        parser.error("--batch-size must be positive")
     return args
 
 
@@ -313,6 +321,7 @@ def raw_aggregate() -> float:
 def database_figures() -> dict[str, object]:
     from django.db import connection
 
+    from saleor_crm_plugin.conf import crm_setting
     from saleor_crm_plugin.ingestion.models import InboundEvent, InboundEventStatus
     from saleor_crm_plugin.models import CustomerProfile, OrderFact, TimelineEvent
 
@@ -322,6 +331,7 @@ def database_figures() -> dict[str, object]:
     return {
         "database_bytes": size,
         "server": version.split(" on ")[0],
+        "batch_size": crm_setting("SALEOR_CRM_BATCH_SIZE"),
         "profiles": CustomerProfile.objects.count(),
         "order_facts": OrderFact.objects.count(),
         "timeline_events": TimelineEvent.objects.count(),
@@ -411,7 +421,8 @@ def report(args: argparse.Namespace, figures: dict) -> None:
     width = max(len(label) for label, _ in rows)
     print()
     print(
-        f"CRM ingestion benchmark: {orders:,} orders, batch {args.batch:,}, seed {args.seed}"
+        f"CRM ingestion benchmark: {orders:,} orders, sweeper call {args.batch:,},"
+        f" batch size {figures['batch_size']:,}, seed {args.seed}"
         f" | {figures['server']} | Python {platform.python_version()}"
         f" | {os.cpu_count()} CPUs"
     )
@@ -430,6 +441,8 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.host.settings")
     # DEBUG keeps a log of every query: a cost production does not pay.
     os.environ.setdefault("DEBUG", "0")
+    if args.batch_size is not None:  # read by tests.host.settings, here and in the workers
+        os.environ["SALEOR_CRM_BATCH_SIZE"] = str(args.batch_size)
     base_url = server_url()
     os.environ["DATABASE_URL"] = database_url(base_url, args.database)
 

@@ -141,11 +141,15 @@ def _derived_sql(
     # scans of whole tables.
     if ids is None:
         wanted = "SELECT id FROM " + PROFILE
-        join = lambda alias, column: ""  # noqa: E731
     else:
         wanted = "SELECT DISTINCT unnest(%(ids)s::uuid[]) AS id"
         ids = uuid_array(ids)  # type: ignore[assignment]
-        join = lambda alias, column: f"JOIN wanted w ON w.id = {alias}.{column}"  # noqa: E731
+    # ``FROM {scan(table, alias, column)}``: the rows of ``table`` whose
+    # ``column`` is a profile in scope. For some profiles, one index probe
+    # per profile (the OFFSET 0 keeps the planner from turning it back into
+    # a hash join over the whole table: a scan per batch grows with the
+    # store); for all of them, the table.
+    scan = _index_probe if ids is not None else lambda table, alias, column: f"{table} {alias}"
     aggregates, rate_params = customer_aggregates_sql(config, "TRUE", source="scoped")
     params: dict[str, Any] = {
         **rate_params,
@@ -176,10 +180,10 @@ def _derived_sql(
                        p.last_order_at AS last_at, p.channels, p.last_checkout_at,
                        p.country, p.city, p.favourite_products, p.favourite_categories,
                        p.rfm_recency, p.rfm_frequency, p.rfm_monetary, p.rfm_segment
-                FROM {PROFILE} p {join("p", "id")}
+                FROM {scan(PROFILE, "p", "id")}
             ),"""
     else:
-        base = _facts_base_sql(wanted, join, aggregates)
+        base = _facts_base_sql(wanted, scan, aggregates, by_index=ids is not None)
     return (
         f"""{base}
             scored AS (
@@ -206,17 +210,35 @@ AVERAGE_ORDER_VALUE = (
 )
 
 
-def sold_figures_sql(scoped: str) -> str:
+def _index_probe(table: str, alias: str, column: str) -> str:
+    """``FROM`` clause: the rows of ``table`` whose ``column`` is in
+    ``wanted``, read by one index probe per wanted id.
+    """
+    return (
+        f"wanted w CROSS JOIN LATERAL (SELECT * FROM {table} x WHERE x.{column} = w.id"
+        f" OFFSET 0) {alias}"
+    )
+
+
+def sold_figures_sql(scoped: str, *, by_index: bool = False) -> str:
     """CTEs ``sold``, ``favourites`` and ``sold_in`` over the order facts in
     the relation ``scoped`` (order_id, profile_id, is_sale, status, channel):
     per profile, its favourite products and categories (most units, then
     name, at most ``%(limit)s`` each) and the channels it bought in.
+    ``by_index``: ``scoped`` is a small part of the orders, so their lines
+    are read by one index probe per order rather than by a join the planner
+    may turn into a scan of every line.
     """
+    lines = (
+        f"CROSS JOIN LATERAL (SELECT * FROM {LINE} x WHERE x.order_id = o.order_id OFFSET 0) l"
+        if by_index
+        else f"JOIN {LINE} l ON l.order_id = o.order_id"
+    )
     return f"""
             sold AS MATERIALIZED (
                 SELECT o.profile_id, l.product_id, l.product_name, l.category_id,
                        l.category_name, l.quantity
-                FROM {scoped} o JOIN {LINE} l ON l.order_id = o.order_id
+                FROM {scoped} o {lines}
                 WHERE o.is_sale
             ),
             -- One row per profile with both lists: joined once, by hash (a
@@ -252,10 +274,22 @@ def sold_figures_sql(scoped: str) -> str:
             )"""
 
 
-def _facts_base_sql(wanted: str, join: Any, aggregates: str) -> str:
+def _facts_base_sql(wanted: str, scan: Any, aggregates: str, *, by_index: bool) -> str:
     """``WITH … base AS (…),``: the figures of the profiles in ``wanted``
-    computed from their facts.
+    computed from their facts (``scan``: see :func:`_derived_sql`).
     """
+    profiles, profiles_cte = PROFILE, ""
+    if by_index:
+        # Read first, apart: joined to the figures below, the planner would
+        # probe the profiles inside the joins, once per row of each.
+        profiles, profiles_cte = (
+            "profiles",
+            (
+                "profiles AS MATERIALIZED (SELECT p.id, p.lifecycle_stage,"
+                " p.lifecycle_stage_changed_at, p.erased_at, p.user_id, p.country, p.city"
+                f" FROM {scan(PROFILE, 'p', 'id')}),"
+            ),
+        )
     return f"""
             -- The touched profiles' orders and sold lines, read once by
             -- index; every figure below is computed from these.
@@ -263,10 +297,10 @@ def _facts_base_sql(wanted: str, join: Any, aggregates: str) -> str:
             scoped AS MATERIALIZED (
                 SELECT o.order_id, o.profile_id, o.currency, o.net_amount, o.placed_at,
                        o.is_sale, o.status, o.channel, o.country, o.city
-                FROM {ORDER} o {join("o", "profile_id")} WHERE o.profile_id IS NOT NULL
+                FROM {scan(ORDER, "o", "profile_id")} WHERE o.profile_id IS NOT NULL
             ),
             {aggregates},
-            {sold_figures_sql("scoped")},
+            {sold_figures_sql("scoped", by_index=by_index)},
             located AS (
                 SELECT DISTINCT ON (o.profile_id) o.profile_id, o.country, o.city
                 FROM scoped o
@@ -275,9 +309,10 @@ def _facts_base_sql(wanted: str, join: Any, aggregates: str) -> str:
             ),
             carts AS (
                 SELECT k.profile_id, MAX(k.last_change) AS last_change
-                FROM {CHECKOUT} k {join("k", "profile_id")} WHERE k.profile_id IS NOT NULL
+                FROM {scan(CHECKOUT, "k", "profile_id")} WHERE k.profile_id IS NOT NULL
                 GROUP BY k.profile_id
             ),
+            {profiles_cte}
             base AS (
                 SELECT p.id, p.lifecycle_stage AS old_stage, p.lifecycle_stage_changed_at,
                        COALESCE(a.orders_count, 0) AS orders_count,
@@ -300,13 +335,12 @@ def _facts_base_sql(wanted: str, join: Any, aggregates: str) -> str:
                             THEN l.city ELSE p.city END AS city,
                        COALESCE(f.products, '[]'::jsonb) AS favourite_products,
                        COALESCE(f.categories, '[]'::jsonb) AS favourite_categories
-                FROM {PROFILE} p
+                FROM {profiles} p
                 LEFT JOIN agg a ON a.profile_id = p.id
                 LEFT JOIN located l ON l.profile_id = p.id
                 LEFT JOIN sold_in si ON si.profile_id = p.id
                 LEFT JOIN carts c ON c.profile_id = p.id
                 LEFT JOIN favourites f ON f.profile_id = p.id
-                {join("p", "id")}
             ),"""
 
 
@@ -344,6 +378,11 @@ def refresh_derived(
         return 0
     derived, params = _derived_sql(ids, config, breakpoints, now, stored=stored)
     with connection.cursor() as cursor:
+        if ids is not None and connection.in_atomic_block:
+            # A batch's statement is short: compiling it (PostgreSQL's JIT,
+            # on by default above a plan cost a large store soon reaches)
+            # took longer than running it. For the rest of this transaction.
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(
             f"""
             {derived},

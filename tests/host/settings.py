@@ -35,6 +35,8 @@ SALEOR_CRM_DASHBOARD_ORIGINS = os.environ.get("SALEOR_CRM_DASHBOARD_ORIGINS", ""
 # Tests count on a task having run when the call that asked for it returns
 # (their database transaction is invisible to a background thread).
 SALEOR_CRM_DISPATCH = os.environ.get("SALEOR_CRM_DISPATCH", "inline")
+if "SALEOR_CRM_BATCH_SIZE" in os.environ:  # benchmarks/ingest.py --batch-size
+    SALEOR_CRM_BATCH_SIZE = int(os.environ["SALEOR_CRM_BATCH_SIZE"])
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "1") == "1"
