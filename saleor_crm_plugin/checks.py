@@ -54,3 +54,23 @@ def check_throttle_rates(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@checks.register("saleor_crm")
+def check_trusted_proxies(app_configs=None, **kwargs):
+    """Refuse a proxy count that is not a whole number of hops (the client's
+    IP, and so every throttled operation, depends on it).
+    """
+    from .conf import crm_setting
+
+    hops = crm_setting("SALEOR_CRM_TRUSTED_PROXIES")
+    if isinstance(hops, int) and not isinstance(hops, bool) and hops >= 0:
+        return []
+    return [
+        checks.Error(
+            f"SALEOR_CRM_TRUSTED_PROXIES must be a whole number of proxies, not {hops!r}.",
+            hint="0 with no proxy in front of the store, 1 behind one load balancer or "
+            "nginx, 2 behind a CDN and a load balancer.",
+            id="saleor_crm.E002",
+        )
+    ]

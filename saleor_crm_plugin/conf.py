@@ -82,11 +82,15 @@ DEFAULTS: dict[str, Any] = {
         "inbound_email": {"ip": "600/m", "email": "20/h"},
         "inbound_interaction": {"ip": "600/m", "email": "120/h"},
     },
+    # Proxies in front of the store that append to X-Forwarded-For (a load
+    # balancer, nginx): the client is the address the nearest of them saw,
+    # this many hops from the right of that header and REMOTE_ADDR. 0: no
+    # proxy, REMOTE_ADDR alone (throttling/services.py forwarded_client).
+    "SALEOR_CRM_TRUSTED_PROXIES": 1,
     # Dotted path to ``callable(request) -> str | None``: the client's IP for
-    # the limits above. None: Saleor's get_client_ip in Saleor, REMOTE_ADDR
-    # elsewhere; "saleor_crm_plugin.throttling.services.remote_addr" when the
-    # server in front of Django already resolved the client (uvicorn
-    # --proxy-headers).
+    # the limits above, instead of SALEOR_CRM_TRUSTED_PROXIES' rule; e.g.
+    # "saleor_crm_plugin.throttling.services.remote_addr" when the server in
+    # front of Django already resolved the client (uvicorn --proxy-headers).
     "SALEOR_CRM_CLIENT_IP": None,
 }
 

@@ -70,13 +70,14 @@ def from_ip(ip: str, **meta):
     return RequestFactory().post("/graphql/", REMOTE_ADDR=ip, **meta)
 
 
-def run(query, variables, requestor=ANONYMOUS, ip="203.0.113.7"):
-    result = execute(query, requestor=requestor, variables=variables, request=from_ip(ip))
+def run(query, variables, requestor=ANONYMOUS, ip="203.0.113.7", **meta):
+    request = from_ip(ip, **meta)
+    result = execute(query, requestor=requestor, variables=variables, request=request)
     assert result.errors is None, result.errors
     return result.data
 
 
-def open_ticket(email, ip="203.0.113.7", requestor=ANONYMOUS):
+def open_ticket(email, ip="203.0.113.7", requestor=ANONYMOUS, **meta):
     variables = {
         "input": {
             "email": email,
@@ -85,7 +86,7 @@ def open_ticket(email, ip="203.0.113.7", requestor=ANONYMOUS):
             "redirectUrl": "https://shop.example/help",
         }
     }
-    return run(OPEN, variables, requestor, ip)["ticketOpen"]
+    return run(OPEN, variables, requestor, ip, **meta)["ticketOpen"]
 
 
 # --- rates, keys, the limiter --------------------------------------------------
@@ -245,12 +246,49 @@ def test_processes_share_one_exact_limit(settings):
 # --- the client's IP -------------------------------------------------------------
 
 
-def test_client_ip_is_remote_addr_outside_saleor_or_what_the_host_configures(settings):
-    request = from_ip("198.51.100.4", HTTP_X_FORWARDED_FOR="10.9.9.9")
-    assert client_ip(request) == "198.51.100.4"  # a header the client can set is not trusted
+def test_client_ip_is_the_address_the_nearest_trusted_proxy_saw(settings):
+    # the default, one proxy: the address it appended, never what the client sent
+    chain = "10.9.9.9, 203.0.113.7"  # the client's own entry, then the proxy's
+    assert client_ip(from_ip("198.51.100.4", HTTP_X_FORWARDED_FOR=chain)) == "203.0.113.7"
+    assert client_ip(from_ip("198.51.100.4")) == "198.51.100.4"  # no header: the peer
+    assert client_ip(from_ip("198.51.100.4", HTTP_X_FORWARDED_FOR="[2001:db8::1]:443")) == (
+        "2001:db8::1"
+    )
+    # no proxy: the header is the client's to write, so it is not read at all
+    settings.SALEOR_CRM_TRUSTED_PROXIES = 0
+    assert client_ip(from_ip("198.51.100.4", HTTP_X_FORWARDED_FOR=chain)) == "198.51.100.4"
+    # a CDN and a load balancer: two hops from the right
+    settings.SALEOR_CRM_TRUSTED_PROXIES = 2
+    assert client_ip(from_ip("198.51.100.4", HTTP_X_FORWARDED_FOR=chain)) == "10.9.9.9"
     assert client_ip(None) is None
     settings.SALEOR_CRM_CLIENT_IP = "tests.test_throttling.cloudflare_ip"
     assert client_ip(from_ip("10.0.0.1", HTTP_CF_CONNECTING_IP="192.0.2.8")) == "192.0.2.8"
+
+
+def test_spoofed_forwarded_for_does_not_escape_the_ip_limit():
+    # given: a client behind the store's proxy, putting a new address in front each time
+    with freeze_time(START):
+        answers = [
+            open_ticket(
+                f"spoof{n}@example.com",
+                ip="10.0.0.2",
+                HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.50",
+            )
+            for n in range(11)
+        ]
+
+    # then: the eleventh within the hour is refused, 10 an hour per IP
+    assert [a["errors"] for a in answers[:10]] == [[]] * 10
+    assert answers[10]["errors"][0]["code"] == "THROTTLED"
+
+
+def test_a_proxy_count_that_is_not_a_whole_number_stops_the_checks(settings):
+    from saleor_crm_plugin.checks import check_trusted_proxies
+
+    settings.SALEOR_CRM_TRUSTED_PROXIES = "1"
+    assert [e.id for e in check_trusted_proxies()] == ["saleor_crm.E002"]
+    settings.SALEOR_CRM_TRUSTED_PROXIES = 2
+    assert check_trusted_proxies() == []
 
 
 def cloudflare_ip(request):

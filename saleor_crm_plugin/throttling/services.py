@@ -159,26 +159,44 @@ def remote_addr(request: Any) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def forwarded_client(request: Any) -> str | None:
+    """The client as the nearest of ``SALEOR_CRM_TRUSTED_PROXIES`` proxies
+    saw it: that many hops from the right of ``X-Forwarded-For`` followed by
+    ``REMOTE_ADDR`` (0: ``REMOTE_ADDR`` alone).
+
+    A proxy appends the address it was connected from, so the entries left
+    of the trusted ones are whatever the client sent: never read. (Saleor's
+    ``get_client_ip`` takes the left-most entry, which any client can set.)
+    """
+    hops = crm_setting("SALEOR_CRM_TRUSTED_PROXIES")
+    chain = []
+    if hops:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        chain = [entry.strip() for entry in forwarded.split(",") if entry.strip()]
+    chain.append(request.META.get("REMOTE_ADDR") or "")
+    return _address(chain[max(len(chain) - 1 - hops, 0)]) or None
+
+
+def _address(entry: str) -> str:
+    """``entry`` without a port (``192.0.2.1:443``, ``[2001:db8::1]:443``)."""
+    if entry.startswith("[") and "]" in entry:
+        return entry[1 : entry.index("]")]
+    if entry.count(":") == 1:
+        return entry.split(":", 1)[0]
+    return entry
+
+
 @cache
 def _client_ip_function(path: str | None) -> Callable[[Any], str | None]:
-    if path is not None:
-        return import_string(path)
-    from ..hosting import running_in_saleor
-
-    if running_in_saleor():
-        from ..saleor.hosting import client_ip as saleor_client_ip
-
-        return saleor_client_ip
-    return remote_addr
+    return import_string(path) if path is not None else forwarded_client
 
 
 def client_ip(request: Any) -> str | None:
     """The client's IP address, found as the host finds it.
 
     ``SALEOR_CRM_CLIENT_IP`` names a ``callable(request) -> str | None``;
-    unset, it is Saleor's own ``get_client_ip`` in Saleor (the address its
-    login throttling and payment gateways see) and ``REMOTE_ADDR`` elsewhere.
-    None without a request (a call from code).
+    unset, it is :func:`forwarded_client`. None without a request (a call
+    from code).
     """
     if request is None:
         return None

@@ -1,5 +1,6 @@
-"""Throttling and inbound secrets inside a real Saleor: the client IP as
-Saleor's get_client_ip finds it, the previous secret set through pluginUpdate.
+"""Throttling and inbound secrets inside a real Saleor: the client IP as the
+store's proxy appended it (not the left-most entry Saleor's get_client_ip
+takes), the previous secret set through pluginUpdate.
 """
 
 import json
@@ -49,11 +50,13 @@ def post_chat(external_id, secret, forwarded_for):
     )
 
 
-def test_the_client_ip_is_the_one_saleor_finds():
+def test_the_client_ip_is_the_one_the_proxy_appended_not_what_the_client_sent():
+    # a client behind the store's load balancer, sending a made-up address first
     request = RequestFactory().post(
-        "/", HTTP_X_FORWARDED_FOR="198.51.100.7, 10.0.0.1", REMOTE_ADDR="10.0.0.1"
+        "/", HTTP_X_FORWARDED_FOR="192.0.2.66, 198.51.100.7", REMOTE_ADDR="10.0.0.1"
     )
-    assert client_ip(request) == get_client_ip(request) == "198.51.100.7"
+    assert get_client_ip(request) == "192.0.2.66"  # Saleor's: the client's own entry
+    assert client_ip(request) == "198.51.100.7"
     assert client_ip(RequestFactory().post("/", REMOTE_ADDR="192.0.2.4")) == "192.0.2.4"
 
 
