@@ -27,6 +27,10 @@ class CRMConfiguration(models.Model):
     # While integrators move to a new secret, signatures with the one before
     # are accepted too; empty once every sender signs with the new one.
     inbound_secret_previous = models.CharField(max_length=255, blank=True, default="")
+    # The host's id of the App that carries the CRM's Dashboard extensions,
+    # kept by crm_install_dashboard: third-party tokens are accepted only
+    # when issued for that App (any App can be given the same identifier).
+    dashboard_app_id = models.CharField(max_length=64, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

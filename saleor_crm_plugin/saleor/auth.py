@@ -16,15 +16,15 @@ Two things Saleor decides that the core needs to know:
   Apps see every channel, as in Saleor.
 - **Which App a third-party token is for.** Saleor issues a ``thirdparty``
   JWT to an App on behalf of the signed-in user, naming the App in its
-  ``app`` claim. The core accepts only those issued for the CRM's own App
-  (:data:`~saleor_crm_plugin.auth.CRM_APP_IDENTIFIER`).
+  ``app`` claim. The core accepts only those issued for the CRM's own App:
+  the one whose pk ``crm_install_dashboard`` kept (an identifier can be
+  given to any App).
 """
 
 from __future__ import annotations
 
 import jwt
 from graphql_relay import from_global_id
-from saleor.app.models import App
 from saleor.core.jwt import APP_KEY_FIELD, JWT_THIRDPARTY_ACCESS_TYPE
 from saleor.graphql.account.dataloaders import (
     AccessibleChannelsByUserIdLoader,
@@ -34,7 +34,14 @@ from saleor.graphql.app.dataloaders import get_app_promise
 from saleor.graphql.context import get_context_value, get_user
 from saleor.permission.enums import AccountPermissions, OrderPermissions
 
-from ..auth import AuthenticationError, CRMPermission, Requestor, RequestorKind
+from ..auth import (
+    CRM_APP_IDENTIFIER,
+    AuthenticationError,
+    CRMPermission,
+    Requestor,
+    RequestorKind,
+)
+from .dashboard_app import crm_app
 
 SALEOR_PERMISSIONS = {
     CRMPermission.MANAGE_USERS: AccountPermissions.MANAGE_USERS,
@@ -58,8 +65,9 @@ def accessible_channels(context, user) -> frozenset[str] | None:
 
 
 def token_app(context) -> str | None:
-    """For a third-party token, the identifier of the active App it names
-    ("" when there is none); None for any other token.
+    """For a third-party token: the CRM's identifier when it was issued for
+    the CRM's own active App (the one ``crm_install_dashboard`` keeps), ""
+    for any other App; None for any other token.
     """
     payload = getattr(context, "decoded_auth_token", None) or {}
     if payload.get("type") != JWT_THIRDPARTY_ACCESS_TYPE:
@@ -70,8 +78,10 @@ def token_app(context) -> str | None:
         return ""
     if type_name != "App" or not pk.isdigit():
         return ""
-    identifier = App.objects.filter(pk=int(pk), is_active=True).values_list("identifier", flat=True)
-    return next(iter(identifier), None) or ""
+    app = crm_app(CRM_APP_IDENTIFIER)
+    if app is None or app.pk != int(pk) or not app.is_active:
+        return ""
+    return CRM_APP_IDENTIFIER
 
 
 def authenticate(request) -> Requestor:

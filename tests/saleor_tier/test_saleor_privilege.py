@@ -12,7 +12,7 @@ from saleor.core.jwt import create_access_token, create_access_token_for_app
 from test_saleor_plugin import crm
 
 from saleor_crm_plugin.auth import authenticate
-from saleor_crm_plugin.models import CustomerProfile
+from saleor_crm_plugin.models import CRMConfiguration, CustomerProfile
 
 PROFILE = """
 query ($email: String) {
@@ -116,15 +116,22 @@ def test_third_party_tokens_are_accepted_for_the_crms_own_app_only(
     )
     call_command("crm_install_dashboard", "--api-url", "https://api.shop.example")
     crm_app = App.objects.get(identifier="saleor.crm.dashboard")
+    assert CRMConfiguration.objects.get().dashboard_app_id == str(crm_app.pk)
     other = App.objects.create(
         name="Another app", identifier="com.example.other", type=AppType.THIRDPARTY, is_active=True
     )
     other.permissions.add(permission_manage_users, permission_manage_orders)
+    # Saleor's appCreate/appUpdate let any App take the CRM's identifier.
+    impostor = App.objects.create(
+        name="Impostor", identifier="saleor.crm.dashboard", type=AppType.LOCAL, is_active=True
+    )
+    impostor.permissions.add(permission_manage_users, permission_manage_orders)
     query = "{ customerProfiles(first: 1) { totalCount } }"
 
     # when
     own = crm(query, token=create_access_token_for_app(crm_app, staff_user), scheme="Bearer")
     foreign = crm(query, token=create_access_token_for_app(other, staff_user), scheme="Bearer")
+    posing = crm(query, token=create_access_token_for_app(impostor, staff_user), scheme="Bearer")
     crm_app.is_active = False
     crm_app.save(update_fields=["is_active"])
     deactivated = crm(
@@ -133,10 +140,39 @@ def test_third_party_tokens_are_accepted_for_the_crms_own_app_only(
 
     # then
     assert own.json() == {"data": {"customerProfiles": {"totalCount": 0}}}
-    for refused in (foreign, deactivated):
+    for refused in (foreign, posing, deactivated):
         assert refused.status_code == 401
         error = refused.json()["errors"][0]
         assert error["extensions"]["exception"]["code"] == "InvalidTokenError"
         assert "another app" in error["message"]
     # The staff member's own token is theirs, not an App's.
     assert requestor_of(create_access_token(staff_user)).token_app is None
+
+
+def test_install_and_uninstall_touch_the_crms_own_app_never_one_with_its_identifier():
+    # given: an App that took the CRM's identifier before the CRM was installed
+    impostor = App.objects.create(
+        name="Impostor", identifier="saleor.crm.dashboard", type=AppType.LOCAL, is_active=True
+    )
+
+    # when
+    call_command("crm_install_dashboard", "--api-url", "https://api.shop.example")
+    call_command("crm_install_dashboard", "--api-url", "https://api.shop.example")  # again
+
+    # then: a new App of the CRM's, kept; the impostor got neither permissions nor extensions
+    ours = App.objects.exclude(pk=impostor.pk).get(identifier="saleor.crm.dashboard")
+    assert CRMConfiguration.objects.get().dashboard_app_id == str(ours.pk)
+    impostor.refresh_from_db()
+    assert (impostor.name, impostor.permissions.count(), impostor.extensions.count()) == (
+        "Impostor",
+        0,
+        0,
+    )
+    assert ours.extensions.exists()
+
+    # when
+    call_command("crm_install_dashboard", "--uninstall")
+
+    # then
+    assert list(App.objects.values_list("pk", flat=True)) == [impostor.pk]
+    assert CRMConfiguration.objects.get().dashboard_app_id == ""
