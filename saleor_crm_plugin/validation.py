@@ -9,8 +9,9 @@ short silently: text over its limit is refused.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
@@ -32,11 +33,23 @@ MAX_EMAIL = 254
 MAX_REDIRECT_URL = 2048
 
 _email_validator = EmailValidator()
+# What a browser reads differently from Python's urlsplit: "\" is "/" to it
+# (so "https://evil.example\@shop.example" opens evil.example), and it drops
+# tabs and newlines anywhere and controls and spaces around the URL.
+_AMBIGUOUS_IN_URL = re.compile(r"[\\\x00-\x20\x7f]")
 
 
-def clean_email(email: str | None, field: str, error: type[CRMError]) -> str:
+def clean_email(
+    email: str | None, field: str, error: type[CRMError], *, existing: bool = False
+) -> str:
     """``email`` normalised as profiles are keyed (empty stays empty: the
     caller decides whether it is required); ``error`` when it is not one.
+
+    A quoted local part (``"ann"@x.com``) or an IP-literal domain
+    (``ann@[192.0.2.1]``) is refused too: each is another spelling of an
+    address, so it would get its own profile and its own throttling bucket.
+    ``existing`` accepts them, for looking up an address already stored
+    (Saleor's orders may carry any address Django accepts).
     """
     email = normalize_email(email)
     if not email:
@@ -47,6 +60,13 @@ def clean_email(email: str | None, field: str, error: type[CRMError]) -> str:
         _email_validator(email)
     except ValidationError as exc:
         raise error(field, "Enter a valid email address.", "invalid") from exc
+    local, _, domain = email.rpartition("@")
+    if not existing and (local.startswith('"') or domain.startswith("[")):
+        raise error(
+            field,
+            "Enter an email address as name@domain, without quotes or an IP address.",
+            "invalid",
+        )
     return email
 
 
@@ -57,25 +77,41 @@ def clean_redirect_url(url: str | None, field: str, error: type[CRMError]) -> st
     ``ALLOWED_CLIENT_HOSTS``). A link elsewhere would hand the token it
     carries to whoever chose the URL. Empty stays empty (the caller decides
     whether it is required).
+
+    Refused too: what a browser would read as another host than Python
+    does (a backslash, a control character or space inside) and a user
+    name or password before the host. The URL returned is rebuilt from the
+    parts checked (scheme, host, port, path, query, fragment), so nothing
+    else reaches the mail.
     """
     url = (url or "").strip()
     if not url:
         return ""
     check_length(url, MAX_REDIRECT_URL, field, error)
+    if _AMBIGUOUS_IN_URL.search(url):
+        raise error(
+            field, "Enter a URL without backslashes, spaces or control characters.", "invalid"
+        )
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
+        port = parts.port
     except ValueError as exc:
         raise error(field, "Enter a valid URL.", "invalid") from exc
     if parts.scheme not in ("http", "https") or not host:
         raise error(field, "Enter an absolute http(s) URL.", "invalid")
+    if "@" in parts.netloc:
+        raise error(field, "Enter a URL without a user name or password.", "invalid")
     if not validate_host(host, crm_setting("SALEOR_CRM_ALLOWED_CLIENT_HOSTS")):
         raise error(
             field,
             f"{host} is not allowed. Check the ALLOWED_CLIENT_HOSTS setting.",
             "invalid",
         )
-    return url
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def check_occurred_at(

@@ -21,7 +21,7 @@ from saleor_crm_plugin.ingestion.models import InboundEvent, InboundEventStatus
 from saleor_crm_plugin.ingestion.services import process_event
 from saleor_crm_plugin.models import CustomerProfile, Ticket, TimelineEvent
 from saleor_crm_plugin.tickets import services as desk
-from saleor_crm_plugin.tickets.mail import reply_address
+from saleor_crm_plugin.tickets.mail import reply_address, send_ticket_link
 from tests import factories as f
 from tests.factories import ingest
 
@@ -177,8 +177,30 @@ def test_guest_gets_the_link_by_email_only(on_commit):
         ("https://shop.example@evil.example/steal", "INVALID"),
         ("javascript://shop.example/%0aalert(1)", "INVALID"),
         ("/support/ticket", "INVALID"),
+        # Python reads the host as shop.example; a browser reads "\" as "/"
+        # and opens evil.example, token and all.
+        ("https://evil.example\\@shop.example/help", "INVALID"),
+        ("https://evil.example%5C@shop.example/help", "INVALID"),
+        ("https://evil.example\t@shop.example/help", "INVALID"),
+        ("https://shop.example /help", "INVALID"),
+        ("https://shop.example\x00/help", "INVALID"),
+        ("https://user:secret@shop.example/help", "INVALID"),
+        ("https://shop.example:99999/help", "INVALID"),
     ],
-    ids=["missing", "foreign-host", "userinfo-trick", "javascript", "relative"],
+    ids=[
+        "missing",
+        "foreign-host",
+        "userinfo-trick",
+        "javascript",
+        "relative",
+        "backslash-userinfo",
+        "encoded-backslash-userinfo",
+        "tab-userinfo",
+        "space",
+        "nul",
+        "userinfo-on-an-allowed-host",
+        "port-out-of-range",
+    ],
 )
 def test_the_link_only_opens_an_allowed_storefront(on_commit, redirect_url, code):
     # when
@@ -189,6 +211,32 @@ def test_the_link_only_opens_an_allowed_storefront(on_commit, redirect_url, code
     assert [(e["field"], e["code"]) for e in data["errors"]] == [("redirectUrl", code)]
     assert data["ticket"] is None
     assert not Ticket.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_link_is_built_from_the_checked_parts_of_the_url(on_commit):
+    # when
+    open_as_guest(on_commit, redirectUrl="HTTPS://Shop.Example:8443/support/ticket?lang=en#top")
+
+    # then
+    link = re.search(r"https://\S+", mail.outbox[0].body).group(0)
+    assert link.startswith("https://shop.example:8443/support/ticket?lang=en&token=")
+    assert link.endswith("#top")
+
+
+def test_a_queued_link_to_a_url_the_check_refuses_is_not_mailed(on_commit):
+    # given: a ticket whose link was queued with a URL today's check refuses
+    ticket = desk.open_ticket(
+        desk.NewTicket(subject="Help", body="Hi", email="ann@example.com", verified=False),
+        desk.Author(kind="customer", name="ann@example.com"),
+    )
+
+    # when
+    with pytest.raises(desk.TicketError) as refused:
+        send_ticket_link(str(ticket.pk), "https://evil.example\\@shop.example/help")
+
+    # then
+    assert (refused.value.field, refused.value.code) == ("redirectUrl", "invalid")
     assert mail.outbox == []
 
 
@@ -206,6 +254,24 @@ def test_allowed_storefront_hosts_follow_saleors_setting(settings, on_commit):
     assert allowed["requiresConfirmation"] is True
     assert mail.outbox[0].body.count("https://eu.store.example/help?token=") == 1
     assert [(e["field"], e["code"]) for e in refused["errors"]] == [("redirectUrl", "INVALID")]
+
+
+@pytest.mark.parametrize(
+    "email",
+    ['"ann"@example.com', '"\\a\\nn"@example.com', "ann@[192.0.2.1]", "ann@[IPv6:2001:db8::1]"],
+    ids=["quoted", "quoted-with-escapes", "ipv4-literal", "ipv6-literal"],
+)
+def test_another_spelling_of_an_address_is_refused(on_commit, email):
+    # Each spelling would be its own customer and its own throttling bucket.
+    # when
+    with on_commit():
+        data = run(OPEN, {"input": guest_input(email)}, GUEST)["ticketOpen"]
+
+    # then
+    assert [(e["field"], e["code"]) for e in data["errors"]] == [("email", "INVALID")]
+    assert not Ticket.objects.exists()
+    assert not CustomerProfile.objects.exists()
+    assert mail.outbox == []
 
 
 # --- unverified: on no profile, staff see it -----------------------------------

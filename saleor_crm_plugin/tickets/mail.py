@@ -37,7 +37,7 @@ from ..privacy.scrub import with_erased_key
 from ..profiles.erasure import is_erased_address
 from ..snapshots import normalize_email
 from ..text import html_to_text, sanitize_html, text_to_html
-from ..validation import shorten
+from ..validation import clean_redirect_url, shorten
 from .error_codes import TicketErrorCode
 from .models import Ticket, TicketAuthorKind, TicketMessage, TicketMessageKind
 from .services import (
@@ -145,8 +145,11 @@ def send_satisfaction_survey(ticket_id: str) -> bool:
 def ticket_link(ticket: Ticket, redirect_url: str) -> str:
     """``redirect_url`` with the ticket's access token added as ``token``
     (the storefront page passes it to ``ticketByAccessToken``).
+
+    Checked again here, so a link queued before a check was added goes out
+    as its checked parts only (or not at all).
     """
-    parts = urlsplit(redirect_url)
+    parts = urlsplit(clean_redirect_url(redirect_url, "redirectUrl", TicketError))
     query = "&".join(q for q in (parts.query, urlencode({"token": access_token(ticket)})) if q)
     return parts._replace(query=query).geturl()
 

@@ -1,14 +1,11 @@
 import graphene
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 
 from ....auth import RequestorKind
-from ....snapshots import normalize_email
 from ....text import PLAIN_TEXT
 from ....tickets import services as desk
 from ....tickets.error_codes import TicketErrorCode
 from ....tickets.models import TicketAuthorKind
-from ....validation import clean_redirect_url
+from ....validation import clean_email, clean_redirect_url
 from ...core.mutations import BaseMutation, decode_id
 from ...core.permissions import PUBLIC
 from ...core.throttling import throttle
@@ -72,17 +69,12 @@ class TicketOpen(BaseMutation):
     def perform_mutation(cls, root, info, /, *, input):
         requestor = info.context.requestor
         signed_in = requestor.kind == RequestorKind.CUSTOMER and requestor.user_id
-        email = requestor.email if signed_in else normalize_email(input.get("email"))
+        email = requestor.email if signed_in else input.get("email")
+        email = clean_email(email, "email", desk.TicketError)
         if not email:
             raise desk.TicketError(
                 "email", "Tell us your email so we can answer.", TicketErrorCode.REQUIRED
             )
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise desk.TicketError(
-                "email", "Enter a valid email address.", TicketErrorCode.INVALID
-            ) from exc
         # Only a confirmed account proves the email; anyone else gets the
         # ticket's link by email, which proves it when used.
         verified = bool(signed_in and requestor.is_confirmed)
