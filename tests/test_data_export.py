@@ -11,11 +11,14 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from saleor_crm_plugin.auth import CRMPermission, Requestor, RequestorKind
+from saleor_crm_plugin.commerce.models import CheckoutFact
 from saleor_crm_plugin.graphql.schema import execute
+from saleor_crm_plugin.interactions.models import Interaction
 from saleor_crm_plugin.interactions.services import InteractionInput, log_interaction
 from saleor_crm_plugin.models import CustomerProfile, ProfileRead
 from saleor_crm_plugin.snapshots import CustomerSnapshot
 from saleor_crm_plugin.tickets import services as desk
+from saleor_crm_plugin.tickets.models import Ticket
 from tests import factories as f
 from tests.factories import ingest
 
@@ -148,7 +151,12 @@ def test_order_data_needs_manage_orders_and_follows_the_channels(ann_in_the_crm)
 
     # then: customer service gets the person without their orders
     assert without_orders["complete"] is False
-    assert without_orders["omitted"] == ["orders", "orderFigures", "orderTimeline"]
+    assert without_orders["omitted"] == [
+        "orders",
+        "orderFigures",
+        "orderTimeline",
+        "orderReferences",
+    ]
     assert without_orders["orders"] == []
     assert "ordersCount" not in without_orders["profile"]
     assert "totalSpent" not in without_orders["profile"]
@@ -160,6 +168,35 @@ def test_order_data_needs_manage_orders_and_follows_the_channels(ann_in_the_crm)
     assert "ordersCount" not in one_channel["profile"]
     order_entries = {e["objectId"] for e in one_channel["timeline"] if e["objectType"] == "order"}
     assert order_entries == {"order-eu"}
+
+
+def test_order_references_and_carts_follow_the_order_rights(ann_in_the_crm):
+    # given: the ticket and a call about the channel-us order; the cart is of that channel
+    Ticket.objects.update(order_id="order-us")
+    Interaction.objects.update(order_id="order-us")
+    CheckoutFact.objects.update(completed_order_id="order-us")
+
+    # when
+    everything = export("ann@example.com")["export"]
+    without_orders = export("ann@example.com", WITHOUT_ORDERS)["export"]
+    one_channel = export("ann@example.com", ONE_CHANNEL)["export"]
+
+    # then
+    assert everything["tickets"][0]["order"] == "order-us"
+    assert everything["interactions"][0]["order"] == "order-us"
+    assert everything["checkouts"][0]["completedOrder"] == "order-us"
+    assert without_orders["tickets"][0]["order"] is None
+    assert without_orders["interactions"][0]["order"] is None
+    assert without_orders["checkouts"][0]["completedOrder"] is None
+    assert "orderReferences" in without_orders["omitted"]
+    assert one_channel["tickets"][0]["order"] is None
+    assert one_channel["interactions"][0]["order"] is None
+    assert one_channel["checkouts"] == []
+    assert not any(e["objectType"] == "checkout" for e in one_channel["timeline"])
+    assert {"orderReferencesOfOtherChannels", "checkoutsOfOtherChannels"} <= set(
+        one_channel["omitted"]
+    )
+    assert "order-us" not in json.dumps([without_orders, one_channel])
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ channel-us; Bob only in channel-us. ``staff`` sees every channel,
 MANAGE_USERS alone (see tests/conftest.py).
 """
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -281,8 +282,10 @@ def test_an_order_is_linked_only_with_manage_orders_and_its_channel(gql, shop, m
         mutation, {"order": order_id("o-eu-1")}, as_="staff_in_one_channel"
     )
 
-    # then
-    assert not errors
+    # then: staff without MANAGE_ORDERS do not see the (absent) order either
+    assert [(e.path, e.original_error.code) for e in errors] == [
+        ([name, payload, "order"], "PermissionDenied")
+    ]
     assert plain[name]["errors"] == []
     assert not own_errors
     assert own_channel[name]["errors"] == []
@@ -368,7 +371,13 @@ def test_a_merge_carries_the_duplicates_order_only_for_who_may_link_it(gql, shop
     data, errors = gql(MERGE, variables, as_=as_)
 
     # then: the merge happens either way; the order moves only with the right to link it
-    assert not errors
+    # (staff without MANAGE_ORDERS do not see the kept ticket's order at all)
+    if as_ == "staff_without_orders":
+        assert [(e.path, e.original_error.code) for e in errors] == [
+            (["ticketMerge", "ticket", "order"], "PermissionDenied")
+        ]
+    else:
+        assert not errors
     assert data["ticketMerge"]["errors"] == []
     kept.refresh_from_db()
     duplicate.refresh_from_db()
@@ -378,3 +387,95 @@ def test_a_merge_carries_the_duplicates_order_only_for_who_may_link_it(gql, shop
     messages = [edge["node"] for edge in data["ticketMerge"]["ticket"]["messages"]["edges"]]
     note = [m["body"] for m in messages if m["kind"] == "NOTE"][-1]
     assert ("Its order stays on" in note) is not carried
+
+
+REFERENCES = """
+query ($order: ID) {
+  tickets(first: 10, filter: {order: $order}) { totalCount edges { node { subject order } } }
+  interactions(first: 10, filter: {order: $order}) {
+    totalCount edges { node { subject order } }
+  }
+}
+"""
+
+
+@pytest.fixture
+def about_orders(gql, shop):
+    """A ticket and a call about each of Ann's orders o-eu-1 and o-us-1."""
+    for pk in ("o-eu-1", "o-us-1"):
+        for mutation in (TICKET_CREATE, INTERACTION_CREATE):
+            data, errors = gql(
+                mutation.replace('"Late"', f'"{pk}"').replace('"Call"', f'"{pk}"'),
+                {"order": order_id(pk)},
+                as_="staff",
+            )
+            assert not errors, errors
+
+
+def test_which_order_a_ticket_or_call_is_about_needs_manage_orders(gql, about_orders):
+    # when
+    listed, errors = gql(REFERENCES, {"order": None}, as_="staff_without_orders")
+    filtered, filter_errors = gql(
+        REFERENCES, {"order": order_id("o-eu-1")}, as_="staff_without_orders"
+    )
+
+    # then: the tickets and calls, each order null with its error; the filter refused
+    nodes = [e["node"] for name in ("tickets", "interactions") for e in listed[name]["edges"]]
+    assert len(nodes) == 4
+    assert all(node["order"] is None for node in nodes)
+    assert {e.original_error.code for e in errors} == {"PermissionDenied"}
+    assert {tuple(e.path[::4]) for e in errors} == {("tickets", "order"), ("interactions", "order")}
+    assert filtered is None or filtered["tickets"] is None
+    assert filter_errors[0].original_error.code == "PermissionDenied"
+    assert "filter.order" in filter_errors[0].message
+
+
+def test_restricted_staff_see_and_filter_by_their_channels_orders_only(gql, about_orders):
+    # when
+    listed, errors = gql(REFERENCES, {"order": None}, as_="staff_in_one_channel")
+    own, own_errors = gql(REFERENCES, {"order": order_id("o-eu-1")}, as_="staff_in_one_channel")
+    other, other_errors = gql(REFERENCES, {"order": order_id("o-us-1")}, as_="staff_in_one_channel")
+    nested, nested_errors = gql(
+        'query { customerProfile(email: "ann@example.com") { '
+        "tickets(first: 10) { edges { node { subject order } } } "
+        "interactions(first: 10) { edges { node { subject order } } } } }",
+        as_="staff_in_one_channel",
+    )
+
+    # then: the channel-us order is nobody's to them, without an error
+    assert errors is own_errors is other_errors is nested_errors is None
+    for data in (listed, nested.get("customerProfile")):
+        for name in ("tickets", "interactions"):
+            orders = {e["node"]["subject"]: e["node"]["order"] for e in data[name]["edges"]}
+            assert orders == {"o-eu-1": order_id("o-eu-1"), "o-us-1": None}
+    assert (own["tickets"]["totalCount"], own["interactions"]["totalCount"]) == (1, 1)
+    assert (other["tickets"]["totalCount"], other["interactions"]["totalCount"]) == (0, 0)
+
+
+def test_restricted_staff_see_their_channels_carts_on_the_timeline(gql, shop):
+    # given: a cart in each channel
+    for token, channel in (("cart-eu", "channel-eu"), ("cart-us", "channel-us")):
+        ingest("checkout_created", replace(f.checkout(token), channel=channel))
+    query = (
+        'query { customerProfile(email: "ann@example.com") { '
+        "timeline(first: 50) { totalCount edges { node { objectType objectId } } } } }"
+    )
+
+    def carts(as_):
+        data, errors = gql(query, as_=as_)
+        assert not errors
+        timeline = data["customerProfile"]["timeline"]
+        assert timeline["totalCount"] == len(timeline["edges"])
+        return {
+            e["node"]["objectId"]
+            for e in timeline["edges"]
+            if e["node"]["objectType"] == "CHECKOUT"
+        }
+
+    # when / then
+    assert carts("staff") == {
+        to_global_id("Checkout", "cart-eu"),
+        to_global_id("Checkout", "cart-us"),
+    }
+    assert carts("staff_in_one_channel") == {to_global_id("Checkout", "cart-eu")}
+    assert carts("staff_without_orders") == carts("staff")

@@ -34,6 +34,8 @@ from saleor_crm_plugin.graphql.core.permissions import (
 )
 from saleor_crm_plugin.graphql.schema import execute, schema
 from saleor_crm_plugin.interactions.models import Interaction
+from saleor_crm_plugin.interactions.services import InteractionInput, log_interaction
+from saleor_crm_plugin.tickets import services as desk
 from saleor_crm_plugin.tickets.models import Ticket
 from tests import factories as f
 from tests.conftest import GRAPHQL_URL, REQUESTORS
@@ -163,10 +165,21 @@ def test_unlisted_root_field_is_refused():
 # --- fields and arguments that need more than their operation --------------
 
 EU_ORDER = to_global_id("Order", "o-eu")
-# Where each type of FIELD_PERMISSIONS is reached from.
+# Where each type of FIELD_PERMISSIONS is reached from, and the path to it.
 REACH = {
-    "CustomerProfile": 'query { customerProfile(email: "ann@example.com") { %s } }',
-    "CrmCustomerStats": "query { crmCustomerStats { %s } }",
+    "CustomerProfile": (
+        'query { customerProfile(email: "ann@example.com") { %s } }',
+        ("customerProfile",),
+    ),
+    "CrmCustomerStats": ("query { crmCustomerStats { %s } }", ("crmCustomerStats",)),
+    "Ticket": (
+        "query { tickets(first: 1) { edges { node { %s } } } }",
+        ("tickets", "edges", 0, "node"),
+    ),
+    "Interaction": (
+        "query { interactions(first: 1) { edges { node { %s } } } }",
+        ("interactions", "edges", 0, "node"),
+    ),
 }
 # A document setting each argument of ARGUMENT_PERMISSIONS (the EU order).
 ARGUMENT_DOCUMENTS = {
@@ -179,6 +192,12 @@ ARGUMENT_DOCUMENTS = {
     ("Query", "customerProfiles", "sortBy.field=TOTAL_SPENT"): (
         "query { customerProfiles(first: 1, sortBy: {field: TOTAL_SPENT, direction: DESC}) "
         "{ totalCount } }"
+    ),
+    ("Query", "tickets", "filter.order"): (
+        f'query {{ tickets(first: 1, filter: {{order: "{EU_ORDER}"}}) {{ totalCount }} }}'
+    ),
+    ("Query", "interactions", "filter.order"): (
+        f'query {{ interactions(first: 1, filter: {{order: "{EU_ORDER}"}}) {{ totalCount }} }}'
     ),
     ("Mutation", "ticketCreate", "input.order"): (
         'mutation { ticketCreate(input: {customerEmail: "ann@example.com", subject: "Lost", '
@@ -204,6 +223,16 @@ REACHING = sorted(ALLOWED[MANAGE_USERS])
 def ann_buys_in_two_channels(db):
     ingest("order_created", f.order("o-eu", email="ann@example.com", channel="channel-eu"))
     ingest("order_created", f.order("o-us", email="ann@example.com", channel="channel-us"))
+    # A ticket and a call about the EU order.
+    desk.open_ticket(
+        desk.NewTicket(subject="Late", body="Where?", email="ann@example.com", order_id="o-eu"),
+        desk.Author(kind="customer", name="Ann"),
+    )
+    log_interaction(
+        InteractionInput(
+            channel="phone", direction="inbound", email="ann@example.com", order_id="o-eu"
+        )
+    )
 
 
 def select(type_name: str, field_name: str) -> str:
@@ -233,21 +262,23 @@ def test_the_walks_cover_the_tables():
 @pytest.mark.parametrize("requestor", REACHING)
 @pytest.mark.parametrize(("type_name", "field_name", "rule"), FIELDS, ids=lambda v: str(v)[:20])
 def test_field_access(ann_buys_in_two_channels, type_name, field_name, rule, requestor):
+    # given
+    document, path = REACH[type_name]
+
     # when
-    result = execute(
-        REACH[type_name] % select(type_name, field_name), requestor=REQUESTORS[requestor]
-    )
+    result = execute(document % select(type_name, field_name), requestor=REQUESTORS[requestor])
 
     # then: the rest of the result stays; the field is null with an error at its path
-    (root_field,) = result.data
-    parent = result.data[root_field]
+    parent = result.data
+    for key in path:
+        parent = parent[key]
     assert parent is not None
     if requestor in ALLOWED[rule]:
         assert not result.errors, result.errors
         assert parent[field_name] is not None
     else:
         (denied,) = permission_denied(result)
-        assert denied.path == [root_field, field_name]
+        assert denied.path == [*path, field_name]
         assert parent[field_name] is None
 
 

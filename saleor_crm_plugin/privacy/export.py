@@ -8,10 +8,12 @@ satisfaction ratings. Staff authors are named as customers see them
 (:mod:`.names`), never by email.
 
 The document follows the requestor's rights, as the API does: order data
-(orders, order figures, the order entries of the timeline) only with
-``MANAGE_ORDERS``, and only of the requestor's channels. When something was
-left out, ``complete`` is false and ``omitted`` says what, so a partial
-export is never mistaken for a whole one.
+(orders, order figures, the order entries of the timeline, the order a
+ticket, an interaction or a completed cart names) only with
+``MANAGE_ORDERS``, and only of the requestor's channels; carts too only of
+the requestor's channels. When something was left out, ``complete`` is
+false and ``omitted`` says what, so a partial export is never mistaken for a
+whole one.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ..commerce.models import CheckoutFact, OrderFact
 from ..currency import round_amount
 from ..errors import CRMError
 from ..interactions.models import Interaction
-from ..order_access import visible_orders, visible_timeline
+from ..order_access import visible_checkouts, visible_orders, visible_timeline
 from ..profiles.identity import email_hash
 from ..profiles.models import CustomerProfile, ErasedIdentity, TimelineEvent
 from ..tickets.models import Ticket, TicketMessage
@@ -199,7 +201,7 @@ def _orders(orders) -> list[dict[str, Any]]:
     ]
 
 
-def _checkouts(profile: CustomerProfile) -> list[dict[str, Any]]:
+def _checkouts(checkouts: list[CheckoutFact], shown: set[str] | None) -> list[dict[str, Any]]:
     return [
         {
             "token": checkout.token,
@@ -211,11 +213,11 @@ def _checkouts(profile: CustomerProfile) -> list[dict[str, Any]]:
             "lines": checkout.lines,
             "startedAt": _time(checkout.started_at),
             "lastChange": _time(checkout.last_change),
-            "completedOrder": checkout.completed_order_id,
+            "completedOrder": _order_reference(checkout.completed_order_id, shown),
             "completedAt": _time(checkout.completed_at),
             "abandonedAt": _time(checkout.abandoned_at),
         }
-        for checkout in CheckoutFact.objects.filter(profile=profile).order_by("started_at")
+        for checkout in checkouts
     ]
 
 
@@ -232,7 +234,28 @@ def _timeline(events) -> list[dict[str, Any]]:
     ]
 
 
-def _tickets(tickets: list[Ticket]) -> list[dict[str, Any]]:
+def _order_reference(order_id: str | None, shown: set[str] | None) -> str | None:
+    """The order a ticket, an interaction or a cart names, if the requestor
+    may see it (``shown``: the IDs they may see; None: all).
+    """
+    if order_id is None or (shown is not None and order_id not in shown):
+        return None
+    return order_id
+
+
+def _shown_orders(order_ids, requestor: Requestor | None) -> set[str] | None:
+    """Of ``order_ids``, those the requestor may see named (None: all of them)."""
+    if requestor is None or (requestor.sees_orders and requestor.sees_all_channels):
+        return None
+    wanted = {order_id for order_id in order_ids if order_id}
+    return set(
+        visible_orders(OrderFact.objects.filter(order_id__in=wanted), requestor).values_list(
+            "order_id", flat=True
+        )
+    )
+
+
+def _tickets(tickets: list[Ticket], shown: set[str] | None) -> list[dict[str, Any]]:
     messages = list(
         TicketMessage.objects.filter(ticket__in=tickets).order_by("ticket_id", "created_at", "id")
     )
@@ -261,7 +284,7 @@ def _tickets(tickets: list[Ticket]) -> list[dict[str, Any]]:
             "priority": ticket.priority,
             "channel": ticket.channel,
             "requesterEmail": ticket.requester_email,
-            "order": ticket.order_id,
+            "order": _order_reference(ticket.order_id, shown),
             "tags": list(ticket.tags),
             "createdAt": _time(ticket.created_at),
             "updatedAt": _time(ticket.updated_at),
@@ -282,8 +305,7 @@ def _tickets(tickets: list[Ticket]) -> list[dict[str, Any]]:
     ]
 
 
-def _interactions(profile: CustomerProfile) -> list[dict[str, Any]]:
-    interactions = list(Interaction.objects.filter(profile=profile).order_by("occurred_at", "id"))
+def _interactions(interactions: list[Interaction], shown: set[str] | None) -> list[dict[str, Any]]:
     names = staff_display_names(i.author_user_id for i in interactions)
     return [
         {
@@ -299,7 +321,7 @@ def _interactions(profile: CustomerProfile) -> list[dict[str, Any]]:
                 if interaction.author_user_id is not None
                 else interaction.author_name
             ),
-            "order": interaction.order_id,
+            "order": _order_reference(interaction.order_id, shown),
             "source": interaction.source,
             "externalId": interaction.external_id,
             "metadata": interaction.metadata,
@@ -320,13 +342,34 @@ def export_customer_data(
     all_channels = requestor is None or requestor.sees_all_channels
     omitted = []
     if not sees_orders:
-        omitted = ["orders", "orderFigures", "orderTimeline"]
+        omitted = ["orders", "orderFigures", "orderTimeline", "orderReferences"]
     elif not all_channels:
-        omitted = ["ordersOfOtherChannels", "orderFigures", "orderTimelineOfOtherChannels"]
+        omitted = [
+            "ordersOfOtherChannels",
+            "orderFigures",
+            "orderTimelineOfOtherChannels",
+            "orderReferencesOfOtherChannels",
+        ]
+    if not all_channels:
+        omitted.append("checkoutsOfOtherChannels")
     mine = Q(requester_email=address)
     if profile is not None:
         mine |= Q(profile=profile)
     tickets = list(Ticket.objects.filter(mine).order_by("created_at", "id"))
+    interactions: list[Interaction] = []
+    checkouts: list[CheckoutFact] = []
+    if profile is not None:
+        interactions = list(
+            Interaction.objects.filter(profile=profile).order_by("occurred_at", "id")
+        )
+        carts = CheckoutFact.objects.filter(profile=profile).order_by("started_at")
+        checkouts = list(visible_checkouts(carts, requestor) if requestor is not None else carts)
+    shown = _shown_orders(
+        [t.order_id for t in tickets]
+        + [i.order_id for i in interactions]
+        + [c.completed_order_id for c in checkouts],
+        requestor,
+    )
     document: dict[str, Any] = {
         "format": FORMAT,
         "exportedAt": _time(now or timezone.now()),
@@ -337,7 +380,7 @@ def export_customer_data(
         "orders": [],
         "checkouts": [],
         "timeline": [],
-        "tickets": _tickets(tickets),
+        "tickets": _tickets(tickets, shown),
         "interactions": [],
         "satisfaction": None,
     }
@@ -350,9 +393,9 @@ def export_customer_data(
         document.update(
             profile=_profile(profile, with_figures=sees_orders and all_channels),
             orders=_orders(orders),
-            checkouts=_checkouts(profile),
+            checkouts=_checkouts(checkouts, shown),
             timeline=_timeline(timeline),
-            interactions=_interactions(profile),
+            interactions=_interactions(interactions, shown),
             satisfaction={
                 "average": (
                     str(profile.satisfaction_average)

@@ -144,6 +144,10 @@ FIELD_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "reads": MANAGE_STAFF,
     },
     "CrmCustomerStats": {"newVsReturning": MANAGE_ORDERS},
+    # Which order a ticket or a contact is about; staff restricted to some
+    # channels get null for another channel's (order_access.shows_order).
+    "Ticket": {"order": MANAGE_ORDERS},
+    "Interaction": {"order": MANAGE_ORDERS},
 }
 
 # Arguments that need more than their operation, per operation: a dotted
@@ -158,6 +162,10 @@ ARGUMENT_PERMISSIONS: dict[str, dict[str, dict[str, Rule]]] = {
             "filter.totalSpent": MANAGE_ORDERS_ALL_CHANNELS,
             "sortBy.field=TOTAL_SPENT": MANAGE_ORDERS_ALL_CHANNELS,
         },
+        # Who is behind an order, as customerProfile(orderId); an order of
+        # another channel matches nothing for restricted staff.
+        "tickets": {"filter.order": MANAGE_ORDERS},
+        "interactions": {"filter.order": MANAGE_ORDERS},
     },
     "Mutation": {
         # Linking an order (ticketLinkOrder needs MANAGE_ORDERS as a whole).

@@ -17,7 +17,7 @@ class InteractionQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_interactions(root, info, filter=None, **pagination):
-        return resolve_interactions(filter, **pagination)
+        return resolve_interactions(info.context.requestor, filter, **pagination)
 
 
 class InteractionMutations(graphene.ObjectType):

@@ -7,7 +7,7 @@ from ...text import PLAIN_TEXT, sanitize_html
 from ..core.connection import connection_type
 from ..core.mutations import error_type
 from ..core.utils import saleor_id
-from ..profiles.dataloaders import CustomerProfileByIdLoader
+from ..profiles.dataloaders import CustomerProfileByIdLoader, order_reference
 from .enums import InteractionChannelEnum, InteractionDirectionEnum, InteractionErrorCode
 
 
@@ -22,7 +22,12 @@ class Interaction(graphene.ObjectType):
     author_name = graphene.String(
         required=True, description=f"Who logged it otherwise. {PLAIN_TEXT}"
     )
-    order = graphene.ID(description="Saleor global ID of the related order.")
+    order = graphene.ID(
+        description=(
+            "Saleor global ID of the related order. Requires MANAGE_ORDERS; null for staff "
+            "restricted to other channels than the order's."
+        )
+    )
     source = graphene.String(required=True, description="Tool it came from.")
     external_id = graphene.String(description="Its ID in that tool.")
     metadata = GenericScalar(
@@ -54,7 +59,7 @@ class Interaction(graphene.ObjectType):
 
     @staticmethod
     def resolve_order(root: models.Interaction, info):
-        return saleor_id("Order", root.order_id)
+        return order_reference(info, root.order_id)
 
     @staticmethod
     def resolve_customer(root: models.Interaction, info):

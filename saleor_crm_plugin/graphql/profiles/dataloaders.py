@@ -1,22 +1,48 @@
 """Loaders for what a profile shows: its timeline and orders, and profiles
-by ID for the tickets and interactions that point to one.
+and orders by ID for the tickets and interactions that point to one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any
 
 from django.db.models import QuerySet
+from promise import Promise
 
 from ...commerce.models import OrderFact
-from ...order_access import visible_orders, visible_timeline
+from ...order_access import shows_order, visible_orders, visible_timeline
 from ...profiles import models
 from ..core.dataloaders import ByIdLoader, PageByParentLoader
+from ..core.utils import saleor_id
 
 
 class CustomerProfileByIdLoader(ByIdLoader):
     context_key = "customer_profile_by_id"
     model = models.CustomerProfile
+
+
+class OrderFactByIdLoader(ByIdLoader):
+    context_key = "order_fact_by_id"
+    model = OrderFact
+
+
+def order_reference(info, order_id: Any) -> str | Promise | None:
+    """The Saleor global ID of the order a ticket or an interaction is
+    about, or None when the requestor may not see it: FIELD_PERMISSIONS
+    requires MANAGE_ORDERS; staff restricted to some channels get only
+    their channels' orders (one query for all the rows of a page).
+    """
+    requestor = info.context.requestor
+    if order_id is None or not requestor.sees_orders:
+        return None
+    if requestor.sees_all_channels:
+        return saleor_id("Order", order_id)
+    return (
+        OrderFactByIdLoader(info.context)
+        .load(order_id)
+        .then(lambda fact: saleor_id("Order", order_id) if shows_order(requestor, fact) else None)
+    )
 
 
 class TimelineEventsByProfileLoader(PageByParentLoader):

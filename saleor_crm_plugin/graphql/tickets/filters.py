@@ -2,6 +2,8 @@ import graphene
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
+from ...auth import Requestor
+from ...order_access import shows_order_id
 from ...profiles.models import CustomerProfile
 from ...tickets import services as desk
 from ..core.mutations import decode_id
@@ -19,7 +21,12 @@ class TicketFilterInput(graphene.InputObjectType):
         description="True: only tickets nobody is assigned to; false: only assigned ones."
     )
     customer = graphene.ID(description="Of this customer profile.")
-    order = graphene.ID(description="About this order (Saleor Order ID).")
+    order = graphene.ID(
+        description=(
+            "About this order (Saleor Order ID). Requires MANAGE_ORDERS; an order of another "
+            "channel than a restricted staff member's matches nothing."
+        )
+    )
     tags = graphene.List(graphene.NonNull(graphene.String), description="Having all these tags.")
     breached = graphene.Boolean(description="True: an SLA target was missed; false: none was.")
     due_soon = graphene.Boolean(
@@ -35,7 +42,7 @@ class TicketFilterInput(graphene.InputObjectType):
         description = "Filter tickets; all given conditions must hold."
 
 
-def filter_tickets(queryset: QuerySet, data: dict) -> QuerySet:
+def filter_tickets(queryset: QuerySet, data: dict, requestor: Requestor) -> QuerySet:
     """Tickets matching ``data``; TicketError when an ID in it is not one."""
     if search := (data.get("search") or "").strip():
         condition = Q(subject__icontains=search) | Q(requester_email__icontains=search)
@@ -65,9 +72,10 @@ def filter_tickets(queryset: QuerySet, data: dict) -> QuerySet:
             )
         )
     if data.get("order"):
-        queryset = queryset.filter(
-            order_id=decode_id(data["order"], "Order", "order", desk.TicketError)
-        )
+        order_id = decode_id(data["order"], "Order", "order", desk.TicketError)
+        if not shows_order_id(requestor, order_id):
+            return queryset.none()
+        queryset = queryset.filter(order_id=order_id)
     if tags := data.get("tags"):
         queryset = queryset.filter(tags__contains=tags)
     if data.get("breached") is not None:

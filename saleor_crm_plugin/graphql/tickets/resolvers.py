@@ -1,3 +1,4 @@
+from ...auth import Requestor
 from ...tickets import models
 from ...tickets import services as desk
 from ..core.connection import Page, paginate
@@ -6,10 +7,14 @@ from .sorters import sort_keys
 from .utils import get_ticket, own_profile, ticket_pk
 
 
-def resolve_tickets(filter: dict | None, sort_by: dict | None, **pagination) -> Page:
+def resolve_tickets(
+    requestor: Requestor, filter: dict | None, sort_by: dict | None, **pagination
+) -> Page:
     annotations, keys = sort_keys(sort_by)
     try:
-        queryset = filter_tickets(models.Ticket.objects.select_related("profile"), filter or {})
+        queryset = filter_tickets(
+            models.Ticket.objects.select_related("profile"), filter or {}, requestor
+        )
     except desk.TicketError:
         # An ID in the filter that is not one matches nothing.
         queryset = models.Ticket.objects.none()

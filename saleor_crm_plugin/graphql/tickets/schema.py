@@ -77,7 +77,7 @@ class TicketQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_tickets(root, info, filter=None, sort_by=None, **pagination):
-        return resolve_tickets(filter, sort_by, **pagination)
+        return resolve_tickets(info.context.requestor, filter, sort_by, **pagination)
 
     @staticmethod
     def resolve_ticket(root, info, id):

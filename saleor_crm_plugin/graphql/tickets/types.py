@@ -10,7 +10,7 @@ from ..core.mutations import error_type
 from ..core.utils import saleor_id
 from ..interactions.enums import InteractionChannelEnum
 from ..privacy.dataloaders import staff_display_name
-from ..profiles.dataloaders import CustomerProfileByIdLoader
+from ..profiles.dataloaders import CustomerProfileByIdLoader, order_reference
 from .dataloaders import CustomerRepliesByTicketLoader, TicketMessagesByTicketLoader
 from .enums import (
     TicketAuthorKindEnum,
@@ -102,7 +102,12 @@ class Ticket(graphene.ObjectType):
         ),
     )
     verified_at = graphene.DateTime(description="When the requester proved the email.")
-    order = graphene.ID(description="Saleor global ID of the order it is about.")
+    order = graphene.ID(
+        description=(
+            "Saleor global ID of the order it is about. Requires MANAGE_ORDERS; null for "
+            "staff restricted to other channels than the order's."
+        )
+    )
     assignee = graphene.ID(description="Saleor global ID of the staff member assigned.")
     tags = graphene.List(
         graphene.NonNull(graphene.String), required=True, description=f"Tags. {PLAIN_TEXT}"
@@ -159,7 +164,7 @@ class Ticket(graphene.ObjectType):
 
     @staticmethod
     def resolve_order(root, info):
-        return saleor_id("Order", root.order_id)
+        return order_reference(info, root.order_id)
 
     @staticmethod
     def resolve_assignee(root, info):

@@ -26,9 +26,10 @@ class CustomerDataExport(BaseMutation):
     class Meta:
         description = (
             "Export a customer's data (an access request). Requires MANAGE_USERS; order data "
-            "(orders, order figures, the timeline's order entries) also needs MANAGE_ORDERS, "
-            "and staff restricted to some channels get those channels' orders only: the "
-            "document's `complete` is then false and `omitted` says what was left out. "
+            "(orders, order figures, the timeline's order entries, the order a ticket, an "
+            "interaction or a cart names) also needs MANAGE_ORDERS, and staff restricted to "
+            "some channels get those channels' orders and carts only: the document's "
+            "`complete` is then false and `omitted` says what was left out. "
             "Recorded in the profile's read audit."
         )
         permission = MANAGE_USERS
