@@ -360,13 +360,43 @@ def test_signed_in_customers_count_against_their_own_email(settings, ann):
     assert guest["errors"] == []
 
 
-def test_staff_and_apps_are_not_throttled(settings):
+def test_staff_and_apps_with_manage_users_are_not_throttled(settings):
     settings.SALEOR_CRM_THROTTLE_RATES = {"ticket_open": {"ip": "1/h", "email": "1/h"}}
-    app = Requestor(kind=RequestorKind.APP, app_id="2")
+    app = Requestor(
+        kind=RequestorKind.APP, app_id="2", permissions=frozenset({CRMPermission.MANAGE_USERS})
+    )
     with freeze_time(START):
         results = [open_ticket("ann@example.com", requestor=r) for r in (STAFF, STAFF, app, app)]
     assert all(r["errors"] == [] for r in results)
     assert not ThrottleBucket.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "requestor",
+    [
+        Requestor(kind=RequestorKind.STAFF, user_id="2", email="temp@shop.example"),
+        Requestor(kind=RequestorKind.APP, app_id="1"),
+        Requestor(
+            kind=RequestorKind.STAFF,
+            user_id="6",
+            permissions=frozenset({CRMPermission.MANAGE_ORDERS}),
+        ),
+    ],
+    ids=["staff without permissions", "app without permissions", "staff with orders only"],
+)
+def test_staff_and_apps_without_manage_users_are_throttled_as_customers(settings, requestor):
+    # given
+    settings.SALEOR_CRM_THROTTLE_RATES = {"ticket_open": {"ip": "1/h", "email": None}}
+
+    # when: the second open from the same IP, each for another address
+    with freeze_time(START):
+        first = open_ticket("ann@example.com", requestor=requestor)
+        second = open_ticket("bob@example.com", requestor=requestor)
+
+    # then: no ticket link mailed to the second address
+    assert first["errors"] == []
+    assert [e["code"] for e in second["errors"]] == ["THROTTLED"]
+    assert Ticket.objects.count() == 1
 
 
 def guest_ticket(email="ann@example.com"):
