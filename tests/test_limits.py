@@ -490,6 +490,42 @@ def test_query_too_deep_for_the_parser_is_refused_not_a_recursion_error():
 
 
 @pytest.mark.parametrize(
+    ("literal", "kind"),
+    [
+        ("9" * 5000, "integer"),  # past Python's int() digit limit: graphql-core raised
+        ("9" * 21, "integer"),
+        ("-" + "1" * 21, "integer"),
+        ("1." + "0" * 5000, "number"),
+        ("1" * 40 + "e5", "number"),
+    ],
+    ids=["5000-digits", "21-digits", "negative", "long-float", "long-exponent-float"],
+)
+def test_a_number_literal_too_long_is_a_typed_error_not_a_500(client, caplog, literal, kind):
+    # given: unauthenticated, by GET
+    query = f"{{ tickets(first: {literal}) {{ totalCount }} }}"
+
+    # when
+    with caplog.at_level(logging.INFO, logger="saleor_crm_plugin"):
+        response = client.get(GRAPHQL_URL, {"query": query})
+
+    # then
+    assert response.status_code == 200
+    assert code_of(response) == "NUMBER_TOO_LONG"
+    message = response.json()["errors"][0]["message"]
+    assert f"An {kind} literal" in message or f"A {kind} literal" in message
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
+
+
+def test_number_literals_of_usual_length_pass():
+    result = run("{ tickets(first: 20) { totalCount } } ")
+    assert not codes(result.errors or []) & {"NUMBER_TOO_LONG"}
+    result = run(
+        "{ customerProfiles(first: 1, filter: {totalSpent: {gte: 12345678.125}}) { totalCount } }"
+    )
+    assert not codes(result.errors or []) & {"NUMBER_TOO_LONG"}
+
+
+@pytest.mark.parametrize(
     "query",
     [
         "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }",

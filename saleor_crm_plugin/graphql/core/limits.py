@@ -12,6 +12,11 @@ executed, when
 - it selects more than ``SALEOR_CRM_MAX_QUERY_FIELDS`` fields, counting a
   fragment each time it is spread (``TOO_MANY_FIELDS``), or uses more than
   ``SALEOR_CRM_MAX_QUERY_ALIASES`` aliases (``TOO_MANY_ALIASES``);
+- a number literal in it is longer than any value the schema takes (an
+  integer of more than :data:`MAX_INT_LITERAL` characters, a float of more
+  than :data:`MAX_FLOAT_LITERAL`: ``NUMBER_TOO_LONG``; graphql-core 2 reads
+  literals with ``int()``, which raises past 4,300 digits, a crash during
+  validation);
 - a number in it is too large for a double (``1e999``, read as infinity,
   which no column or comparison takes): a ``GraphQLError`` as for any other
   invalid literal;
@@ -44,6 +49,10 @@ from ...conf import crm_setting
 from .errors import InvalidInput
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+# Longest number literals read: a signed 64-bit integer has 20 characters;
+# a double's 17 significant digits with a sign, point and exponent fit in 32.
+MAX_INT_LITERAL = 20
+MAX_FLOAT_LITERAL = 32
 
 
 class QueryLimitError(GraphQLError):
@@ -94,8 +103,8 @@ def check_document(document: ast.Document) -> list[GraphQLError]:
     if cycle := find_fragment_cycle(fragments):
         path = " → ".join(cycle)
         return [QueryLimitError(f"Fragment cycle: {path}.", "FRAGMENT_CYCLE")]
-    if (number := find_infinite_number(document)) is not None:
-        return [InvalidInput(f"The number {number} is too large for a Float.")]
+    if error := check_numbers(document):
+        return [error]
     _, max_depth, max_fields, max_aliases = static_limits()
     walk = _Walk(fragments)
     try:
@@ -129,14 +138,25 @@ def check_document(document: ast.Document) -> list[GraphQLError]:
     return errors
 
 
-def find_infinite_number(document: ast.Document) -> str | None:
-    """The first float literal in ``document`` that reads as infinity, or None."""
+def check_numbers(document: ast.Document) -> GraphQLError | None:
+    """The error for the first number literal in ``document`` that is too
+    long (``NUMBER_TOO_LONG``) or reads as infinity; None when all are fine.
+    """
     stack: list[Any] = [document]
     while stack:
         node = stack.pop()
-        if isinstance(node, ast.FloatValue):
-            if not math.isfinite(float(node.value)):
-                return node.value
+        if isinstance(node, ast.IntValue | ast.FloatValue):
+            is_int = isinstance(node, ast.IntValue)
+            maximum = MAX_INT_LITERAL if is_int else MAX_FLOAT_LITERAL
+            if len(node.value) > maximum:
+                kind = "An integer" if is_int else "A number"
+                return QueryLimitError(
+                    f"{kind} literal of {len(node.value)} characters; at most {maximum} "
+                    "are allowed.",
+                    "NUMBER_TOO_LONG",
+                )
+            if not is_int and not math.isfinite(float(node.value)):
+                return InvalidInput(f"The number {node.value} is too large for a Float.")
         elif isinstance(node, list):
             stack.extend(node)
         elif isinstance(node, ast.Node):
