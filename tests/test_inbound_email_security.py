@@ -3,6 +3,7 @@
 endpoints accept a previous secret next to the current one during a rotation.
 """
 
+import json
 import logging
 
 import pytest
@@ -11,7 +12,7 @@ from graphql_relay import to_global_id
 
 from saleor_crm_plugin.configuration.services import update_configuration
 from saleor_crm_plugin.http.inbound import sign
-from saleor_crm_plugin.models import CustomerProfile, Ticket
+from saleor_crm_plugin.models import CustomerProfile, Interaction, Ticket
 from saleor_crm_plugin.tickets import services as desk
 from saleor_crm_plugin.tickets.mail import participants, reply_address
 
@@ -200,3 +201,181 @@ def test_staff_see_the_flag_only_through_the_staff_api(gql):
         "{ myTickets(first: 1) { edges { node { fromUnknownSender } } } }", as_="customer"
     )
     assert "Cannot query field" in str(errors[0])
+
+
+# --- malformed signature headers: 401, never a 500 -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "signature"),
+    [
+        ("²", None),  # str.isdigit() says yes, int() says no
+        ("١٧٠٠٠٠٠٠٠٠", None),  # Arabic-Indic digits: int() reads them
+        ("1" * 400, None),  # int() reads it; time.time() - it overflows
+        ("1" * 5000, None),  # past int()'s digit limit
+        (None, "sha256=é"),  # compare_digest refuses a non-ASCII str
+        (None, "sha256=" + "0" * 63),
+        (None, "sha256=" + "A" * 64),
+        (None, "sha256=" + "0" * 64 + "\n"),
+    ],
+    ids=[
+        "superscript-digit",
+        "arabic-indic-digits",
+        "400-digits",
+        "5000-digits",
+        "non-ascii-signature",
+        "short-signature",
+        "upper-case-signature",
+        "trailing-newline",
+    ],
+)
+def test_malformed_signature_headers_are_refused_as_unsigned(client, timestamp, signature):
+    # given: otherwise correctly signed
+    body = (
+        b'{"channel": "chat", "email": "ann@example.com", "body": "Hi", '
+        b'"source": "livechat", "externalId": "conv-1"}'
+    )
+    headers = sign(SECRET, body)
+    headers["X-CRM-Timestamp"] = timestamp or headers["X-CRM-Timestamp"]
+    headers["X-CRM-Signature"] = signature or headers["X-CRM-Signature"]
+
+    # when
+    response = client.post(
+        f"{ROUTE}/interactions/inbound/",
+        body,
+        content_type="application/json",
+        **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()},
+    )
+
+    # then
+    assert response.status_code == 401
+    assert response.json() == {
+        "errors": [
+            {
+                "field": None,
+                "code": "INVALID_SIGNATURE",
+                "message": "Sign the request (X-CRM-Signature).",
+            }
+        ]
+    }
+    assert not Interaction.objects.exists()
+
+
+# --- malformed or ambiguous From: refused, never a 500 or a guess -------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "field"),
+    [
+        ("From", b'a@[b"a"@', "from"),  # the parser raises AttributeError
+        ("From", b'=?utf-8?b?\xe9,"a"@', "from"),  # ... and IndexError
+        ("To", b'a@[b"a"@', "to"),
+        ("Cc", b'=?utf-8?b?\xe9,"a"@', "cc"),
+    ],
+    ids=["from-attribute-error", "from-index-error", "to-attribute-error", "cc-index-error"],
+)
+def test_an_address_header_python_cannot_parse_is_refused(client, header, value, field):
+    # given
+    headers = {b"From": b"ann@example.com", b"To": b"support@shop.example", b"Cc": b""}
+    headers[header.encode()] = value
+    raw = (
+        b"".join(name + b": " + text + b"\r\n" for name, text in headers.items())
+        + b"Subject: Help\r\nMessage-ID: <m1@mail.example>\r\n\r\nHi\r\n"
+    )
+
+    # when
+    response = post_email(client, raw)
+
+    # then: refused once and for all (a 500 makes the relay send it again)
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [(field, "INVALID")]
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "ann@example.com <mallory@evil.example>",  # Python reads ann@example.com
+        "ann@example.com, mallory@evil.example",  # Python took the first
+        "Mallory <mallory@evil.example>, Ann <ann@example.com>",
+    ],
+    ids=["address-as-display-name", "two-addresses", "two-named-addresses"],
+)
+def test_mail_from_more_or_other_than_one_address_posts_nothing(client, sender):
+    # given: Ann's ticket; mallory names Ann in From
+    ticket = email_ticket()
+
+    # when
+    response = post_email(client, rfc822(sender, reply_address(ticket)))
+
+    # then
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("from", "INVALID")]
+    assert ticket.messages.count() == 2
+    assert Ticket.objects.count() == 1
+
+
+def test_two_from_headers_post_nothing(client):
+    ticket = email_ticket()
+    raw = rfc822("mallory@evil.example", reply_address(ticket)).replace(
+        b"From:", b"From: ann@example.com\r\nFrom:", 1
+    )
+    response = post_email(client, raw)
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("from", "INVALID")]
+    assert ticket.messages.count() == 2
+
+
+def test_a_display_name_with_a_full_stop_still_posts(client):
+    # "Ann B. Lee" is obsolete syntax (a defect Python notes), not an invalid header.
+    ticket = email_ticket()
+    response = post_email(client, rfc822("Ann B. Lee <ann@example.com>", reply_address(ticket)))
+    assert response.status_code == 200
+    assert ticket.messages.count() == 3
+    assert ticket.messages.order_by("created_at").last().author_name == "Ann B. Lee"
+
+
+def test_a_charset_python_does_not_know_is_read_as_utf8(client):
+    raw = rfc822("ann@example.com", "support@shop.example").replace(
+        b"charset=utf-8", b"charset=x-unknown"
+    )
+    response = post_email(client, raw)
+    assert response.status_code == 201
+    assert Ticket.objects.get().messages.get().body == "<p>The Mignon.</p>"
+
+
+@pytest.mark.parametrize(
+    "occurred_at",
+    [
+        "2024-02-30T10:00:00+00:00",
+        "2024-13-01T10:00:00+00:00",
+        "2024-02-01T25:00:00+00:00",
+        "2024-02-01T10:00:00+99:00",
+    ],
+    ids=["february-30", "month-13", "hour-25", "offset-99-hours"],
+)
+def test_an_inbound_interaction_at_a_time_that_does_not_exist_is_refused(client, occurred_at):
+    # given: ISO 8601 in form, but no such date, hour or offset
+    body = json.dumps(
+        {
+            "channel": "chat",
+            "email": "ann@example.com",
+            "body": "Hi",
+            "source": "livechat",
+            "externalId": "conv-1",
+            "occurredAt": occurred_at,
+        }
+    ).encode()
+    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in sign(SECRET, body).items()}
+
+    # when
+    response = client.post(
+        f"{ROUTE}/interactions/inbound/", body, content_type="application/json", **headers
+    )
+
+    # then
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+        ("occurredAt", "INVALID")
+    ]
+    assert not Interaction.objects.exists()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import time
 
 from django.db import DataError
@@ -44,6 +45,11 @@ from .responses import RequestRefused, field_errors, loads, read_body, require_c
 logger = logging.getLogger(__name__)
 
 MAIL_CONTENT_TYPES = ("message/rfc822", "text/plain", "application/octet-stream")
+# What the headers must look like before they are compared: ASCII digits
+# only (int() also reads "²" or "٣", and overflows on 400 digits), and the
+# hex digest sign() makes (compare_digest refuses a non-ASCII str).
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
+SIGNATURE = re.compile(r"sha256=([0-9a-f]{64})")
 
 
 def verify(request: HttpRequest) -> JsonResponse | None:
@@ -58,14 +64,14 @@ def verify(request: HttpRequest) -> JsonResponse | None:
             503, (None, "NOT_CONFIGURED", "Set the inbound secret in the CRM plugin.")
         )
     timestamp = request.headers.get("X-CRM-Timestamp", "")
-    signature = request.headers.get("X-CRM-Signature", "")
-    if not timestamp.isdigit() or not signature.startswith("sha256="):
+    signature = SIGNATURE.fullmatch(request.headers.get("X-CRM-Signature", ""))
+    if not TIMESTAMP.fullmatch(timestamp) or signature is None:
         return field_errors(401, (None, "INVALID_SIGNATURE", "Sign the request (X-CRM-Signature)."))
     if abs(time.time() - int(timestamp)) > crm_setting("SALEOR_CRM_INBOUND_MAX_AGE_SECONDS"):
         return field_errors(
             401, (None, "EXPIRED_SIGNATURE", "The request is too old or from the future.")
         )
-    given = signature.removeprefix("sha256=")
+    given = signature.group(1)
     # Every secret is tried (no early exit), so the time taken does not tell
     # which one came close.
     matches = [
@@ -149,7 +155,11 @@ def inbound_interaction(request: HttpRequest) -> HttpResponse:
         problems.append(("externalId", "REQUIRED", "source and externalId make a re-send safe."))
     occurred_at = None
     if data.get("occurredAt"):
-        occurred_at = parse_datetime(str(data["occurredAt"]))
+        try:
+            occurred_at = parse_datetime(str(data["occurredAt"]))
+        except ValueError:
+            # Well-formed but no such time: February 30th, hour 25, offset +99:00.
+            occurred_at = None
         if occurred_at is None or occurred_at.tzinfo is None:
             problems.append(("occurredAt", "INVALID", "An ISO 8601 date-time with a time zone."))
     if data.get("metadata") is not None and not isinstance(data["metadata"], dict):
@@ -189,7 +199,11 @@ def inbound_email(request: HttpRequest) -> HttpResponse:
         return refused
     if b"\x00" in body:
         return field_errors(400, (None, "INVALID", "The message contains NUL bytes."))
-    throttle(request, "inbound_email", sender_of(body))
+    try:
+        sender = sender_of(body)
+    except desk.TicketError as exc:
+        return field_errors(400, (exc.field, exc.code.upper(), str(exc)))
+    throttle(request, "inbound_email", sender)
     try:
         result = receive_email(body)
     except desk.TicketError as exc:

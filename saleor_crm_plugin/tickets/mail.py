@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from email import message_from_bytes, policy
-from email.message import EmailMessage
+from email.errors import HeaderParseError, InvalidHeaderDefect
+from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
-from email.utils import getaddresses, make_msgid, parseaddr
+from email.utils import getaddresses, make_msgid
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -195,12 +196,57 @@ class InboundResult:
     duplicate: bool = False
 
 
+# What CPython's header parser raises on some malformed address headers
+# (``From: a@[b"a"@``) instead of recording a defect.
+HEADER_PARSE_ERRORS = (HeaderParseError, AttributeError, LookupError, TypeError, ValueError)
+
+
+def _addresses(message: Message, name: str) -> list[tuple[str, str]]:
+    """``(display name, address)`` of every address in the ``name`` headers;
+    :class:`TicketError` on the header's field (``from``, ``to``) when a
+    header cannot be parsed or is not valid (an address the parser had to
+    guess at: ``victim@x.com <attacker@evil.example>``).
+    """
+    field = name.lower()
+    try:
+        headers = message.get_all(name) or []
+        addresses = [(a.display_name, a.addr_spec) for h in headers for a in h.addresses]
+        defective = any(isinstance(d, InvalidHeaderDefect) for h in headers for d in h.defects)
+    except HEADER_PARSE_ERRORS as exc:
+        raise TicketError(
+            field, f"The {name} header cannot be read.", TicketErrorCode.INVALID
+        ) from exc
+    if defective:
+        raise TicketError(field, f"The {name} header is not valid.", TicketErrorCode.INVALID)
+    return addresses
+
+
+def _sender(message: Message) -> tuple[str, str]:
+    """The display name and address of the one sender in ``From``.
+
+    More than one (``From: victim@x.com, attacker@evil.example``) is refused:
+    which of them would the ticket be from?
+    """
+    senders = _addresses(message, "From")
+    if not senders or "@" not in senders[0][1]:
+        raise TicketError("from", "The message has no sender address.", TicketErrorCode.REQUIRED)
+    if len(senders) > 1:
+        raise TicketError(
+            "from", "Send the message from one address (From).", TicketErrorCode.INVALID
+        )
+    return senders[0]
+
+
 def _text_of(message: EmailMessage) -> tuple[str, bool]:
     """The reply's own text (quoted history cut off) and whether it is HTML."""
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         return "", False
-    content = part.get_content()
+    try:
+        content = part.get_content()
+    except LookupError:
+        # A charset Python does not know: read it as UTF-8, marking what is not.
+        content = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
     if part.get_content_type() == "text/html":
         return content, True
     match = QUOTE_START.search(content)
@@ -210,11 +256,11 @@ def _text_of(message: EmailMessage) -> tuple[str, bool]:
     return "\n".join(lines).strip(), False
 
 
-def sender_of(raw: bytes) -> str | None:
-    """The address in a raw message's ``From`` (headers only are parsed)."""
-    headers = BytesHeaderParser(policy=policy.default).parsebytes(raw)
-    _, address = parseaddr(str(headers.get("From", "")))
-    return address or None
+def sender_of(raw: bytes) -> str:
+    """The address in a raw message's ``From`` (headers only are parsed);
+    :class:`TicketError` as :func:`receive_email` refuses it.
+    """
+    return _sender(BytesHeaderParser(policy=policy.default).parsebytes(raw))[1]
 
 
 def participants(ticket: Ticket) -> set[str]:
@@ -240,7 +286,8 @@ def receive_email(raw: bytes) -> InboundResult:
     have the relay refuse mail that fails DMARC, so it is the sender's.
 
     Raises :class:`TicketError` for mail that names an unknown ticket (a
-    forged or mistyped reference) or has no sender.
+    forged or mistyped reference), has no sender or more than one, or has
+    an address header that cannot be read.
     """
     message = message_from_bytes(raw, policy=policy.default)
     message_id = (message.get("Message-ID") or "").strip() or None
@@ -253,18 +300,18 @@ def receive_email(raw: bytes) -> InboundResult:
         )
         if known is not None:
             return InboundResult(known.ticket, known, created_ticket=False, duplicate=True)
-    name, sender = parseaddr(message.get("From", ""))
-    if not sender or "@" not in sender:
-        raise TicketError("from", "The message has no sender address.", TicketErrorCode.REQUIRED)
+    name, sender = _sender(message)
     # Headers are the mail client's, not typed into our form: an overlong one is
     # shortened visibly ("…") rather than losing the customer's message.
     subject = shorten(str(message.get("Subject", "")).strip(), MAX_SUBJECT)
     name = shorten(name, MAX_AUTHOR_NAME)
+    # Delivered-To and X-Original-To are the relay's, not address headers
+    # Python parses: read as plain lists of addresses.
+    relayed = getaddresses(
+        [str(h) for n in ("Delivered-To", "X-Original-To") for h in message.get_all(n) or []]
+    )
     recipients = " ".join(
-        address
-        for _, address in getaddresses(
-            [str(message.get(h, "")) for h in ("To", "Cc", "Delivered-To", "X-Original-To")]
-        )
+        address for _, address in _addresses(message, "To") + _addresses(message, "Cc") + relayed
     )
     token_match = TOKEN_IN_ADDRESS.search(recipients) or TOKEN_IN_SUBJECT.search(subject)
     body, is_html = _text_of(message)
