@@ -34,7 +34,11 @@ query Profile($email: String!) {
 }
 """
 PROFILE_ONLY = "query($email: String!) { customerProfile(email: $email) { email } }"
-LIST = "{ customerProfiles(first: 10) { edges { node { email } } } }"
+# What a list page shows: no personal record.
+LIST = (
+    "{ customerProfiles(first: 10) { edges { node { email firstName tags ordersCount "
+    "lifecycleStage } } } }"
+)
 MANAGE_USERS = frozenset({CRMPermission.MANAGE_USERS})
 START = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
 
@@ -115,6 +119,84 @@ def test_list_pages_and_unknown_profiles_record_nothing(profiles, sam):
 
     # then
     assert not ProfileRead.objects.exists()
+
+
+# Wherever a profile is reached, reading its personal record is a read.
+ANN_NOTE_IN_LIST = "{ customerProfiles(first: 100) { edges { node { email note } } } }"
+READ_ELSEWHERE = {
+    "list-note": ANN_NOTE_IN_LIST,
+    "list-timeline": (
+        "{ customerProfiles(first: 100) { edges { node { timeline(first: 5) { totalCount } } } } }"
+    ),
+    "list-orders": (
+        "{ customerProfiles(first: 100) { edges { node { orders(first: 5) { totalCount } } } } }"
+    ),
+    "tickets-customer": (
+        "{ tickets(first: 10) { edges { node { customer { tickets(first: 5) { totalCount } } } } } }"
+    ),
+    "ticket-customer": 'query { ticket(id: "%(ticket)s") { customer { note } } }',
+    "interactions-customer": (
+        "{ interactions(first: 10) { edges { node { customer { "
+        "interactions(first: 5) { totalCount } } } } } }"
+    ),
+    "update-payload": (
+        'mutation { customerProfileUpdate(id: "%(profile)s", input: {tags: ["vip"]}) '
+        "{ profile { note } errors { code } } }"
+    ),
+}
+
+
+@pytest.fixture
+def ann_wrote_in(profiles, ann):
+    ticket = desk.open_ticket(
+        desk.NewTicket(subject="Grinder", body="Noisy", email="ann@example.com"),
+        desk.Author(kind="customer", name="Ann"),
+    )
+    from saleor_crm_plugin.interactions.services import InteractionInput, log_interaction
+
+    log_interaction(InteractionInput(channel="phone", direction="inbound", email=ann.email))
+    return ticket
+
+
+@pytest.mark.parametrize("document", READ_ELSEWHERE.values(), ids=READ_ELSEWHERE.keys())
+def test_reading_a_profiles_record_wherever_it_is_reached_is_recorded(ann_wrote_in, sam, document):
+    # given
+    ann = CustomerProfile.objects.get(email="ann@example.com")
+    reader = staff(sam.pk, CRMPermission.MANAGE_ORDERS)
+    query = document % {
+        "ticket": to_global_id("Ticket", ann_wrote_in.pk),
+        "profile": to_global_id("CustomerProfile", ann.pk),
+    }
+
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        result = run(query, reader)
+
+    # then: one insert for every profile read
+    assert result.errors is None, result.errors
+    inserts = [q["sql"] for q in captured.captured_queries if "saleor_crm_profileread" in q["sql"]]
+    assert len(inserts) == 1
+    read = set(ProfileRead.objects.values_list("profile__email", "kind", "reader_id"))
+    assert ("ann@example.com", "view", str(sam.pk)) in read
+    if document.startswith("{ customerProfiles"):
+        assert ("bob@example.com", "view", str(sam.pk)) in read
+
+
+def test_a_page_of_profiles_is_recorded_in_one_insert_once_per_window(profiles, sam):
+    # given: 30 more customers
+    for n in range(30):
+        ingest("order_created", f.order(f"o-{n}", email=f"c{n}@example.com"))
+
+    # when
+    with freeze_time(START):
+        with CaptureQueriesContext(connection) as first:
+            run(ANN_NOTE_IN_LIST, staff(sam.pk))
+        run(ANN_NOTE_IN_LIST, staff(sam.pk))
+
+    # then
+    inserts = [q["sql"] for q in first.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1
+    assert ProfileRead.objects.count() == CustomerProfile.objects.count() == 32
 
 
 def test_each_reader_is_recorded_apart(profiles, sam, auditor):

@@ -22,6 +22,7 @@ from graphql.language import ast
 from graphql.language.printer import print_ast
 
 from ..auth import Requestor
+from ..privacy.audit import record_profile_reads
 from ..storable import MESSAGE as UNSTORABLE_MESSAGE
 from ..storable import find_unstorable
 from .analytics.schema import AnalyticsQueries
@@ -31,6 +32,7 @@ from .core.permissions import (
     ARGUMENT_PERMISSIONS,
     FIELD_PERMISSIONS,
     OPERATION_PERMISSIONS,
+    READ_AUDITED_FIELDS,
     SignedInCustomer,
 )
 from .ingestion.schema import IngestionQueries
@@ -68,11 +70,19 @@ schema = graphene.Schema(query=Query, mutation=Mutation, auto_camelcase=True)
 
 @dataclass
 class CRMContext:
-    """Per-request context: who is asking, plus per-request caches."""
+    """Per-request context: who is asking, plus per-request caches.
+
+    ``profile_reads``: the profiles whose personal record the request read
+    (READ_AUDITED_FIELDS), recorded in the read audit when it is done, but
+    for those already recorded (``profiles_recorded``: the ``customerProfile``
+    query records its profile at once, so its ``reads`` show this opening).
+    """
 
     requestor: Requestor
     request: Any = None
     dataloaders: dict[str, Any] = field(default_factory=dict)
+    profile_reads: set[Any] = field(default_factory=set)
+    profiles_recorded: set[Any] = field(default_factory=set)
 
     @cached_property
     def configuration(self):
@@ -83,7 +93,8 @@ class CRMContext:
 
 def permission_middleware(next_, root, info, **kwargs):
     """Check root fields against OPERATION_PERMISSIONS (unknown ones are
-    refused) and ARGUMENT_PERMISSIONS, other fields against FIELD_PERMISSIONS.
+    refused) and ARGUMENT_PERMISSIONS, other fields against FIELD_PERMISSIONS;
+    note the profile of a READ_AUDITED_FIELDS field for the read audit.
     """
     parent = info.parent_type.name
     if parent in OPERATION_PERMISSIONS and not info.field_name.startswith("__"):
@@ -100,6 +111,8 @@ def permission_middleware(next_, root, info, **kwargs):
     ):
         if not rule.allows(info.context.requestor):
             raise PermissionDenied(rule.describe())
+    if (audited := READ_AUDITED_FIELDS.get(parent)) is not None and info.field_name in audited:
+        info.context.profile_reads.add(root.pk)
     # Arguments the database cannot store (a NUL, a lone surrogate) are
     # refused before any resolver sees them; mutations report them in their
     # own ``errors`` (BaseMutation).
@@ -227,11 +240,12 @@ def execute(
         return ExecutionResult(errors=errors, invalid=True)
     if errors := check_operation(document.document_ast, variables, operation_name):
         return ExecutionResult(errors=errors, invalid=True)
+    context = CRMContext(requestor=requestor, request=request)
     token = _executing.set(True)
     try:
         return document.execute(
             None,
-            CRMContext(requestor=requestor, request=request),
+            context,
             operation_name=operation_name,
             variable_values=variables,
             middleware=MIDDLEWARE,
@@ -241,6 +255,8 @@ def execute(
         return ExecutionResult(errors=[error], invalid=True)
     finally:
         _executing.reset(token)
+        # One insert for every profile the request read (none: no query).
+        record_profile_reads(context.profile_reads - context.profiles_recorded, requestor)
 
 
 def check_operation(

@@ -2,11 +2,16 @@
 
 What counts as opening a profile: the single-profile query
 (``customerProfile``, as the Dashboard's profile page, customer card and
-order card ask it) and an export of the person's data. A list page
-(``customerProfiles``) is not a read of each row, and writes nothing.
+order card ask it), reading a profile's personal record (its note,
+timeline, tickets, interactions or orders) wherever the profile is reached
+(a page of ``customerProfiles``, a ticket's or an interaction's
+``customer``, a mutation's payload; the API's ``READ_AUDITED_FIELDS``), and
+an export of the person's data. A list page of names, emails and figures is
+not a read of each row, and writes nothing.
 
-Recording is one statement, ``INSERT … ON CONFLICT DO NOTHING`` on the
-window's unique key: reading the same profile again within the window
+The API collects the profiles a request read and records them at its end
+in one statement, ``INSERT … ON CONFLICT DO NOTHING`` on the window's
+unique key: reading the same profile again within the window
 (``SALEOR_CRM_PROFILE_READ_WINDOW_SECONDS``) adds nothing. A failure to
 record is logged and never fails the read.
 """
@@ -14,6 +19,7 @@ record is logged and never fails the read.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,22 +58,42 @@ def record_read(
     at: datetime | None = None,
 ) -> None:
     """Note that ``reader`` read the profile (at most once per window)."""
-    if reader is None or profile_id is None:
+    record_reads([profile_id], reader, kind, at=at)
+
+
+def record_reads(
+    profile_ids: Iterable[Any],
+    reader: tuple[str, str] | None,
+    kind: str = ProfileReadKind.VIEW,
+    *,
+    at: datetime | None = None,
+) -> None:
+    """Note that ``reader`` read these profiles (each at most once per
+    window): one insert for all of them.
+    """
+    # Sorted: two requests recording the same profiles lock rows in one order.
+    ids = sorted({profile_id for profile_id in profile_ids if profile_id is not None}, key=str)
+    if reader is None or not ids:
         return
     at = at or timezone.now()
-    row = ProfileRead(
-        profile_id=profile_id,
-        kind=kind,
-        reader_kind=reader[0],
-        reader_id=reader[1][: ProfileRead._meta.get_field("reader_id").max_length],
-        read_at=at,
-        window_start=window_start(at),
-    )
+    reader_id = reader[1][: ProfileRead._meta.get_field("reader_id").max_length]
+    start = window_start(at)
+    rows = [
+        ProfileRead(
+            profile_id=profile_id,
+            kind=kind,
+            reader_kind=reader[0],
+            reader_id=reader_id,
+            read_at=at,
+            window_start=start,
+        )
+        for profile_id in ids
+    ]
     try:
         with writer(), transaction.atomic():
-            ProfileRead.objects.bulk_create([row], ignore_conflicts=True)
+            ProfileRead.objects.bulk_create(rows, ignore_conflicts=True)
     except DatabaseError:
-        logger.exception("CRM could not record a read of profile %s", profile_id)
+        logger.exception("CRM could not record a read of profiles %s", ids)
 
 
 def record_profile_read(
@@ -75,6 +101,11 @@ def record_profile_read(
 ) -> None:
     """Note that the requestor (a staff member or an app) read the profile."""
     record_read(profile_id, reader_of(requestor), kind)
+
+
+def record_profile_reads(profile_ids: Iterable[Any], requestor: Requestor) -> None:
+    """Note that the requestor (a staff member or an app) viewed these profiles."""
+    record_reads(profile_ids, reader_of(requestor))
 
 
 def move_reads(source_id: Any, target_id: Any) -> None:

@@ -150,6 +150,15 @@ FIELD_PERMISSIONS: dict[str, dict[str, Rule]] = {
     "Interaction": {"order": MANAGE_ORDERS},
 }
 
+# Fields whose reading is a read of the profile for its audit (``reads``,
+# privacy/audit.py): its personal record, wherever the profile is reached (a
+# page of profiles, a ticket's customer, a payload). Names, emails, tags and
+# figures, what a list page shows, are not. The schema collects the profiles
+# read during a request and records them at its end, in one insert.
+READ_AUDITED_FIELDS: dict[str, frozenset[str]] = {
+    "CustomerProfile": frozenset({"note", "timeline", "tickets", "interactions", "orders"}),
+}
+
 # Arguments that need more than their operation, per operation: a dotted
 # path of GraphQL argument and input field names, optionally ``=VALUE`` (an
 # enum value's name) when only that value does. Filtering and sorting by

@@ -55,8 +55,10 @@ class CustomerProfileQueries(graphene.ObjectType):
             requestor=info.context.requestor,
         )
         if profile is not None:
-            # Opening one profile is a read staff can audit; a list page is not.
+            # Opening one profile is a read staff can audit, recorded at once
+            # (its ``reads`` show this opening); not again at the request's end.
             record_profile_read(profile.pk, info.context.requestor)
+            info.context.profiles_recorded.add(profile.pk)
         return profile
 
     @staticmethod
