@@ -9,11 +9,14 @@ short silently: text over its limit is refused.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import EmailValidator
 from django.http.request import validate_host
 from django.utils import timezone
@@ -31,6 +34,8 @@ MAX_FUTURE_SKEW = timedelta(days=1)
 MAX_EMAIL = 254
 # Longest storefront URL accepted for links in customer emails.
 MAX_REDIRECT_URL = 2048
+# Longest message (ticket message, interaction body) anyone may write.
+MAX_BODY = 50_000
 
 _email_validator = EmailValidator()
 # What a browser reads differently from Python's urlsplit: "\" is "/" to it
@@ -137,6 +142,17 @@ def check_length(value: str | None, limit: int, field: str, error: type[CRMError
     """``error`` when ``value`` has more than ``limit`` characters."""
     if value is not None and len(value) > limit:
         raise error(field, f"Use at most {limit:,} characters.", "invalid")
+
+
+def check_json_size(value: Any, limit: int, field: str, error: type[CRMError]) -> None:
+    """``error`` when ``value`` takes more than ``limit`` bytes as JSON (UTF-8)."""
+    if value is None:
+        return
+    size = len(
+        json.dumps(value, cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False).encode()
+    )
+    if size > limit:
+        raise error(field, f"Keep it within {limit:,} bytes of JSON.", "invalid")
 
 
 def max_length(model: type, field_name: str) -> int:

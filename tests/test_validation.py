@@ -15,16 +15,23 @@ from saleor_crm_plugin.currency import round_amount
 from saleor_crm_plugin.graphql.profiles.enums import OrderStatusEnum
 from saleor_crm_plugin.graphql.schema import execute, schema
 from saleor_crm_plugin.interactions.services import (
+    MAX_METADATA_BYTES,
     InteractionError,
     InteractionInput,
     log_interaction,
 )
-from saleor_crm_plugin.models import CustomerProfile, Interaction, Ticket, TimelineEvent
+from saleor_crm_plugin.models import (
+    CustomerProfile,
+    Interaction,
+    Ticket,
+    TicketMessage,
+    TimelineEvent,
+)
 from saleor_crm_plugin.text import PLAIN_TEXT
 from saleor_crm_plugin.tickets import services as desk
 from saleor_crm_plugin.tickets.mail import receive_email
 from saleor_crm_plugin.tickets.models import SLAPolicy
-from saleor_crm_plugin.validation import MAX_FUTURE_SKEW
+from saleor_crm_plugin.validation import MAX_BODY, MAX_FUTURE_SKEW
 from tests import factories as f
 from tests.factories import ingest
 
@@ -355,6 +362,107 @@ def test_rating_with_a_long_comment_is_refused_and_not_stored():
     assert (refused.value.field, refused.value.code) == ("comment", "invalid")
     assert kept.satisfaction_comment == "y" * desk.MAX_COMMENT
     assert TimelineEvent.objects.filter(type="ticket_rated").count() == 1
+
+
+# --- messages and metadata: length limits as typed errors ---------------------------
+
+MY_TICKET_REPLY = """
+mutation ($token: String!, $body: String!) {
+  myTicketReply(accessToken: $token, body: $body) { errors { field code message } }
+}
+"""
+TICKET_REPLY = """
+mutation ($id: ID!, $body: String!) {
+  ticketReply(id: $id, input: {body: $body}) { errors { field code message } }
+}
+"""
+TOO_LONG = "x" * (MAX_BODY + 1)
+
+
+def guest_ticket():
+    return desk.open_ticket(
+        desk.NewTicket(subject="Decaf?", body="?", email="gus@example.com", verified=False),
+        desk.Author(kind="customer", name="gus@example.com"),
+    )
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda: run(
+            TICKET_OPEN, {"input": {**GUEST_INPUT, "body": TOO_LONG}}, Requestor.anonymous()
+        )["ticketOpen"],
+        lambda: run(
+            MY_TICKET_REPLY,
+            {"token": desk.access_token(guest_ticket()), "body": TOO_LONG},
+            Requestor.anonymous(),
+        )["myTicketReply"],
+        lambda: run(
+            TICKET_REPLY, {"id": to_global_id("Ticket", guest_ticket().pk), "body": TOO_LONG}
+        )["ticketReply"],
+        lambda: run(INTERACTION_CREATE, {"input": interaction(body=TOO_LONG)})["interactionCreate"],
+        lambda: run(
+            INTERACTION_CREATE,
+            {"input": interaction(body="<p>" + "x" * MAX_BODY + "</p><script>x</script>")},
+        )["interactionCreate"],
+    ],
+    ids=["ticket-open", "my-ticket-reply", "staff-reply", "interaction", "interaction-html"],
+)
+def test_a_message_over_the_limit_is_refused_and_not_stored(send):
+    # when
+    data = send()
+    messages = TicketMessage.objects.count()
+
+    # then
+    assert [(e["field"], e["code"]) for e in data["errors"]] == [("body", "INVALID")]
+    assert data["errors"][0]["message"] == "Use at most 50,000 characters."
+    assert messages == Ticket.objects.count()  # only the opening messages of given tickets
+    assert not Interaction.objects.exists()
+
+
+def test_a_message_of_the_limit_is_stored_whole():
+    # when
+    data = run(
+        TICKET_OPEN, {"input": {**GUEST_INPUT, "body": "x" * MAX_BODY}}, Requestor.anonymous()
+    )["ticketOpen"]
+
+    # then
+    assert data["errors"] == []
+    assert TicketMessage.objects.get().body == "<p>" + "x" * MAX_BODY + "</p>"
+
+
+def test_inbound_email_over_the_limit_is_refused():
+    raw = (
+        "From: ann@example.com\r\nTo: support@shop.example\r\nSubject: Long\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n" + TOO_LONG + "\r\n"
+    ).encode()
+    with pytest.raises(desk.TicketError) as refused:
+        receive_email(raw)
+    assert (refused.value.field, refused.value.code) == ("body", "invalid")
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("metadata", "refused"),
+    [
+        ({"note": "x" * (MAX_METADATA_BYTES - 11)}, False),  # {"note":"…"} is 11 bytes more
+        ({"note": "x" * (MAX_METADATA_BYTES - 10)}, True),
+        ({"note": "é" * (MAX_METADATA_BYTES // 2)}, True),  # bytes of UTF-8, not characters
+    ],
+    ids=["at-the-limit", "one-byte-over", "multi-byte-characters"],
+)
+def test_interaction_metadata_over_the_limit_is_refused(metadata, refused):
+    # when
+    data = run(INTERACTION_CREATE, {"input": interaction(metadata=metadata)})["interactionCreate"]
+
+    # then
+    if refused:
+        assert [(e["field"], e["code"]) for e in data["errors"]] == [("metadata", "INVALID")]
+        assert "10,000 bytes" in data["errors"][0]["message"]
+        assert_nothing_written()
+    else:
+        assert data["errors"] == []
+        assert Interaction.objects.get().metadata == metadata
 
 
 def test_inbound_email_with_an_overlong_subject_opens_a_ticket_shortened_visibly():

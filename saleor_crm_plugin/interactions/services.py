@@ -16,9 +16,19 @@ from ..profiles.identity import resolve_profile
 from ..profiles.models import CustomerProfile, TimelineEventType
 from ..profiles.timeline import add_timeline_event
 from ..text import sanitize_html, text_to_html
-from ..validation import check_length, check_occurred_at, clean_email, max_length
+from ..validation import (
+    MAX_BODY,
+    check_json_size,
+    check_length,
+    check_occurred_at,
+    clean_email,
+    max_length,
+)
 from .error_codes import InteractionErrorCode
 from .models import Interaction
+
+# Largest metadata (serialised as JSON) an interaction keeps.
+MAX_METADATA_BYTES = 10_000
 
 
 class InteractionError(CRMError):
@@ -54,7 +64,9 @@ def log_interaction(
     Idempotent by (``source``, ``external_id``): logging the same external
     contact again returns the stored one and ``False``. Refused with an
     :class:`InteractionError` on the field: an email that is not one, a time
-    out of range, text longer than its column.
+    out of range, text longer than its column, a body over
+    :data:`~..validation.MAX_BODY` characters, metadata over
+    :data:`MAX_METADATA_BYTES`.
     """
     email = clean_email(data.email, "email", InteractionError)
     check_occurred_at(data.occurred_at, "occurredAt", InteractionError)
@@ -66,6 +78,9 @@ def log_interaction(
         ("externalId", "external_id", data.external_id),
     ):
         check_length(value, max_length(Interaction, name), field, InteractionError)
+    check_json_size(data.metadata, MAX_METADATA_BYTES, "metadata", InteractionError)
+    if not data.body_is_html:
+        check_length(data.body, MAX_BODY, "body", InteractionError)
     if data.external_id:
         existing = Interaction.objects.filter(
             source=data.source, external_id__in=with_erased_key(data.external_id)
@@ -74,6 +89,9 @@ def log_interaction(
             return existing, False
     occurred_at = data.occurred_at or timezone.now()
     body = sanitize_html(data.body) if data.body_is_html else text_to_html(data.body)
+    if data.body_is_html:
+        # HTML counts as kept, as in tickets (tickets.services._body).
+        check_length(body, MAX_BODY, "body", InteractionError)
     try:
         with transaction.atomic():
             if profile is None:

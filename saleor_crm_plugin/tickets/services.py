@@ -36,7 +36,7 @@ from ..profiles.identity import resolve_profile, update_satisfaction
 from ..profiles.models import CustomerProfile, TimelineEventType
 from ..profiles.timeline import TimelineEntry, add_timeline_events
 from ..text import sanitize_html, text_to_html
-from ..validation import check_length, clean_email, max_length
+from ..validation import MAX_BODY, check_length, clean_email, max_length
 from .error_codes import TicketErrorCode
 from .models import (
     ACTIVE_STATUSES,
@@ -120,7 +120,13 @@ def _message_id(message_id: str | None) -> str | None:
 
 
 def _body(text: str, is_html: bool) -> str:
+    # Plain text counts as written; HTML as kept (a mail client's styles
+    # and scripts, which sanitising drops, do not count).
+    if not is_html:
+        check_length(text, MAX_BODY, "body", TicketError)
     body = sanitize_html(text) if is_html else text_to_html(text)
+    if is_html:
+        check_length(body, MAX_BODY, "body", TicketError)
     if not body:
         raise TicketError("body", "Write a message.", TicketErrorCode.REQUIRED)
     return body
