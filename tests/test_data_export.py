@@ -245,6 +245,18 @@ def test_export_by_an_address_the_customer_used_before(ann_in_the_crm):
     assert len(document["orders"]) == 2
 
 
+def test_export_of_an_address_the_crm_no_longer_accepts_for_new_records():
+    # given: Saleor took an order from a quoted address (Django's validator accepts it)
+    ingest("order_created", f.order("o-quoted", email='"ann"@example.com'))
+
+    # when
+    data = export('"ann"@example.com')
+
+    # then
+    assert data["errors"] == []
+    assert data["export"]["profile"]["email"] == '"ann"@example.com'
+
+
 @pytest.mark.parametrize(
     "requestor",
     [

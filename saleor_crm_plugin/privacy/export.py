@@ -75,7 +75,8 @@ def find_person(email: str) -> tuple[str, CustomerProfile | None]:
     the one its orders, carts or tickets belong to (an address the customer
     used before). None when only unattached tickets name the address.
     """
-    address = clean_email(email, "email", CustomerDataExportError)
+    # A lookup: any address Saleor may have stored, quoted ones too.
+    address = clean_email(email, "email", CustomerDataExportError, existing=True)
     if not address:
         raise CustomerDataExportError(
             "email", "Give the customer's email.", CustomerDataExportErrorCode.REQUIRED
