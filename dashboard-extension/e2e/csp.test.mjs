@@ -183,6 +183,15 @@ describe("Content-Security-Policy in Chromium", { timeout: 240_000 }, () => {
       return query && headers?.querySelector(".CodeMirror")?.CodeMirror ? true : false;
     };
     await page.waitForFunction(editors);
+    // Laid out to be used by hand: the page fills the window, and the
+    // headers editor (where the staff token goes) has room to type in.
+    const layout = await page.evaluate(() => ({
+      page: document.querySelector(".graphiql-container").getBoundingClientRect().height,
+      headers: document.querySelectorAll(".graphiql-editor-tool .graphiql-editor")[1].getBoundingClientRect()
+        .height,
+    }));
+    assert.ok(layout.page >= 880, `GraphiQL fills the 900 px window (${layout.page} px)`);
+    assert.ok(layout.headers >= 60, `the headers editor has room (${layout.headers} px)`);
     await page.evaluate((token) => {
       const headers = document.querySelectorAll(".graphiql-editor-tool .graphiql-editor")[1];
       const query = document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror;

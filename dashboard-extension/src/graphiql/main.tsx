@@ -4,6 +4,7 @@
  * it needs is served by the plugin (no CDN), under the same strict CSP.
  */
 import "graphiql/graphiql.css";
+import "./page.css";
 
 import { GraphiQL } from "graphiql";
 import { type ComponentProps, StrictMode } from "react";
