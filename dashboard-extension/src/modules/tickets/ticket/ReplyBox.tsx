@@ -117,18 +117,22 @@ export function ReplyBox({
         <Button type="button" variant="secondary" size="small" disabled={Boolean(sending)} onClick={() => void send("note")}>
           {sending === "note" ? "Adding…" : "Add note"}
         </Button>
-        <Button
-          type="button"
-          variant="secondary"
-          size="small"
-          disabled={Boolean(sending) || closed || erased}
-          onClick={() => void send("reply-and-solve")}
-        >
-          {sending === "reply-and-solve" ? "Sending…" : "Reply and solve"}
-        </Button>
-        <Button type="submit" variant="primary" size="small" disabled={Boolean(sending) || closed || erased}>
-          {sending === "reply" ? "Sending…" : "Reply"}
-        </Button>
+        {!erased && (
+          <>
+            <Button
+              type="button"
+              variant="secondary"
+              size="small"
+              disabled={Boolean(sending) || closed}
+              onClick={() => void send("reply-and-solve")}
+            >
+              {sending === "reply-and-solve" ? "Sending…" : "Reply and solve"}
+            </Button>
+            <Button type="submit" variant="primary" size="small" disabled={Boolean(sending) || closed}>
+              {sending === "reply" ? "Sending…" : "Reply"}
+            </Button>
+          </>
+        )}
       </Box>
     </Box>
   );

@@ -22,6 +22,7 @@ import { channelLabel, TICKET_PRIORITIES, TICKET_STATUSES } from "../labels";
 import { useStaffDirectory } from "../staff";
 import { AssigneeControl } from "./AssigneeControl";
 import { Conversation } from "./Conversation";
+import { isRequesterErased } from "./reply";
 import { ReplyBox } from "./ReplyBox";
 import { TicketTags } from "./TicketTags";
 import { CustomerCard, OrderCard, SatisfactionCard, SlaCard } from "./TicketSidebar";
@@ -273,7 +274,7 @@ function TicketView({
               locale={locale}
             />
           </Card>
-          <Card title="Reply">
+          <Card title={isRequesterErased(ticket) ? "Internal note" : "Reply"}>
             <ReplyBox
               ticket={ticket}
               onSent={({ ticket: saved, message }) =>
