@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-from pathlib import Path
 
-TIER = Path(__file__).resolve().parents[1] / "tests" / "saleor_tier"
+from in_saleor import run_in_saleor
 
 
 def main() -> int:
@@ -35,41 +33,15 @@ def main() -> int:
     )
     parser.add_argument("--python", default=os.environ.get("SALEOR_PYTHON"))
     args = parser.parse_args()
-    if not args.python:
-        parser.error("Give --python or SALEOR_PYTHON: a Python with Saleor and the plugin.")
     if args.rounds < 1:
         parser.error("--rounds must be positive")
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
-    if url := os.environ.get("SALEOR_DATABASE_URL"):
-        env["DATABASE_URL"] = url
-    env.setdefault("SECRET_KEY", "saleor-tier")
-    env.update(
-        CRM_BENCH_ROUNDS=str(args.rounds),
-        CRM_BENCH_WARMUP=str(args.warmup),
-        CRM_BENCH_BROKER=args.broker,
+    return run_in_saleor(
+        "bench_checkout_complete.py",
+        args.python,
+        rounds=str(args.rounds),
+        warmup=str(args.warmup),
+        broker=args.broker,
     )
-    result = subprocess.run(
-        [
-            args.python,
-            "-m",
-            "pytest",
-            "-q",
-            "-s",
-            "-p",
-            "no:cacheprovider",
-            "bench_checkout_complete.py",
-        ],
-        cwd=TIER,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    figures = [line[6:] for line in result.stdout.splitlines() if line.startswith("BENCH ")]
-    if result.returncode != 0 or not figures:
-        sys.stdout.write(result.stdout[-6000:] + result.stderr[-3000:])
-        return result.returncode or 1
-    print("\n".join(figures))
-    return 0
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 :func:`load_snapshots` builds many at once for the event batches (a fixed
 number of queries per batch, whatever its size); the querysets are shared
-with ``crm_backfill``. A builder given an object without prefetched rows
-reads its lines and refunds itself.
+with ``crm_backfill``. Orders are read as rows, not model
+instances (:func:`order_snapshots`): the backfill reads a store's whole
+history through it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Sum
+from django.db.models import CharField, F, Prefetch, Sum
+from django.db.models.functions import Cast
 from saleor.account.models import User
 from saleor.checkout.models import Checkout, CheckoutLine
 from saleor.order.models import Order, OrderLine
@@ -43,7 +45,10 @@ def address_snapshot(address) -> AddressSnapshot | None:
 
 
 def refunded_by_order(order_ids: list) -> dict[Any, Decimal]:
-    """:func:`total_refunded` of many orders, in two queries."""
+    """What Saleor reports as ``Order.totalRefunded``, for many orders in two
+    queries: refunds on transaction items plus successful refund
+    transactions of legacy payments.
+    """
     totals: dict[Any, Decimal] = {}
     for order_id, total in (
         TransactionItem.objects.filter(order_id__in=order_ids)
@@ -64,32 +69,6 @@ def refunded_by_order(order_ids: list) -> dict[Any, Decimal]:
     return totals
 
 
-def total_refunded(order) -> Decimal:
-    """What Saleor reports as ``Order.totalRefunded``: refunds on transaction
-    items plus successful refund transactions of legacy payments.
-    """
-    if hasattr(order, "_crm_refunded"):
-        return order._crm_refunded
-    from_items = TransactionItem.objects.filter(order_id=order.pk).aggregate(
-        total=Sum("refunded_value")
-    )["total"]
-    from_payments = Transaction.objects.filter(
-        payment__order_id=order.pk, kind=TransactionKind.REFUND, is_success=True
-    ).aggregate(total=Sum("amount"))["total"]
-    return (from_items or Decimal(0)) + (from_payments or Decimal(0))
-
-
-ORDER_LINE_RELATIONS = "variant__product__category"
-
-
-def orders_queryset():
-    return Order.objects.select_related(
-        "channel", "user", "billing_address", "shipping_address"
-    ).prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.select_related(ORDER_LINE_RELATIONS))
-    )
-
-
 def checkouts_queryset():
     return Checkout.objects.select_related("channel", "user").prefetch_related(
         Prefetch("lines", queryset=CheckoutLine.objects.select_related("variant__product"))
@@ -100,22 +79,13 @@ def customers_queryset():
     return User.objects.select_related("default_billing_address", "default_shipping_address")
 
 
-def with_refunds(orders: list) -> list:
-    """Attach every order's refunded total (two queries for the lot)."""
-    totals = refunded_by_order([order.pk for order in orders])
-    for order in orders:
-        order._crm_refunded = totals.get(order.pk, Decimal(0))
-    return orders
-
-
 def load_snapshots(object_type: str, ids: list[str]) -> dict[str, Any]:
     """Snapshots of Saleor objects as they are now, by id; None for an
     object that no longer exists. The event batches' loader.
     """
     found: dict[str, Any] = dict.fromkeys(ids)
     if object_type == "order":
-        for order in with_refunds(list(orders_queryset().filter(pk__in=ids))):
-            found[str(order.pk)] = order_snapshot(order)
+        found.update(order_snapshots(Order.objects.filter(pk__in=ids)))
     elif object_type == "checkout":
         for checkout in checkouts_queryset().filter(pk__in=ids):
             found[str(checkout.pk)] = checkout_snapshot(checkout)
@@ -128,56 +98,133 @@ def load_snapshots(object_type: str, ids: list[str]) -> dict[str, Any]:
     return found
 
 
-def order_snapshot(order) -> OrderSnapshot:
-    lines = []
-    if "lines" in getattr(order, "_prefetched_objects_cache", {}):
-        order_lines = sorted(order.lines.all(), key=lambda line: line.pk)
-    else:
-        order_lines = order.lines.select_related(ORDER_LINE_RELATIONS).order_by("pk")
-    for line in order_lines:
-        variant = line.variant
-        product = variant.product if variant else None
-        category = product.category if product else None
-        lines.append(
+ADDRESS_COLUMNS = ("country", "country_area", "city", "postal_code", "first_name", "last_name")
+
+
+def _address_values(prefix: str) -> dict[str, Any]:
+    """``values()`` expressions of an order's address ``prefix`` (the phone
+    as its stored text: a PhoneNumberField would be parsed row by row).
+    """
+    columns = {f"{prefix}_{c}": F(f"{prefix}__{c}") for c in ADDRESS_COLUMNS}
+    columns[f"{prefix}_phone"] = Cast(f"{prefix}__phone", output_field=CharField())
+    columns[f"{prefix}_present"] = F(f"{prefix}_id")
+    return columns
+
+
+def _address_from_row(row: dict[str, Any], prefix: str) -> AddressSnapshot | None:
+    if row[f"{prefix}_present"] is None:
+        return None
+    return AddressSnapshot(
+        **{c: row[f"{prefix}_{c}"] or "" for c in ADDRESS_COLUMNS},
+        phone=row[f"{prefix}_phone"] or "",
+    )
+
+
+def orders_queryset():
+    """Every order, for the backfill's keyset walk."""
+    return Order.objects.all()
+
+
+def order_snapshots(orders) -> dict[str, OrderSnapshot]:
+    """Snapshots of the orders in the queryset ``orders``, by id, read as
+    rows (no model instances: an order, its lines and addresses cost a few
+    dictionaries) in three queries and the two of :func:`refunded_by_order`,
+    whatever their number.
+    """
+    rows = list(
+        orders.order_by("pk").values(
+            "id",
+            "number",
+            "created_at",
+            "updated_at",
+            "status",
+            "charge_status",
+            "user_email",
+            "user_id",
+            "currency",
+            "total_gross_amount",
+            "total_net_amount",
+            "total_charged_amount",
+            "voucher_code",
+            "checkout_token",
+            "origin",
+            channel_slug=F("channel__slug"),
+            account_email=F("user__email"),
+            account_confirmed=F("user__is_confirmed"),
+            **_address_values("billing_address"),
+            **_address_values("shipping_address"),
+        )
+    )
+    if not rows:
+        return {}
+    ids = [row["id"] for row in rows]
+    lines: dict[Any, list[OrderLineSnapshot]] = {pk: [] for pk in ids}
+    for line in (
+        OrderLine.objects.filter(order_id__in=ids)
+        .order_by("order_id", "pk")
+        .values(
+            "id",
+            "order_id",
+            "product_name",
+            "variant_name",
+            "quantity",
+            "unit_price_gross_amount",
+            "total_price_gross_amount",
+            "product_sku",
+            "variant_id",
+            product_id=F("variant__product_id"),
+            category_id=F("variant__product__category_id"),
+            category_name=F("variant__product__category__name"),
+        )
+    ):
+        lines[line["order_id"]].append(
             OrderLineSnapshot(
-                line_id=str(line.pk),
-                product_name=line.product_name or "",
-                variant_name=line.variant_name or "",
-                quantity=line.quantity,
-                unit_price_gross=line.unit_price_gross_amount,
-                total_price_gross=line.total_price_gross_amount,
-                product_id=str(product.pk) if product else None,
-                variant_id=str(variant.pk) if variant else None,
-                sku=line.product_sku,
-                category_id=str(category.pk) if category else None,
-                category_name=category.name if category else "",
+                line_id=str(line["id"]),
+                product_name=line["product_name"] or "",
+                variant_name=line["variant_name"] or "",
+                quantity=line["quantity"],
+                unit_price_gross=line["unit_price_gross_amount"],
+                total_price_gross=line["total_price_gross_amount"],
+                product_id=_text(line["product_id"]),
+                variant_id=_text(line["variant_id"]),
+                sku=line["product_sku"],
+                category_id=_text(line["category_id"]),
+                category_name=line["category_name"] or "",
             )
         )
-    status = order.status
-    return OrderSnapshot(
-        order_id=str(order.pk),
-        number=str(order.number),
-        created_at=order.created_at,
-        updated_at=order.updated_at,
-        status=status,
-        charge_status=order.charge_status or "",
-        email=order.get_customer_email() or "",
-        user_id=str(order.user_id) if order.user_id else None,
-        user_is_confirmed=bool(order.user_id and order.user.is_confirmed),
-        channel=order.channel.slug if order.channel_id else "",
-        currency=order.currency,
-        total_gross=order.total_gross_amount,
-        total_net=order.total_net_amount,
-        total_charged=order.total_charged_amount,
-        total_refunded=total_refunded(order),
-        voucher_code=order.voucher_code,
-        checkout_token=order.checkout_token or None,
-        origin=order.origin or "",
-        is_fulfilled=status == "fulfilled",
-        billing_address=address_snapshot(order.billing_address),
-        shipping_address=address_snapshot(order.shipping_address),
-        lines=tuple(lines),
-    )
+    refunded = refunded_by_order(ids)
+    return {
+        str(row["id"]): OrderSnapshot(
+            order_id=str(row["id"]),
+            number=str(row["number"]),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            status=row["status"],
+            charge_status=row["charge_status"] or "",
+            # Order.get_customer_email: the order's address, else its account's.
+            email=row["user_email"] or (row["account_email"] if row["user_id"] else "") or "",
+            user_id=_text(row["user_id"]),
+            user_is_confirmed=bool(row["user_id"] and row["account_confirmed"]),
+            channel=row["channel_slug"] or "",
+            currency=row["currency"],
+            total_gross=row["total_gross_amount"],
+            total_net=row["total_net_amount"],
+            total_charged=row["total_charged_amount"],
+            total_refunded=refunded.get(row["id"], Decimal(0)),
+            voucher_code=row["voucher_code"],
+            checkout_token=row["checkout_token"] or None,
+            origin=row["origin"] or "",
+            is_fulfilled=row["status"] == "fulfilled",
+            billing_address=_address_from_row(row, "billing_address"),
+            shipping_address=_address_from_row(row, "shipping_address"),
+            lines=tuple(lines[row["id"]]),
+        )
+        for row in rows
+    }
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value is not None else None
 
 
 def checkout_snapshot(checkout) -> CheckoutSnapshot:

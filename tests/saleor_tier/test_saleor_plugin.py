@@ -230,7 +230,7 @@ def test_crm_failure_does_not_fail_checkout_complete(
     if broken == "processing":
         monkeypatch.setattr("saleor_crm_plugin.ingestion.batch.apply_orders", explode)
     elif broken == "snapshot":
-        monkeypatch.setattr("saleor_crm_plugin.saleor.snapshots.order_snapshot", explode)
+        monkeypatch.setattr("saleor_crm_plugin.saleor.snapshots.order_snapshots", explode)
     else:
         monkeypatch.setattr("saleor_crm_plugin.ingestion.recorder.write_events", explode)
 
@@ -505,3 +505,66 @@ def test_periodic_tasks_are_in_saleors_database_scheduler():
     } <= set(schedule)
     assert schedule["saleor-crm-sweep-pending-events"].task == "saleor_crm.sweep_pending_events"
     assert rows.get(name="saleor-crm-recompute-profiles").crontab.hour == "3"
+
+
+def test_order_snapshots_read_as_rows_what_saleor_holds(
+    order_with_lines, customer_user, transaction_item_generator
+):
+    # given: an order with an account, two addresses (one with a phone), a refund
+    from saleor_crm_plugin.saleor.snapshots import order_snapshots
+
+    order = order_with_lines
+    order.user, order.user_email = customer_user, ""
+    order.save(update_fields=["user", "user_email"])
+    order.billing_address.phone = "+48601234567"
+    order.billing_address.save(update_fields=["phone"])
+    transaction_item_generator(
+        order_id=order.pk, refunded_value=Decimal("3.50"), currency=order.currency
+    )
+
+    # when
+    (snapshot,) = order_snapshots(type(order).objects.filter(pk=order.pk)).values()
+
+    # then: Saleor's own reading of the same order
+    assert snapshot.order_id == str(order.pk)
+    assert snapshot.number == str(order.number)
+    assert snapshot.email == order.get_customer_email() == customer_user.email
+    assert (snapshot.user_id, snapshot.user_is_confirmed) == (
+        str(customer_user.pk),
+        customer_user.is_confirmed,
+    )
+    assert (snapshot.channel, snapshot.currency, snapshot.total_gross) == (
+        order.channel.slug,
+        order.currency,
+        order.total_gross_amount,
+    )
+    assert snapshot.total_refunded == Decimal("3.50")
+    billing = order.billing_address
+    assert snapshot.billing_address.country == billing.country.code
+    assert snapshot.billing_address.city == billing.city
+    assert snapshot.billing_address.phone == str(billing.phone) == "+48601234567"
+    expected_lines = [
+        (
+            str(line.pk),
+            line.product_name,
+            line.quantity,
+            line.total_price_gross_amount,
+            str(line.variant.product_id) if line.variant else None,
+            str(line.variant.product.category_id) if line.variant else None,
+            line.variant.product.category.name if line.variant else "",
+        )
+        for line in order.lines.order_by("pk")
+    ]
+    assert [
+        (
+            line.line_id,
+            line.product_name,
+            line.quantity,
+            line.total_price_gross,
+            line.product_id,
+            line.category_id,
+            line.category_name,
+        )
+        for line in snapshot.lines
+    ] == expected_lines
+    assert len(expected_lines) >= 2

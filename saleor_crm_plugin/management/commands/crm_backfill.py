@@ -13,7 +13,6 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import QuerySet
@@ -30,36 +29,39 @@ from ...ingestion.services import import_snapshots
 KINDS = ("customers", "orders", "checkouts")
 
 
-def _sources() -> dict[str, tuple[str, Callable[[], QuerySet], Callable[[Any], Any], str]]:
-    """Kind -> (event type, queryset, snapshot builder, occurred-at attribute)."""
+def _sources() -> dict[str, tuple[str, Callable[[], QuerySet], Callable[[list], list]]]:
+    """Kind -> (event type, queryset of what to import, loader: primary keys
+    -> [(snapshot, occurred at)] in key order).
+    """
     from ...saleor.snapshots import (
         checkout_snapshot,
         checkouts_queryset,
         customer_snapshot,
         customers_queryset,
-        order_snapshot,
+        order_snapshots,
         orders_queryset,
     )
+
+    def customers(pks):
+        users = customers_queryset().filter(pk__in=pks).order_by("pk")
+        return [(customer_snapshot(user), user.updated_at) for user in users]
+
+    def orders(pks):
+        snapshots = order_snapshots(orders_queryset().filter(pk__in=pks))
+        return [(s, s.updated_at) for s in (snapshots.get(str(pk)) for pk in pks) if s]
+
+    def checkouts(pks):
+        found = checkouts_queryset().filter(pk__in=pks).order_by("pk")
+        return [(checkout_snapshot(checkout), checkout.last_change) for checkout in found]
 
     return {
         "customers": (
             EventType.CUSTOMER_IMPORTED,
             lambda: customers_queryset().filter(is_staff=False),
-            customer_snapshot,
-            "updated_at",
+            customers,
         ),
-        "orders": (
-            EventType.ORDER_IMPORTED,
-            orders_queryset,
-            order_snapshot,
-            "updated_at",
-        ),
-        "checkouts": (
-            EventType.CHECKOUT_IMPORTED,
-            checkouts_queryset,
-            checkout_snapshot,
-            "last_change",
-        ),
+        "orders": (EventType.ORDER_IMPORTED, orders_queryset, orders),
+        "checkouts": (EventType.CHECKOUT_IMPORTED, checkouts_queryset, checkouts),
     }
 
 
@@ -93,8 +95,8 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         sources = _sources()
         for kind in only or KINDS:
-            event_type, queryset, build, time_attr = sources[kind]
-            self._import(kind, event_type, queryset(), build, time_attr, batch_size, restart)
+            event_type, queryset, load = sources[kind]
+            self._import(kind, event_type, queryset(), load, batch_size, restart)
         if not no_recompute:
             self.stdout.write("Recomputing profiles…")
             hours = get_configuration().checkout_abandoned_after_hours
@@ -106,7 +108,7 @@ class Command(BaseCommand):
                 f"{result['seconds']} s."
             )
 
-    def _import(self, kind, event_type, queryset, build, time_attr, batch_size, restart):
+    def _import(self, kind, event_type, queryset, load, batch_size, restart):
         state, _ = BackfillState.objects.get_or_create(kind=kind)
         if restart or state.finished_at:
             state.cursor, state.processed, state.finished_at = "", 0, None
@@ -119,10 +121,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         self._resumed_at = state.processed
         for batch in self._batches(remaining, state, batch_size):
-            if kind == "orders":
-                batch = self._with_refunds(batch)
-            import_snapshots(event_type, ((build(obj), getattr(obj, time_attr)) for obj in batch))
-            state.cursor = str(batch[-1].pk)
+            import_snapshots(event_type, load(batch))
+            state.cursor = str(batch[-1])
             state.processed += len(batch)
             state.save(update_fields=["cursor", "processed", "updated_at"])
             self._progress(kind, state.processed, state.total, started)
@@ -131,23 +131,17 @@ class Command(BaseCommand):
         self._progress(kind, state.processed, state.total, started, done=True)
 
     @staticmethod
-    def _with_refunds(batch: list) -> list:
-        from ...saleor.snapshots import with_refunds
-
-        return with_refunds(batch)
-
-    @staticmethod
     def _batches(queryset, state, size) -> Iterator[list]:
+        """Primary keys in key order, ``size`` at a time (a keyset walk)."""
         cursor = state.cursor
+        keys = queryset.order_by("pk").values_list("pk", flat=True)
         while True:
-            page = queryset.order_by("pk")
-            if cursor:
-                page = page.filter(pk__gt=cursor)
+            page = keys.filter(pk__gt=cursor) if cursor else keys
             batch = list(page[:size])
             if not batch:
                 return
             yield batch
-            cursor = str(batch[-1].pk)
+            cursor = str(batch[-1])
 
     def _progress(self, kind, done_count, total, started, done=False):
         width = 30
