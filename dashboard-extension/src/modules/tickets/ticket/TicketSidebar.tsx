@@ -20,6 +20,7 @@ import { orderStatusLabel } from "../../customers/labels";
 import { TicketLinkOrder } from "../graphql/documents";
 import type { TicketDetails, TicketSatisfaction } from "../graphql/types";
 import { slaTargets, TARGET_STATE_LABELS } from "../sla";
+import { isRequesterErased } from "./reply";
 
 export function CustomerCard({ ticket }: { ticket: TicketDetails }) {
   const { navigate, dashboard, locale } = useCrm();
@@ -94,6 +95,8 @@ export function OrderCard({
   const orders = ticket.customer?.orders.edges.map((edge) => edge.node) ?? [];
   const linked = ticket.order ? orders.find((order) => order.id === ticket.order) : undefined;
   const closed = ticket.status === "CLOSED";
+  // Nobody is left to be helped with an order once the customer was erased.
+  const erased = isRequesterErased(ticket);
 
   const link = async (order: string | null) => {
     setSaving(true);
@@ -145,6 +148,10 @@ export function OrderCard({
             </Button>
           </Box>
         </Box>
+      ) : erased ? (
+        <Text size={3} color="default2">
+          Not linked to an order. The customer's data was erased.
+        </Text>
       ) : orders.length > 0 ? (
         <Box display="flex" flexDirection="column" gap={2}>
           <Text size={3} color="default2">
