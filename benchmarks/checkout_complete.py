@@ -2,7 +2,7 @@
 
     SALEOR_PYTHON=/path/to/saleor-venv/bin/python \
     SALEOR_DATABASE_URL=postgres://…/saleor \
-    python benchmarks/checkout_complete.py [--rounds 60] [--broker redis://127.0.0.1:6379/15]
+    python benchmarks/checkout_complete.py [--rounds 60]
 
 Runs ``tests/saleor_tier/bench_checkout_complete.py`` in the Saleor
 environment with Saleor's own test fixtures (a checkout with an item, the
@@ -26,11 +26,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=60, help="pairs of completions (60)")
     parser.add_argument("--warmup", type=int, default=5, help="untimed pairs first (5)")
-    parser.add_argument(
-        "--broker",
-        default=os.environ.get("CELERY_BROKER_URL", ""),
-        help="Celery broker the hooks publish to (default CELERY_BROKER_URL; empty: eager)",
-    )
     parser.add_argument("--python", default=os.environ.get("SALEOR_PYTHON"))
     args = parser.parse_args()
     if args.rounds < 1:
@@ -40,7 +35,6 @@ def main() -> int:
         args.python,
         rounds=str(args.rounds),
         warmup=str(args.warmup),
-        broker=args.broker,
     )
 
 
