@@ -128,7 +128,7 @@ def orders_queryset():
 def order_snapshots(orders) -> dict[str, OrderSnapshot]:
     """Snapshots of the orders in the queryset ``orders``, by id, read as
     rows (no model instances: an order, its lines and addresses cost a few
-    dictionaries) in three queries and the two of :func:`refunded_by_order`,
+    dictionaries) in two queries and the two of :func:`refunded_by_order`,
     whatever their number.
     """
     rows = list(
