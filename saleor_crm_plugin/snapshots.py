@@ -38,14 +38,41 @@ def _dump(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class _Reader:
+    """How :meth:`Snapshot.from_dict` reads one snapshot class, worked out once."""
+
+    defaults: dict[str, Any]  # every field with a default, and its value
+    required: frozenset[str]
+    convert: dict[str, Any]  # field → converter of a non-null value (None: as is)
+    lists: dict[str, Any]  # list fields → their item class
+
+
 @functools.cache
-def _field_names(cls: type) -> frozenset[str]:
-    return frozenset(f.name for f in dataclasses.fields(cls))
+def _reader(cls: type) -> _Reader:
+    defaults, required, convert = {}, set(), {}
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            defaults[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            defaults[f.name] = f.default_factory()  # immutable (tuples) here
+        else:
+            required.add(f.name)
+        convert[f.name] = None
+    for name in cls._decimals:
+        convert[name] = Decimal
+    for name in cls._datetimes:
+        convert[name] = _datetime
+    for name, nested in cls._nested.items():
+        convert[name] = nested.from_dict
+    return _Reader(defaults, frozenset(required), convert, dict(cls._nested_lists))
 
 
-def _datetime(text: str) -> datetime | None:
+def _datetime(text: str | datetime) -> datetime | None:
     # fromisoformat is the fast path for what to_dict writes; Django's
     # parser accepts the few other forms older events may hold.
+    if not isinstance(text, str):
+        return text
     try:
         return datetime.fromisoformat(text)
     except ValueError:
@@ -68,22 +95,30 @@ class Snapshot:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        names = _field_names(cls)
-        values: dict[str, Any] = {}
+        """The snapshot ``to_dict`` wrote. Unknown keys are ignored (fields
+        added by newer adapters); a missing required field raises TypeError.
+
+        This is on the worker's hot path (every stored event), so the
+        frozen dataclass is filled in directly rather than through
+        ``__init__`` (which sets each field by ``object.__setattr__``).
+        """
+        reader = _reader(cls)
+        convert, lists = reader.convert, reader.lists
+        values = dict(reader.defaults)
         for key, value in data.items():
-            if key not in names:
-                continue  # tolerate fields added by newer adapters
-            if value is not None and key in cls._decimals:
-                value = Decimal(value)
-            elif value is not None and key in cls._datetimes:
-                value = _datetime(value) if isinstance(value, str) else value
-            elif value is not None and key in cls._nested:
-                value = cls._nested[key].from_dict(value)  # type: ignore[attr-defined]
-            elif key in cls._nested_lists:
-                item_cls = cls._nested_lists[key]
-                value = tuple(item_cls.from_dict(item) for item in value or ())  # type: ignore[attr-defined]
+            if key not in convert:
+                continue
+            if key in lists:
+                item_from = lists[key].from_dict
+                value = tuple(item_from(item) for item in value or ())
+            elif value is not None and (converter := convert[key]) is not None:
+                value = converter(value)
             values[key] = value
-        return cls(**values)
+        if missing := reader.required - values.keys():
+            raise TypeError(f"{cls.__name__} is missing {', '.join(sorted(missing))}")
+        snapshot = cls.__new__(cls)
+        snapshot.__dict__.update(values)
+        return snapshot
 
 
 @dataclass(frozen=True)

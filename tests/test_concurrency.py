@@ -5,10 +5,11 @@ processes have; batches kept small so that the workers interleave.
 """
 
 import threading
+import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from saleor_crm_plugin.ingestion.models import InboundEvent, InboundEventStatus
 from saleor_crm_plugin.ingestion.services import process_pending_events, record_event
@@ -81,3 +82,80 @@ def test_sibling_events_of_one_order_on_different_workers_never_collide(settings
     assert InboundEvent.objects.filter(attempts__gt=1).count() == 0
     assert CustomerProfile.objects.count() == 6
     assert CustomerProfile.objects.get(email="new@example.com").orders_count == 1
+
+
+def test_worker_leaves_events_another_batch_holds_and_takes_them_afterwards(settings):
+    # given: another worker's open batch holds the identity ann@example.com
+    from saleor_crm_plugin.ingestion import batch
+
+    record_event("order_created", f.order("o-ann", email="ann@example.com"), dispatch=False)
+    record_event("order_created", f.order("o-bob", email="bob@example.com"), dispatch=False)
+    holding, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s)", [batch._lock_key("email:ann@example.com")]
+                )
+                holding.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+            done.set()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    assert holding.wait(timeout=30)
+
+    # when: a worker processes a batch meanwhile
+    started = time.perf_counter()
+    outcome = batch.process_batch(10)
+    elapsed = time.perf_counter() - started
+
+    # then: it did not wait; Bob's order is applied, Ann's left pending as it was
+    assert (outcome.processed, outcome.deferred, outcome.failed) == (1, 1, 0)
+    assert elapsed < 5
+    ann = InboundEvent.objects.get(object_id="o-ann")
+    assert (ann.status, ann.attempts, ann.last_error) == (InboundEventStatus.PENDING, 0, "")
+    assert list(CustomerProfile.objects.values_list("email", flat=True)) == ["bob@example.com"]
+
+    # when: the other batch commits, and the worker runs again
+    release.set()
+    thread.join(timeout=30)
+    assert done.is_set()
+    result = process_pending_events()
+
+    # then: Ann's order is applied once
+    assert result["processed"] == 1
+    assert CustomerProfile.objects.get(email="ann@example.com").orders_count == 1
+    assert not InboundEvent.objects.exclude(status=InboundEventStatus.PROCESSED).exists()
+
+
+def test_worker_whose_whole_batch_is_held_waits_for_it_instead_of_giving_up():
+    # given: another worker's open batch holds the only pending event's order
+    from saleor_crm_plugin.ingestion import batch
+
+    record_event("order_created", f.order("o-1", email="ann@example.com"), dispatch=False)
+    holding = threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [batch._lock_key("order:o-1")])
+                holding.set()
+                time.sleep(0.5)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    assert holding.wait(timeout=30)
+
+    # when: the sweeper runs while it is held
+    result = process_pending_events()
+    thread.join(timeout=30)
+
+    # then: it waited for the other batch to commit, then applied the event
+    assert result["processed"] == 1
+    assert CustomerProfile.objects.get(email="ann@example.com").orders_count == 1

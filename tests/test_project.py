@@ -101,3 +101,40 @@ def test_only_the_adapter_imports_saleor():
         if adapter not in path.parents and (lines := saleor_imports(path))
     }
     assert offenders == {}, f"only saleor_crm_plugin/saleor/ may import saleor: {offenders}"
+
+
+@pytest.mark.django_db
+def test_no_index_of_the_crm_only_repeats_another():
+    # Every index is written on each insert of the ingestion path: one whose
+    # columns lead another index (a foreign key's own index beside a
+    # composite one), or a pattern-ops copy of a key nothing filters by
+    # prefix, only slows it. Unique indexes enforce something and stay.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.relname, i.relname, x.indisunique,
+                   pg_get_indexdef(x.indexrelid),
+                   ARRAY(SELECT pg_get_indexdef(x.indexrelid, k + 1, true)
+                         FROM generate_subscripts(x.indkey, 1) AS k ORDER BY k)
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_class t ON t.oid = x.indrelid
+            JOIN pg_am a ON a.oid = i.relam
+            WHERE t.relname IN ('saleor_crm_inboundevent', 'saleor_crm_orderfact',
+                                'saleor_crm_orderlinefact', 'saleor_crm_checkoutfact',
+                                'saleor_crm_timelineevent', 'saleor_crm_customerprofile')
+              AND a.amname = 'btree' AND x.indpred IS NULL
+            """
+        )
+        indexes = cursor.fetchall()
+    redundant = []
+    for table, name, unique, definition, columns in indexes:
+        if "_pattern_ops" in definition:
+            redundant.append(name)
+            continue
+        if unique:
+            continue
+        for other_table, other, _, _, other_columns in indexes:
+            if other_table == table and other != name and other_columns[: len(columns)] == columns:
+                redundant.append(f"{name} (leads {other})")
+    assert redundant == []

@@ -14,8 +14,10 @@ NON_SALE_STATUSES = ("draft", "canceled", "expired")
 
 class OrderFact(models.Model):
     order_id = models.CharField(max_length=64, primary_key=True)
+    # Indexed by crm_order_profile_idx (profile, placed_at), which serves
+    # the foreign key's lookups too: a second index only slows the inserts.
     profile = models.ForeignKey(
-        CustomerProfile, null=True, on_delete=models.CASCADE, related_name="orders"
+        CustomerProfile, null=True, on_delete=models.CASCADE, related_name="orders", db_index=False
     )
     number = models.CharField(max_length=64, blank=True, default="")
     email = models.CharField(max_length=254, blank=True, default="")
@@ -63,7 +65,10 @@ class OrderFact(models.Model):
 
 class OrderLineFact(models.Model):
     id = models.BigAutoField(primary_key=True)
-    order = models.ForeignKey(OrderFact, on_delete=models.CASCADE, related_name="lines")
+    # Indexed by crm_orderline_unique (order, line_id).
+    order = models.ForeignKey(
+        OrderFact, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     line_id = models.CharField(max_length=64)
     product_id = models.CharField(max_length=64, null=True, blank=True)
     product_name = models.CharField(max_length=386, blank=True, default="")
@@ -87,8 +92,14 @@ class OrderLineFact(models.Model):
 
 class CheckoutFact(models.Model):
     token = models.CharField(max_length=64, primary_key=True)
+    # Indexed by crm_checkout_profile_idx (profile, last_change).
     profile = models.ForeignKey(
-        CustomerProfile, null=True, blank=True, on_delete=models.CASCADE, related_name="checkouts"
+        CustomerProfile,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="checkouts",
+        db_index=False,
     )
     email = models.CharField(max_length=254, blank=True, default="")
     user_id = models.CharField(max_length=64, null=True, blank=True)

@@ -2,10 +2,11 @@
 
 A worker claims up to N due events (``FOR UPDATE SKIP LOCKED``, so workers
 never wait on each other's claims), builds the snapshots of those recorded
-by reference (one loader call per kind of object), takes advisory locks on
-every object and identity involved and row locks on the profiles, in one
-global order, then applies the batch per kind of object: accounts, orders,
-checkouts, erasures. The derived figures of the touched profiles are
+by reference (one loader call per kind of object), tries advisory locks on
+every object and identity involved (an event another worker's batch holds
+one of is left pending for a later batch: workers never queue behind each
+other), row-locks the profiles in id order, then applies the batch per kind
+of object: accounts, orders, checkouts, erasures. The derived figures of the touched profiles are
 refreshed once, and the events are marked processed in one statement, all
 in one transaction: a worker that dies mid-batch leaves its events pending.
 
@@ -24,6 +25,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
+import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -65,12 +67,15 @@ class Outcome:
     processed: int = 0
     failed: int = 0
     skipped: int = 0
+    # Left pending: another worker held one of their objects or identities.
+    deferred: int = 0
     failed_ids: list[int] = field(default_factory=list)
 
     def add(self, other: Outcome) -> None:
         self.processed += other.processed
         self.failed += other.failed
         self.skipped += other.skipped
+        self.deferred += other.deferred
         self.failed_ids += other.failed_ids
 
     def as_dict(self) -> dict[str, int]:
@@ -126,18 +131,12 @@ def claim(
             announced=tuple(row[2] or (row[1],)),
             object_type=row[3],
             object_id=row[4],
-            payload=row[5] if not isinstance(row[5], str) else _json(row[5]),
+            payload=orjson.loads(row[5]) if isinstance(row[5], str) else row[5],
             occurred_at=row[6],
             attempts=row[7],
         )
         for row in rows
     ]
-
-
-def _json(text: str) -> Any:
-    import json
-
-    return json.loads(text)
 
 
 @cache
@@ -171,44 +170,48 @@ def load_snapshots(events: list[Claimed]) -> None:
             event.snapshot = loaded[event.object_type].get(event.object_id)
 
 
-def _lock_keys(events: list[Claimed]) -> list[int]:
-    keys: set[str] = set()
-    for event in events:
-        keys.add(f"{event.object_type}:{event.object_id}")
-        snapshot = event.snapshot
-        if snapshot is None:
-            continue
-        if email := normalize_email(getattr(snapshot, "email", "")):
-            keys.add(f"email:{email}")
-        if user_id := getattr(snapshot, "user_id", None):
-            keys.add(f"user:{user_id}")
-    # 63-bit keys in the CRM's own space; sorted, so workers lock in one order.
-    return sorted(
-        int.from_bytes(hashlib.blake2b(k.encode(), digest_size=8).digest(), "big") >> 1
-        for k in keys
-    )
+def _identities(event: Claimed) -> tuple[str, Any]:
+    """The email and account the event's snapshot names (normalised)."""
+    snapshot = event.snapshot
+    if snapshot is None:
+        return "", None
+    return normalize_email(getattr(snapshot, "email", "")), getattr(snapshot, "user_id", None)
 
 
-def _lock_everything(events: list[Claimed]) -> None:
+def _lock_key(name: str) -> int:
+    # 63-bit keys in the CRM's own space.
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big") >> 1
+
+
+def _keys_of(event: Claimed) -> set[int]:
+    """Advisory-lock keys of what the event touches: its object, and the
+    email and account its snapshot names (they decide the profile).
+    """
+    names = {f"{event.object_type}:{event.object_id}"}
+    email, user_id = _identities(event)
+    if email:
+        names.add(f"email:{email}")
+    if user_id:
+        names.add(f"user:{user_id}")
+    return {_lock_key(name) for name in names}
+
+
+def _lock_profiles_named(events: list[Claimed]) -> None:
+    """Row-lock, in id order (the global lock order, see lock_profiles),
+    the profiles these events' identities name.
+    """
     emails, users = set(), set()
     for event in events:
-        if event.snapshot is None:
-            continue
-        if email := normalize_email(getattr(event.snapshot, "email", "")):
+        email, user_id = _identities(event)
+        if email:
             emails.add(email)
-        if user_id := getattr(event.snapshot, "user_id", None):
+        if user_id:
             users.add(user_id)
     from ..profiles.identity import user_key
 
     keys = [str(k) for k in (user_key(u) for u in users) if k is not None]
     user_cast = CustomerProfile._meta.get_field("user").target_field.db_type(connection)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k",
-            ["{" + ",".join(map(str, _lock_keys(events))) + "}"],
-        )
-        # The profiles these identities name, row-locked in id order (the
-        # global lock order, see lock_profiles) in the same statement.
         cursor.execute(
             f"""
             SELECT id FROM {CustomerProfile._meta.db_table}
@@ -217,6 +220,40 @@ def _lock_everything(events: list[Claimed]) -> None:
             """,
             [dumps(sorted(emails)), dumps(keys)],
         )
+
+
+def _lock_everything(events: list[Claimed]) -> None:
+    """Take every lock the events need, waiting for them (in key order)."""
+    keys = sorted(set().union(*(_keys_of(e) for e in events)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k",
+            ["{" + ",".join(map(str, keys)) + "}"],
+        )
+    _lock_profiles_named(events)
+
+
+def take_locks(events: list[Claimed]) -> tuple[list[Claimed], list[Claimed]]:
+    """Lock what the events touch without waiting on other workers: the
+    events whose every key is free are returned first, with their profiles
+    row-locked; the others (another worker holds one of their objects or
+    identities until it commits) are returned second, to be left pending
+    for a later batch. So two workers never queue behind each other's
+    batches, and a try-lock never waits, so it never deadlocks.
+    """
+    keys_of = {event.id: _keys_of(event) for event in events}
+    wanted = sorted(set().union(*keys_of.values())) if keys_of else []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT k FROM unnest(%s::bigint[]) AS k WHERE pg_try_advisory_xact_lock(k)",
+            ["{" + ",".join(map(str, wanted)) + "}"],
+        )
+        held = {row[0] for row in cursor.fetchall()}
+    mine = [e for e in events if keys_of[e.id] <= held]
+    others = [e for e in events if not keys_of[e.id] <= held]
+    if mine:
+        _lock_profiles_named(mine)
+    return mine, others
 
 
 class _Context:
@@ -228,12 +265,16 @@ class _Context:
         self.breakpoints = RFMBreakpoints.objects.filter(pk=RFMBreakpoints.SINGLETON_PK).first()
 
 
-def apply_batch(events: list[Claimed], context: _Context) -> None:
-    """Apply loaded events (inside the caller's transaction)."""
+def apply_batch(events: list[Claimed], context: _Context, *, locked: bool = False) -> None:
+    """Apply loaded events (inside the caller's transaction). ``locked``:
+    the caller took their locks (:func:`take_locks`); otherwise they are
+    taken here, waiting for them.
+    """
     live = [e for e in events if e.snapshot is not None]
     if not live:
         return
-    _lock_everything(live)
+    if not locked:
+        _lock_everything(live)
     touched: set[Any] = set()
     customers = [
         e for e in live if e.object_type == "customer" and e.event_type not in ERASURE_EVENTS
@@ -311,7 +352,7 @@ def _apply_isolating(events: list[Claimed], context: _Context, outcome: Outcome)
     """
     try:
         with transaction.atomic():
-            apply_batch(events, context)
+            apply_batch(events, context, locked=True)
         return [e.id for e in events]
     except Exception as error:  # noqa: BLE001 - isolated and recorded below
         if len(events) == 1:
@@ -332,8 +373,12 @@ def process_batch(
     *,
     ids: list[int] | None = None,
     created_before: datetime | None = None,
+    wait: bool = False,
 ) -> Outcome:
-    """Claim and apply one batch of due events in one transaction."""
+    """Claim and apply one batch of due events in one transaction. Events
+    another worker's batch holds are left pending (``deferred``), unless
+    ``wait``: then their locks are waited for.
+    """
     limit = limit or crm_setting("SALEOR_CRM_BATCH_SIZE")
     outcome = Outcome()
     now = timezone.now()
@@ -357,7 +402,14 @@ def process_batch(
                     event.payload = {}  # excluded below
             events = [e for e in events if e.id not in outcome.failed_ids]
         gone = [e for e in events if e.snapshot is None]
-        applied = _apply_isolating([e for e in events if e.snapshot is not None], context, outcome)
+        live = [e for e in events if e.snapshot is not None]
+        if wait:
+            _lock_everything(live)
+            mine, others = live, []
+        else:
+            mine, others = take_locks(live)
+        outcome.deferred += len(others)
+        applied = _apply_isolating(mine, context, outcome)
         done = applied + [e.id for e in gone]
         _mark_processed(done, now)
         outcome.processed += len(applied)

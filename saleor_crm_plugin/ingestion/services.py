@@ -124,12 +124,20 @@ def process_pending_events(
     created_before = timezone.now() - older_than if older_than is not None else None
     batch_size = crm_setting("SALEOR_CRM_BATCH_SIZE")
     total = Outcome()
+    wait = False
     while total.processed + total.failed + total.skipped < limit:
         size = min(batch_size, limit - (total.processed + total.failed + total.skipped))
-        outcome = process_batch(size, created_before=created_before)
+        outcome = process_batch(size, created_before=created_before, wait=wait)
         total.add(outcome)
         if outcome.processed + outcome.failed + outcome.skipped == 0:
+            if outcome.deferred and not wait:
+                # Everything claimed is held by other workers' batches:
+                # claim again and wait for them this once (in a new
+                # transaction, holding nothing, so waiting cannot deadlock).
+                wait = True
+                continue
             break
+        wait = False
     return total.as_dict()
 
 

@@ -193,8 +193,9 @@ class TimelineEvent(models.Model):
     """One dated thing that happened to a customer, linked to its source."""
 
     id = models.BigAutoField(primary_key=True)
+    # Indexed by crm_timeline_profile_idx (profile, -occurred_at).
     profile = models.ForeignKey(
-        CustomerProfile, on_delete=models.CASCADE, related_name="timeline_events"
+        CustomerProfile, on_delete=models.CASCADE, related_name="timeline_events", db_index=False
     )
     type = models.CharField(max_length=32, choices=TimelineEventType.choices)
     occurred_at = models.DateTimeField()
