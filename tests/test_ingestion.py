@@ -1,5 +1,6 @@
+import json
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -17,6 +18,7 @@ from saleor_crm_plugin.ingestion.services import (
     record_event,
 )
 from saleor_crm_plugin.models import CustomerProfile
+from saleor_crm_plugin.snapshots import AddressSnapshot, CustomerSnapshot, OrderSnapshot
 from saleor_crm_plugin.tasks import process_events_task, sweep_pending_events_task
 from tests import factories as f
 from tests.host.celery import app as celery_app
@@ -292,3 +294,56 @@ def test_backfill_progress_line_shows_rate_and_eta(capsys):
     assert "300/900" in line
     assert "(20/s, ETA 30s)" in line
     assert [_duration(s) for s in (42, 200, 7500)] == ["42s", "3m 20s", "2h 05m"]
+
+
+@pytest.mark.parametrize(
+    "snapshot",
+    [
+        f.order("o-1", lines=(f.line(price="3.50"), f.line(price="1.25")), voucher_code="X"),
+        f.checkout("c-1", quantity=2, country="PL"),
+        CustomerSnapshot(
+            user_id="7",
+            email="ann@example.com",
+            updated_at=timezone.now(),
+            date_joined=None,
+            default_billing_address=AddressSnapshot(country="DE", city="Köln"),
+        ),
+    ],
+    ids=["order", "checkout", "customer"],
+)
+def test_snapshots_read_back_what_they_wrote(snapshot):
+    # when: stored as an event's JSON and read back, as a worker does
+    stored = json.loads(json.dumps(snapshot.to_dict()))
+    read = type(snapshot).from_dict({**stored, "field_of_a_newer_adapter": 1})
+
+    # then: the same snapshot, nested parts and types included
+    assert read == snapshot
+    assert type(read.created_at if hasattr(read, "created_at") else read.updated_at) is datetime
+
+
+def test_snapshot_missing_a_required_field_is_refused():
+    stored = f.order("o-1").to_dict()
+    del stored["currency"]
+
+    with pytest.raises(TypeError, match="currency"):
+        OrderSnapshot.from_dict(stored)
+
+
+@pytest.mark.django_db
+def test_event_whose_payload_cannot_be_read_fails_alone(settings):
+    # given: two stored orders, one with a payload missing a required field
+    record_event("order_created", f.order("o-good", email="ann@example.com"), dispatch=False)
+    bad = record_event("order_created", f.order("o-bad", email="bob@example.com"), dispatch=False)
+    payload = dict(bad.payload)
+    del payload["currency"]
+    InboundEvent.objects.filter(pk=bad.pk).update(payload=payload)
+
+    # when
+    result = process_pending_events()
+
+    # then: the good one is applied; the bad one waits for its retry, with the reason
+    assert (result["processed"], result["failed"]) == (1, 1)
+    bad.refresh_from_db()
+    assert bad.status == InboundEventStatus.PENDING
+    assert "currency" in bad.last_error
+    assert list(CustomerProfile.objects.values_list("email", flat=True)) == ["ann@example.com"]
