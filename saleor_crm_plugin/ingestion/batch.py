@@ -298,17 +298,17 @@ def apply_batch(events: list[Claimed], context: _Context, *, locked: bool = Fals
         profile = erase_customer(event.snapshot, event.occurred_at)
         if profile is not None:
             touched.add(profile.pk)
-    touched = {pk for pk in touched if pk is not None}
-    if not touched:
+    # In id order as text: the order of the uuids, and sorted in C (the
+    # UUID objects' comparison was a visible part of a batch's Python time).
+    ids = sorted({str(pk) for pk in touched if pk is not None})
+    if not ids:
         return
-    lock_profiles(sorted(touched))
+    lock_profiles(ids)
     if context.breakpoints is None or context.breakpoints.computed_at is None:
         # A new store: rank the buyers there are, so new buyers are scored now.
-        refresh_derived(sorted(touched), config=context.config, breakpoints=None, now=context.now)
+        refresh_derived(ids, config=context.config, breakpoints=None, now=context.now)
         context.breakpoints = compute_breakpoints(context.config, context.now)
-    refresh_derived(
-        sorted(touched), config=context.config, breakpoints=context.breakpoints, now=context.now
-    )
+    refresh_derived(ids, config=context.config, breakpoints=context.breakpoints, now=context.now)
 
 
 def _mark_processed(ids: list[int], now: datetime) -> None:
