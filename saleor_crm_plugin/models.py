@@ -5,6 +5,7 @@ from .commerce.models import CheckoutFact, OrderFact, OrderLineFact
 from .configuration.models import CRMConfiguration
 from .ingestion.models import BackfillState, InboundEvent
 from .interactions.models import Interaction
+from .marketing.models import Segment
 from .privacy.models import ProfileRead
 from .profiles.models import CustomerProfile, ErasedIdentity, TimelineEvent
 from .throttling.models import ThrottleBucket
@@ -23,6 +24,7 @@ __all__ = [
     "ProfileRead",
     "RFMBreakpoints",
     "SLAPolicy",
+    "Segment",
     "ThrottleBucket",
     "Ticket",
     "TicketMessage",

@@ -87,6 +87,8 @@ class OrderLineFact(models.Model):
         ]
         indexes = [
             models.Index(fields=["product_id"], name="crm_orderline_product_idx"),
+            # Segments' "bought from a category".
+            models.Index(fields=["category_id"], name="crm_orderline_category_idx"),
         ]
 
 

@@ -37,6 +37,7 @@ from .core.permissions import (
 )
 from .ingestion.schema import IngestionQueries
 from .interactions.schema import InteractionMutations, InteractionQueries
+from .marketing.schema import SegmentMutations, SegmentQueries
 from .privacy.schema import PrivacyMutations
 from .profiles.schema import CustomerProfileMutations, CustomerProfileQueries
 from .tickets.schema import TicketMutations, TicketQueries
@@ -48,6 +49,7 @@ class Query(
     InteractionQueries,
     AnalyticsQueries,
     IngestionQueries,
+    SegmentQueries,
     graphene.ObjectType,
 ):
     class Meta:
@@ -59,6 +61,7 @@ class Mutation(
     TicketMutations,
     InteractionMutations,
     PrivacyMutations,
+    SegmentMutations,
     graphene.ObjectType,
 ):
     class Meta:

@@ -98,6 +98,11 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "myTickets": CUSTOMER,
         "myTicket": CUSTOMER,
         "ticketByAccessToken": PUBLIC,
+        # Segments list customers, as customerProfiles does; conditions on
+        # order data need more (graphql/marketing/utils.py: ORDER_FIELDS).
+        "segments": MANAGE_USERS,
+        "segment": MANAGE_USERS,
+        "segmentPreview": MANAGE_USERS,
     },
     "Mutation": {
         "customerProfileUpdate": MANAGE_USERS,
@@ -113,6 +118,9 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "slaPolicyDelete": MANAGE_USERS,
         # Order data in the document needs MANAGE_ORDERS too (see the mutation).
         "customerDataExport": MANAGE_USERS,
+        "segmentCreate": MANAGE_USERS,
+        "segmentUpdate": MANAGE_USERS,
+        "segmentDelete": MANAGE_USERS,
         "ticketOpen": PUBLIC,
         "myTicketReply": PUBLIC,
         "ticketRate": PUBLIC,

@@ -1,0 +1,1 @@
+"""Segments of customer profiles: staff operations."""

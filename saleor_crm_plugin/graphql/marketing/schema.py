@@ -1,0 +1,51 @@
+"""Segments: staff operations."""
+
+import graphene
+
+from ..core.connection import connection_args
+from .mutations.segment_create import SegmentCreate
+from .mutations.segment_delete import SegmentDelete
+from .mutations.segment_update import SegmentUpdate
+from .resolvers import resolve_segment, resolve_segment_preview, resolve_segments
+from .types import Segment, SegmentCountableConnection, SegmentPreview, SegmentRulesInput
+
+
+class SegmentQueries(graphene.ObjectType):
+    segments = graphene.Field(
+        SegmentCountableConnection,
+        search=graphene.Argument(graphene.String, description="Part of the name."),
+        description="Segments, by name. Requires MANAGE_USERS.",
+        **connection_args(),
+    )
+    segment = graphene.Field(
+        Segment,
+        id=graphene.Argument(graphene.ID, required=True, description="ID of the segment."),
+        description="One segment. Requires MANAGE_USERS.",
+    )
+    segment_preview = graphene.Field(
+        SegmentPreview,
+        rules=graphene.Argument(SegmentRulesInput, required=True, description="The rules."),
+        description=(
+            "How many customers rules select now, and a sample, without saving them. Requires "
+            "MANAGE_USERS; conditions on spend, channels or products bought, MANAGE_ORDERS with "
+            "access to all channels."
+        ),
+    )
+
+    @staticmethod
+    def resolve_segments(root, info, search=None, **pagination):
+        return resolve_segments(search, **pagination)
+
+    @staticmethod
+    def resolve_segment(root, info, id):
+        return resolve_segment(id)
+
+    @staticmethod
+    def resolve_segment_preview(root, info, rules):
+        return resolve_segment_preview(info.context.requestor, rules)
+
+
+class SegmentMutations(graphene.ObjectType):
+    segment_create = SegmentCreate.Field()
+    segment_update = SegmentUpdate.Field()
+    segment_delete = SegmentDelete.Field()

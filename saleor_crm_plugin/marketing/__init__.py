@@ -1,0 +1,1 @@
+"""Marketing: segments of customer profiles (rule trees evaluated in SQL)."""
