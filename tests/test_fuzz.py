@@ -36,7 +36,8 @@ from graphql_relay import to_global_id
 
 from saleor_crm_plugin.auth import CRMPermission
 from saleor_crm_plugin.graphql.schema import execute
-from saleor_crm_plugin.models import CustomerProfile, Interaction, OrderFact, Ticket
+from saleor_crm_plugin.marketing.services import create_segment
+from saleor_crm_plugin.models import CustomerProfile, Interaction, OrderFact, Segment, Ticket
 from saleor_crm_plugin.tickets import services as desk
 from tests.conftest import GRAPHQL_URL, REQUESTORS
 from tests.host.auth import issue_token
@@ -122,11 +123,25 @@ def requestor_kinds() -> dict[str, str | None]:
     }
 
 
+DEMO_SEGMENT_RULES = {
+    "conditions": [{"field": "TAG", "operator": "EQ", "value": "vip"}],
+    "groups": [
+        {
+            "match": "ANY",
+            "conditions": [
+                {"field": "LAST_ORDER_AT", "operator": "WITHIN_LAST_DAYS", "value": "90"},
+                {"field": "OPEN_TICKETS", "operator": "GT", "value": "0"},
+            ],
+        }
+    ],
+}
+
 CURSORS = """
 {
   customerProfiles(first: 3) { edges { cursor } }
   tickets(first: 3) { edges { cursor } }
   interactions(first: 3) { edges { cursor } }
+  segments(first: 3) { edges { cursor } }
 }
 """
 
@@ -143,6 +158,7 @@ def seeded_values() -> tuple[list[str], list[str]]:
         *(to_global_id("Ticket", t.pk) for t in tickets),
         *(to_global_id("Order", o) for o in OrderFact.objects.values_list("pk", flat=True)[:5]),
         *(to_global_id("Interaction", i.pk) for i in Interaction.objects.order_by("pk")[:3]),
+        *(to_global_id("Segment", s.pk) for s in Segment.objects.order_by("pk")[:3]),
         *(
             to_global_id("User", pk)
             for pk in get_user_model()
@@ -164,6 +180,8 @@ def seeded_values() -> tuple[list[str], list[str]]:
 def test_generated_operations_get_no_500_and_only_typed_errors(tmp_path):
     # given: the demo store, a token per requestor kind, the fuzzer's environment
     call_command("crm_demo_data", customers=DEMO_CUSTOMERS, stdout=io.StringIO())
+    create_segment("Recent VIPs", DEMO_SEGMENT_RULES)
+    create_segment("Everyone", {})
     ids, strings = seeded_values()
     kinds = requestor_kinds()
     python = fuzz_python()
