@@ -5,7 +5,7 @@ from .commerce.models import CheckoutFact, OrderFact, OrderLineFact
 from .configuration.models import CRMConfiguration
 from .ingestion.models import BackfillState, InboundEvent
 from .interactions.models import Interaction
-from .marketing.models import Segment
+from .marketing.models import Segment, SegmentMember
 from .privacy.models import ProfileRead
 from .profiles.models import CustomerProfile, ErasedIdentity, TimelineEvent
 from .throttling.models import ThrottleBucket
@@ -25,6 +25,7 @@ __all__ = [
     "RFMBreakpoints",
     "SLAPolicy",
     "Segment",
+    "SegmentMember",
     "ThrottleBucket",
     "Ticket",
     "TicketMessage",

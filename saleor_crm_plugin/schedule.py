@@ -52,6 +52,10 @@ CRM_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "saleor_crm.purge_throttle_buckets",
         "schedule": timedelta(hours=1),
     },
+    "saleor-crm-refresh-segments": {
+        "task": "saleor_crm.refresh_segments",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # Saleor's scheduler reads its own subclass of django-celery-beat's model.

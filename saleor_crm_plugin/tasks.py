@@ -14,6 +14,8 @@ from .conf import crm_setting
 from .configuration.services import get_configuration
 from .hosting import writer
 from .ingestion.services import process_pending_events, purge_processed_events
+from .marketing.membership import refresh_all_segments, refresh_members
+from .marketing.models import Segment
 from .privacy.scrub import scrub_erased_events
 from .throttling.services import purge_expired
 from .tickets.mail import send_satisfaction_survey, send_ticket_link, send_ticket_message
@@ -136,6 +138,27 @@ def scrub_erased_events_task() -> int:
         return scrub_erased_events()
 
 
+@shared_task(name="saleor_crm.refresh_segments")
+def refresh_segments_task() -> dict:
+    """Materialise every segment's members (entered / left), so changes of
+    profiles, tickets and the clock ("within the last 30 days") show in
+    them. Schedule every 5 minutes.
+    """
+    with writer():
+        return refresh_all_segments()
+
+
+@shared_task(name="saleor_crm.refresh_segment")
+def refresh_segment_task(segment_id: str) -> dict:
+    """Materialise one segment's members: asked for when its rules are saved."""
+    with writer():
+        segment = Segment.objects.filter(pk=segment_id).first()
+        if segment is None:
+            return {"entered": 0, "left": 0}
+        refreshed = refresh_members(segment)
+        return {"entered": refreshed.entered, "left": refreshed.left}
+
+
 TASKS = {
     task.name: task
     for task in (
@@ -151,5 +174,7 @@ TASKS = {
         send_ticket_link_task,
         mark_sla_breaches_task,
         scrub_erased_events_task,
+        refresh_segments_task,
+        refresh_segment_task,
     )
 }

@@ -10,7 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from graphql_relay import to_global_id
 
-from saleor_crm_plugin.marketing.models import Segment
+from saleor_crm_plugin.marketing.membership import (
+    current_members,
+    refresh_all_segments,
+    refresh_members,
+)
+from saleor_crm_plugin.marketing.models import Segment, SegmentMember
 from saleor_crm_plugin.marketing.rules import (
     FIELDS,
     MAX_CONDITIONS,
@@ -21,6 +26,7 @@ from saleor_crm_plugin.marketing.rules import (
     members,
     parse_rules,
 )
+from saleor_crm_plugin.marketing.services import create_segment
 from saleor_crm_plugin.models import CustomerProfile
 from saleor_crm_plugin.tickets import services as desk
 from saleor_crm_plugin.tickets.models import TicketStatus
@@ -740,3 +746,108 @@ def test_members_pages_through_everyone(gql, many_buyers):
         after = page["pageInfo"]["endCursor"]
     # Most recent buyers first.
     assert seen == [f"m{n}@example.com" for n in range(12)]
+
+
+# --- materialised membership ---------------------------------------------------
+
+
+def stays(segment) -> list[tuple[str, bool]]:
+    """(email, still in) of every stay, oldest first."""
+    return [
+        (m.profile.email, m.left_at is None)
+        for m in SegmentMember.objects.filter(segment=segment)
+        .select_related("profile")
+        .order_by("entered_at", "id")
+    ]
+
+
+def test_refresh_records_who_entered_and_left(store):
+    # given
+    segment = create_segment("VIP", {"conditions": [condition("TAG", "EQ", "vip")]})
+
+    # when
+    first = refresh_members(segment)
+    again = refresh_members(segment)
+
+    # then
+    assert (first.entered, first.left) == (1, 0)
+    assert (again.entered, again.left) == (0, 0)
+    assert stays(segment) == [(ANN, True)]
+
+    # when: ann loses the tag, bob gets it
+    CustomerProfile.objects.filter(email=ANN).update(tags=[])
+    CustomerProfile.objects.filter(email=BOB).update(tags=["vip"])
+    changed = refresh_members(segment)
+
+    # then
+    assert (changed.entered, changed.left) == (1, 1)
+    assert stays(segment) == [(ANN, False), (BOB, True)]
+    assert sorted(current_members(segment).values_list("email", flat=True)) == [BOB]
+
+    # when: ann comes back, bob is erased
+    CustomerProfile.objects.filter(email=ANN).update(tags=["vip"])
+    CustomerProfile.objects.filter(email=BOB).update(erased_at=timezone.now())
+    refresh_members(segment)
+
+    # then: a new stay for ann; the history keeps the old one
+    assert stays(segment) == [(ANN, False), (BOB, False), (ANN, True)]
+    member = SegmentMember.objects.get(segment=segment, profile__email=BOB)
+    assert member.left_at >= member.entered_at
+    segment.refresh_from_db()
+    assert segment.members_refreshed_at is not None
+
+
+def test_refresh_follows_the_clock(store):
+    # given
+    segment = create_segment(
+        "Recent", {"conditions": [condition("LAST_ORDER_AT", "WITHIN_LAST_DAYS", "30")]}
+    )
+    refresh_members(segment)
+
+    # when: 25 days later ann's last order is 35 days old
+    later = refresh_members(segment, now=timezone.now() + timedelta(days=25))
+
+    # then
+    assert (later.entered, later.left) == (0, 1)
+    assert stays(segment) == [(ANN, False)]
+
+
+def test_refresh_all_segments(store):
+    # given
+    create_segment("VIP", {"conditions": [condition("TAG", "EQ", "vip")]})
+    create_segment("Everyone", {})
+    broken = Segment.objects.create(name="Broken", rules={"conditions": [{"field": "NOPE"}]})
+
+    # when
+    totals = refresh_all_segments()
+
+    # then
+    assert totals == {"segments": 2, "entered": 4, "left": 0, "skipped": 1}
+    assert not SegmentMember.objects.filter(segment=broken).exists()
+    assert refresh_all_segments()["entered"] == 0
+
+
+def test_saving_rules_refreshes_the_segment(gql, store, django_capture_on_commit_callbacks):
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        data, _ = gql(
+            SEGMENT_CREATE,
+            {"input": {"name": "VIP", "rules": {"conditions": [condition("TAG", "EQ", "vip")]}}},
+        )
+    segment = Segment.objects.get()
+
+    # then
+    assert data["segmentCreate"]["errors"] == []
+    assert stays(segment) == [(ANN, True)]
+
+    # when: only the name changes, nothing is asked for
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        gql(SEGMENT_UPDATE, {"id": to_global_id("Segment", segment.pk), "input": {"name": "V"}})
+    assert callbacks == []
+
+
+def test_members_leave_with_their_deleted_segment(store):
+    segment = create_segment("Everyone", {})
+    refresh_members(segment)
+    segment.delete()
+    assert not SegmentMember.objects.exists()

@@ -3,6 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from ..profiles.models import CustomerProfile
+
 
 class Segment(models.Model):
     """A named rule tree over profile data (see :mod:`.rules`).
@@ -25,6 +27,8 @@ class Segment(models.Model):
     )
     # Who created it when not a staff user (an app), or the staff email.
     created_by_name = models.CharField(max_length=255, blank=True, default="")
+    # When :func:`.membership.refresh_members` last wrote who is in it.
+    members_refreshed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -33,3 +37,34 @@ class Segment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SegmentMember(models.Model):
+    """A stay of a profile in a segment, as last materialised: it entered at
+    ``entered_at`` and is still in while ``left_at`` is null. Leaving closes
+    the row; entering again opens a new one, so the rows are the history
+    sends and "entered / left segment" triggers read.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="memberships")
+    # Indexed by crm_segment_member_profile_idx (profile, segment).
+    profile = models.ForeignKey(
+        CustomerProfile, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    entered_at = models.DateTimeField()
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-entered_at", "-id")
+        constraints = [
+            # One open stay per profile and segment.
+            models.UniqueConstraint(
+                fields=["segment", "profile"],
+                condition=models.Q(left_at__isnull=True),
+                name="crm_segment_member_open_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["profile", "segment"], name="crm_segment_member_profile_idx"),
+        ]

@@ -48,7 +48,7 @@ def _clean_description(description: str | None) -> str:
     return description
 
 
-def _save(segment: Segment) -> Segment:
+def _save(segment: Segment, *, rules_changed: bool) -> Segment:
     try:
         # A savepoint: the duplicate name is reported, the caller's
         # transaction goes on.
@@ -58,6 +58,13 @@ def _save(segment: Segment) -> Segment:
         raise SegmentError(
             "name", "A segment with this name already exists.", SegmentErrorCode.UNIQUE
         ) from None
+    if rules_changed:
+        # Its stored members follow the new rules without waiting for the
+        # periodic refresh.
+        from ..dispatch import send_task
+
+        segment_id = str(segment.pk)
+        transaction.on_commit(lambda: send_task("saleor_crm.refresh_segment", segment_id))
     return segment
 
 
@@ -74,7 +81,7 @@ def create_segment(
         created_by_user_id=created_by.user_pk if created_by else None,
         created_by_name=(created_by.name if created_by else "")[:255],
     )
-    return _save(segment)
+    return _save(segment, rules_changed=True)
 
 
 def update_segment(
@@ -89,9 +96,12 @@ def update_segment(
         segment.name = _clean_name(name)
     if description is not None:
         segment.description = _clean_description(description)
+    rules_changed = False
     if rules is not None:
-        segment.rules = clean_rules(rules)
-    return _save(segment)
+        cleaned = clean_rules(rules)
+        rules_changed = cleaned != segment.rules
+        segment.rules = cleaned
+    return _save(segment, rules_changed=rules_changed)
 
 
 def delete_segment(segment: Segment) -> None:
