@@ -20,6 +20,7 @@ from saleor_crm_plugin.marketing.rules import (
     FIELDS,
     MAX_CONDITIONS,
     MAX_DEPTH,
+    MAX_GROUPS,
     InvalidRules,
     Operator,
     count_members,
@@ -327,6 +328,16 @@ def test_empty_rules_select_everyone_but_the_erased(store):
             "invalid_value",
         ),
         (
+            {"conditions": [condition("LAST_ORDER_AT", "LTE", "9999-12-31")]},
+            "rules.conditions.0",
+            "invalid_value",
+        ),
+        (
+            {"conditions": [condition("LAST_ORDER_AT", "GT", "2026-02-30")]},
+            "rules.conditions.0",
+            "invalid_value",
+        ),
+        (
             {"conditions": [condition("LAST_ORDER_AT", "WITHIN_LAST_DAYS", "0")]},
             "rules.conditions.0",
             "invalid_value",
@@ -367,6 +378,16 @@ def test_empty_rules_select_everyone_but_the_erased(store):
         ),
         ({"groups": [{}]}, "rules.groups.0", "required"),
         ({"match": "SOME"}, "rules.match", "invalid"),
+        ({"match": ["ALL"]}, "rules.match", "invalid"),
+        ({"conditions": [{"field": ["TAG"], "operator": "EQ"}]}, "rules.conditions.0", "invalid"),
+        (
+            {"conditions": [{"field": "TAG", "operator": {"x": 1}}]},
+            "rules.conditions.0",
+            "invalid_operator",
+        ),
+        ({"conditions": "TAG"}, "rules.conditions", "invalid"),
+        ({"colour": "red"}, "rules", "invalid"),
+        ([], "rules", "invalid"),
     ],
     ids=lambda v: str(v)[:50],
 )
@@ -397,6 +418,11 @@ def test_limits_on_depth_and_conditions():
     with pytest.raises(InvalidRules) as raised:
         parse_rules(deep)
     assert raised.value.errors[0].code.value == "too_complex"
+
+    groups = {"groups": [{"conditions": [condition("TAG", "EQ", "x")]}] * (MAX_GROUPS + 1)}
+    with pytest.raises(InvalidRules) as raised:
+        parse_rules(groups)
+    assert [(e.path, e.code.value) for e in raised.value.errors] == [("rules", "too_complex")]
 
     many = {"conditions": [condition("TAG", "EQ", "x")] * (MAX_CONDITIONS + 1)}
     with pytest.raises(InvalidRules) as raised:

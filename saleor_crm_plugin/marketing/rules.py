@@ -36,9 +36,12 @@ from .error_codes import SegmentErrorCode
 
 MAX_DEPTH = 4  # groups inside groups below the top level
 MAX_CONDITIONS = 50  # in the whole tree
+MAX_GROUPS = 20  # in the whole tree
 MAX_VALUES = 100  # in one condition's ``values``
 MAX_TEXT = 255
 MAX_DAYS = 36_500
+# Dates a condition may name; a day's end must still be a date.
+EARLIEST, LATEST = date(1900, 1, 1), date(9999, 1, 1)
 
 
 class Match(StrEnum):
@@ -181,10 +184,10 @@ def _moment(raw: str) -> Moment:
         moment = None if day else parse_datetime(raw)
     except ValueError:
         day = moment = None
-    if day is not None:
+    if day is not None and EARLIEST <= day <= LATEST:
         start = datetime.combine(day, time.min, tzinfo=UTC)
         return Moment(start, start + timedelta(days=1))
-    if moment is None or not date(1900, 1, 1) <= moment.date() <= date(9999, 1, 1):
+    if moment is None or not EARLIEST <= moment.date() <= LATEST:
         raise InvalidValue("Must be a date (2026-01-31) or a date and time with its zone.")
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=UTC)
@@ -418,13 +421,21 @@ def parse_rules(rules: Any, path: str = "rules") -> Group:
     an empty group below it is refused.
     """
     errors: list[RuleError] = []
-    counter = [0]
+    counter = [0, 0]  # conditions, groups
     group = _parse_group(rules, path, 0, errors, counter)
     if counter[0] > MAX_CONDITIONS:
         errors.append(
             RuleError(
                 path,
                 f"At most {MAX_CONDITIONS} conditions in all; there are {counter[0]}.",
+                SegmentErrorCode.TOO_COMPLEX,
+            )
+        )
+    if counter[1] > MAX_GROUPS:
+        errors.append(
+            RuleError(
+                path,
+                f"At most {MAX_GROUPS} groups in all; there are {counter[1]}.",
                 SegmentErrorCode.TOO_COMPLEX,
             )
         )
@@ -444,7 +455,7 @@ def _parse_group(
         names = ", ".join(sorted(str(key)[:40] for key in unknown))
         errors.append(RuleError(path, f"Unknown keys: {names}.", SegmentErrorCode.INVALID))
     match = data.get("match") or Match.ALL
-    if match not in Match.__members__:
+    if not isinstance(match, str) or match not in Match.__members__:
         errors.append(RuleError(f"{path}.match", "Must be ALL or ANY.", SegmentErrorCode.INVALID))
         match = Match.ALL
     conditions_data = data.get("conditions") or []
@@ -470,7 +481,8 @@ def _parse_group(
         )
         groups_data = []
     counter[0] += len(conditions_data)
-    if counter[0] > MAX_CONDITIONS:
+    counter[1] += len(groups_data)
+    if counter[0] > MAX_CONDITIONS or counter[1] > MAX_GROUPS:
         # Reported once for the tree; parsing the rest would only cost time.
         return None
     conditions = [
@@ -497,10 +509,10 @@ def _parse_condition(data: Any, path: str, errors: list[RuleError]) -> Condition
         fail("Must not contain NUL characters or invalid Unicode.")
         return None
     field, operator = data.get("field"), data.get("operator")
-    if field not in Field.__members__:
+    if not isinstance(field, str) or field not in Field.__members__:
         fail(f"Unknown field {str(field)[:40]!r}.", SegmentErrorCode.INVALID)
         return None
-    if operator not in Operator.__members__:
+    if not isinstance(operator, str) or operator not in Operator.__members__:
         fail(f"Unknown operator {str(operator)[:40]!r}.", SegmentErrorCode.INVALID_OPERATOR)
         return None
     spec, operator = FIELDS[Field(field)], Operator(operator)

@@ -40,7 +40,7 @@ class SegmentRulesInput(graphene.InputObjectType):
     class Meta:
         description = (
             "A group of conditions and nested groups; the top level with neither matches every "
-            "customer. At most 50 conditions in all."
+            "customer. At most 50 conditions and 20 groups in all."
         )
 
 
