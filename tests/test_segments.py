@@ -877,3 +877,22 @@ def test_members_leave_with_their_deleted_segment(store):
     refresh_members(segment)
     segment.delete()
     assert not SegmentMember.objects.exists()
+
+
+def test_segments_list_query_count_does_not_grow(gql, db):
+    # given
+    for n in range(12):
+        create_segment(f"Segment {n:02d}", {"conditions": [condition("TAG", "EQ", f"t{n}")]})
+    query = "query($first: Int) { segments(first: $first) { totalCount edges { node { name } } } }"
+
+    # when
+    counts = []
+    for first in (2, 10):
+        with CaptureQueriesContext(connection) as queries:
+            data, errors = gql(query, {"first": first})
+        assert errors is None
+        assert len(data["segments"]["edges"]) == first
+        counts.append(len(queries))
+
+    # then: the page and its count
+    assert counts == [2, 2]
