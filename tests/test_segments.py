@@ -842,13 +842,24 @@ def test_refresh_all_segments(store):
     # given
     create_segment("VIP", {"conditions": [condition("TAG", "EQ", "vip")]})
     create_segment("Everyone", {})
+    buyers = create_segment(
+        "Buyers or waiting",
+        {
+            "match": "ANY",
+            "conditions": [
+                condition("BOUGHT_PRODUCT", "EQ", PRODUCT_101),
+                condition("OPEN_TICKETS", "GT", "0"),
+            ],
+        },
+    )
     broken = Segment.objects.create(name="Broken", rules={"conditions": [{"field": "NOPE"}]})
 
     # when
     totals = refresh_all_segments()
 
     # then
-    assert totals == {"segments": 2, "entered": 4, "left": 0, "skipped": 1}
+    assert totals == {"segments": 3, "entered": 6, "left": 0, "skipped": 1}
+    assert sorted(stays(buyers)) == [(ANN, True), (BOB, True)]
     assert not SegmentMember.objects.filter(segment=broken).exists()
     assert refresh_all_segments()["entered"] == 0
 
