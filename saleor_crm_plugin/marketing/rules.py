@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from graphql_relay import from_global_id
@@ -727,22 +727,27 @@ def _tags(spec: FieldSpec, operator: Operator, value: Any, now: datetime) -> Q:
     return Q(tags=[])
 
 
-def _bought(exists: Exists, operator: Operator) -> Q:
-    return Q(exists) if operator in (Operator.EQ, Operator.IN) else ~Q(exists)
+def _bought(buyers: QuerySet, operator: Operator) -> Q:
+    # ``id IN (SELECT profile_id …)``, not a correlated EXISTS: PostgreSQL
+    # reads the buyers once into a hash, also inside an ANY group or under
+    # NOT, where a correlated EXISTS is probed again for every profile. No
+    # null profile in the list: NOT IN would then match nothing.
+    among = Q(pk__in=buyers.filter(profile_id__isnull=False).values("profile_id"))
+    return among if operator in (Operator.EQ, Operator.IN) else ~among
 
 
 def _channel(spec: FieldSpec, operator: Operator, value: Any, now: datetime) -> Q:
     channels = [value] if operator in (Operator.EQ, Operator.NEQ) else list(value)
-    sales = OrderFact.objects.filter(profile=OuterRef("pk"), is_sale=True, channel__in=channels)
-    return _bought(Exists(sales), operator)
+    return _bought(OrderFact.objects.filter(is_sale=True, channel__in=channels), operator)
 
 
 def _lines(spec: FieldSpec, operator: Operator, value: Any, now: datetime) -> Q:
     keys = [value] if operator in (Operator.EQ, Operator.NEQ) else list(value)
-    lines = OrderLineFact.objects.filter(
-        order__profile=OuterRef("pk"), order__is_sale=True, **{f"{spec.column}__in": keys}
+    sales = OrderFact.objects.filter(
+        is_sale=True,
+        pk__in=OrderLineFact.objects.filter(**{f"{spec.column}__in": keys}).values("order_id"),
     )
-    return _bought(Exists(lines), operator)
+    return _bought(sales, operator)
 
 
 def _registered(spec: FieldSpec, operator: Operator, value: Any, now: datetime) -> Q:
