@@ -18,8 +18,7 @@ import statistics
 import sys
 import time
 
-from customer_list import MAX_PROFILES, REPO, database_figures, explain, fill_store
-from scratch import database_url, drop_database, server_url
+from customer_list import MAX_PROFILES, explain, run
 
 TARGET_P95_MS = 200.0
 GRAPHQL_URL = "/plugins/global/saleor.crm/graphql/"
@@ -250,36 +249,7 @@ def report(args: argparse.Namespace, setup: dict, figures: dict, results: list[d
 
 
 def main() -> None:
-    args = parse_args()
-    sys.path.insert(0, str(REPO))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.host.settings")
-    os.environ.setdefault("DEBUG", "0")
-    base_url = server_url()
-    os.environ["DATABASE_URL"] = database_url(base_url, args.database, recreate=not args.reuse)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connections
-
-    from saleor_crm_plugin.configuration.services import update_configuration
-    from tests.host.store import USD_PER_EUR
-
-    setup: dict = {}
-    try:
-        call_command("migrate", verbosity=0, interactive=False)
-        if not args.reuse:
-            update_configuration(exchange_rates={"EUR": USD_PER_EUR})
-            print(f"Filling {args.profiles:,} profiles ...", file=sys.stderr, flush=True)
-            setup = fill_store(args.profiles, args.seed)
-        print("Measuring ...", file=sys.stderr, flush=True)
-        results = measure(args)
-        report(args, setup, database_figures(), results)
-    finally:
-        connections.close_all()
-        if not args.keep and not args.reuse:
-            drop_database(base_url, args.database)
+    run(parse_args(), measure, report)
 
 
 if __name__ == "__main__":
