@@ -241,8 +241,10 @@ def take_locks(events: list[Claimed]) -> tuple[list[Claimed], list[Claimed]]:
     for a later batch. So two workers never queue behind each other's
     batches, and a try-lock never waits, so it never deadlocks.
     """
+    if not events:
+        return [], []
     keys_of = {event.id: _keys_of(event) for event in events}
-    wanted = sorted(set().union(*keys_of.values())) if keys_of else []
+    wanted = sorted(set().union(*keys_of.values()))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT k FROM unnest(%s::bigint[]) AS k WHERE pg_try_advisory_xact_lock(k)",
@@ -403,7 +405,7 @@ def process_batch(
             events = [e for e in events if e.id not in outcome.failed_ids]
         gone = [e for e in events if e.snapshot is None]
         live = [e for e in events if e.snapshot is not None]
-        if wait:
+        if wait and live:
             _lock_everything(live)
             mine, others = live, []
         else:
