@@ -38,6 +38,10 @@ DEFAULTS: dict[str, Any] = {
     "SALEOR_CRM_CELERY_QUEUE": None,
     # Database alias for heavy read-only analytics (e.g. Saleor's "replica").
     "SALEOR_CRM_READ_DATABASE": "default",
+    # PostgreSQL work_mem for segment statements (SET LOCAL, their transaction
+    # only): the buyers of a channel or product are hashed once under ANY/NOT
+    # while their hash fits in it.
+    "SALEOR_CRM_SEGMENT_WORK_MEM": "64MB",
     # Serve GraphiQL on GET to authenticated staff.
     "SALEOR_CRM_GRAPHIQL": True,
     # Origins that may frame the Dashboard extension (its CSP frame-ancestors,

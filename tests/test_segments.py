@@ -729,10 +729,33 @@ def test_customer_count_is_one_query(gql, many_buyers):
     with CaptureQueriesContext(connection) as queries:
         data, errors = gql(query, variables)
 
-    # then: one to find the segment, one to count
+    # then: one to find the segment, one to count, and (for the rule on what
+    # was bought) one that gives the count's transaction more work_mem
     assert errors is None
     assert data["segment"]["customerCount"] == 6
-    assert len(queries) == 2
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 3
+    assert statements[1].startswith("SELECT set_config('work_mem'")
+
+
+def test_customer_count_without_a_rule_on_purchases_is_two_queries(gql, many_buyers):
+    # given
+    segment = Segment.objects.create(
+        name="Recent",
+        rules={"conditions": [{"field": "ORDERS_COUNT", "operator": "GTE", "value": "1"}]},
+    )
+    query = "query($id: ID!) { segment(id: $id) { customerCount } }"
+    variables = {"id": to_global_id("Segment", segment.pk)}
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        data, errors = gql(query, variables)
+
+    # then
+    assert errors is None
+    assert data["segment"]["customerCount"] == 12
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 2
 
 
 def test_members_page_query_count_does_not_grow(gql, many_buyers):

@@ -16,19 +16,22 @@ the call).
 from __future__ import annotations
 
 import operator as op
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from graphql_relay import from_global_id
 
 from ..commerce.models import OrderFact, OrderLineFact
+from ..conf import crm_setting
 from ..profiles.models import CustomerProfile, LifecycleStage, RFMSegment
 from ..storable import find_unstorable
 from ..tickets.models import ACTIVE_STATUSES, Ticket
@@ -620,8 +623,42 @@ def members(rules: Any, now: datetime | None = None):
 
 
 def count_members(rules: Any, now: datetime | None = None) -> int:
-    """How many profiles match ``rules`` now: one query."""
-    return members(rules, now).count()
+    """How many profiles match ``rules`` now: one query (two when they test
+    what customers bought: see :func:`evaluating`).
+    """
+    with evaluating(rules):
+        return members(rules, now).count()
+
+
+def _reads_buyers(group: Group) -> bool:
+    return any(FIELDS[c.field].compiler in ("channel", "lines") for c in group.conditions) or any(
+        _reads_buyers(g) for g in group.groups
+    )
+
+
+@contextmanager
+def evaluating(rules: Any) -> Iterator[None]:
+    """Run the statements of an evaluation of valid ``rules`` in a
+    transaction; when they test what customers bought (a channel, a product,
+    a category), with ``work_mem`` at SALEOR_CRM_SEGMENT_WORK_MEM
+    (``set_config(…, true)``: it ends with the transaction, the connection
+    keeps its own setting). Other rules need no more memory and pay no
+    statement for it.
+
+    The buyers of a channel or of a product are read once into a hash when
+    they fit in ``work_mem``; PostgreSQL's default (4 MB) holds about 100,000
+    of them. Beyond it, a condition on them inside an ``ANY`` group or under
+    ``NOT`` is checked per profile through the order facts' profile index
+    (:func:`_bought`) instead.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and _reads_buyers(parse_rules(rules)):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('work_mem', %s, true)",
+                    [str(crm_setting("SALEOR_CRM_SEGMENT_WORK_MEM"))],
+                )
+        yield
 
 
 def _compile_group(group: Group, now: datetime) -> Q:
@@ -728,12 +765,15 @@ def _tags(spec: FieldSpec, operator: Operator, value: Any, now: datetime) -> Q:
 
 
 def _bought(buyers: QuerySet, operator: Operator) -> Q:
-    # ``id IN (SELECT profile_id …)``, not a correlated EXISTS: PostgreSQL
-    # reads the buyers once into a hash, also inside an ANY group or under
-    # NOT, where a correlated EXISTS is probed again for every profile. No
-    # null profile in the list: NOT IN would then match nothing.
-    among = Q(pk__in=buyers.filter(profile_id__isnull=False).values("profile_id"))
-    return among if operator in (Operator.EQ, Operator.IN) else ~among
+    # A correlated EXISTS: at the top level PostgreSQL joins it (a semi or
+    # anti hash join, which spills to disk when large); inside an ANY group or
+    # under NOT it becomes a subplan with two plans, the buyers hashed once
+    # when they fit in work_mem (see :func:`evaluating`), else a probe of the
+    # order facts' (profile, …) index per profile. An uncorrelated
+    # ``id IN (SELECT …)`` has no such fallback: past work_mem its subquery
+    # ran again for every profile.
+    among = Exists(buyers.filter(profile_id=OuterRef("pk")))
+    return Q(among) if operator in (Operator.EQ, Operator.IN) else ~Q(among)
 
 
 def _channel(spec: FieldSpec, operator: Operator, value: Any, now: datetime) -> Q:

@@ -1,8 +1,10 @@
+import dataclasses
+
 import graphene
 from graphql_relay import to_global_id
 
 from ...marketing import models
-from ...marketing.rules import InvalidRules, members
+from ...marketing.rules import InvalidRules, evaluating, members
 from ..core.connection import connection_args, connection_type, paginate
 from ..core.errors import InvalidInput
 from ..core.mutations import error_type
@@ -140,12 +142,22 @@ class Segment(graphene.ObjectType):
 
     @staticmethod
     def resolve_customer_count(root: models.Segment, info):
-        return _members(root).count()
+        queryset = _members(root)
+        with evaluating(root.rules):
+            return queryset.count()
 
     @staticmethod
     def resolve_members(root: models.Segment, info, **pagination):
         annotations, keys = sort_keys(None)
-        return paginate(_members(root).annotate(**annotations), keys, **pagination)
+        queryset = _members(root).annotate(**annotations)
+        with evaluating(root.rules):
+            page = paginate(queryset, keys, **pagination)
+
+        def total_count() -> int:  # counted only when asked for, then as the page was
+            with evaluating(root.rules):
+                return queryset.count()
+
+        return dataclasses.replace(page, total_count=total_count)
 
     @staticmethod
     def resolve_created_by(root: models.Segment, info):
@@ -182,5 +194,7 @@ def preview(rules: dict) -> SegmentPreview:
     annotations, keys = sort_keys(None)
     queryset = members(rules)
     ordering = [("-" if descending else "") + key for key, descending in keys]
-    sample = list(queryset.annotate(**annotations).order_by(*ordering, "-pk")[:PREVIEW_SAMPLE])
-    return SegmentPreview(count=queryset.count(), sample=sample, errors=[])
+    with evaluating(rules):
+        sample = list(queryset.annotate(**annotations).order_by(*ordering, "-pk")[:PREVIEW_SAMPLE])
+        count = queryset.count()
+    return SegmentPreview(count=count, sample=sample, errors=[])
