@@ -642,8 +642,9 @@ def evaluating(rules: Any) -> Iterator[None]:
     transaction; when they test what customers bought (a channel, a product,
     a category), with ``work_mem`` at SALEOR_CRM_SEGMENT_WORK_MEM
     (``set_config(…, true)``: it ends with the transaction, the connection
-    keeps its own setting). Other rules need no more memory and pay no
-    statement for it.
+    keeps its own setting) and without JIT compilation (half a second of a
+    two-second count over 700,000 order facts, and nothing gained). Other
+    rules need neither and pay no statement for it.
 
     The buyers of a channel or of a product are read once into a hash when
     they fit in ``work_mem``; PostgreSQL's default (4 MB) holds about 100,000
@@ -655,7 +656,7 @@ def evaluating(rules: Any) -> Iterator[None]:
         if connection.vendor == "postgresql" and _reads_buyers(parse_rules(rules)):
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT set_config('work_mem', %s, true)",
+                    "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
                     [str(crm_setting("SALEOR_CRM_SEGMENT_WORK_MEM"))],
                 )
         yield
