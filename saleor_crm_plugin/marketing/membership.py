@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Segment, SegmentMember
@@ -36,7 +36,7 @@ def refresh_members(segment: Segment, now: datetime | None = None) -> Refreshed:
     time (its row is locked); running it twice changes nothing.
     """
     now = now or timezone.now()
-    with evaluating(segment.rules):
+    with transaction.atomic(), evaluating(segment.rules):
         segment = Segment.objects.select_for_update().get(pk=segment.pk)
         current = members(segment.rules, now).values("pk")
         left = (

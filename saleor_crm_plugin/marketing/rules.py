@@ -638,13 +638,13 @@ def _reads_buyers(group: Group) -> bool:
 
 @contextmanager
 def evaluating(rules: Any) -> Iterator[None]:
-    """Run the statements of an evaluation of valid ``rules`` in a
-    transaction; when they test what customers bought (a channel, a product,
-    a category), with ``work_mem`` at SALEOR_CRM_SEGMENT_WORK_MEM
-    (``set_config(…, true)``: it ends with the transaction, the connection
-    keeps its own setting) and without JIT compilation (half a second of a
-    two-second count over 700,000 order facts, and nothing gained). Other
-    rules need neither and pay no statement for it.
+    """Run the statements of an evaluation of valid ``rules``. When they test
+    what customers bought (a channel, a product, a category), run them in a
+    transaction with ``work_mem`` at SALEOR_CRM_SEGMENT_WORK_MEM and JIT off
+    (``set_config(…, true)``: the settings end with the transaction, the
+    connection keeps its own; JIT compiling was half a second of a two-second
+    count over 700,000 order facts, and gained nothing). Other rules need
+    neither and pay no statement for it.
 
     The buyers of a channel or of a product are read once into a hash when
     they fit in ``work_mem``; PostgreSQL's default (4 MB) holds about 100,000
@@ -652,13 +652,15 @@ def evaluating(rules: Any) -> Iterator[None]:
     ``NOT`` is checked per profile through the order facts' profile index
     (:func:`_bought`) instead.
     """
+    if connection.vendor != "postgresql" or not _reads_buyers(parse_rules(rules)):
+        yield
+        return
     with transaction.atomic():
-        if connection.vendor == "postgresql" and _reads_buyers(parse_rules(rules)):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
-                    [str(crm_setting("SALEOR_CRM_SEGMENT_WORK_MEM"))],
-                )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+                [str(crm_setting("SALEOR_CRM_SEGMENT_WORK_MEM"))],
+            )
         yield
 
 
