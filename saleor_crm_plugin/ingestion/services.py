@@ -74,6 +74,41 @@ def record_event(
     return InboundEvent.objects.get(pk=new[0])
 
 
+def record_events(
+    events: Iterable[tuple[str, Snapshot, datetime]], *, chunk: int = 500, dispatch: bool = True
+) -> int:
+    """Store many ``(event type, snapshot, occurred at)`` events, ``chunk``
+    to a statement, as :func:`record_event` stores one (the same event twice
+    is stored once); returns how many were new. ``dispatch=False`` leaves
+    them to the sweeper.
+    """
+    new = 0
+    items: list[PendingObject] = []
+    for event_type, snapshot, occurred_at in events:
+        event_type = EventType(event_type)
+        expected = SNAPSHOT_TYPES[object_type_of(event_type)]
+        if not isinstance(snapshot, expected):
+            raise TypeError(
+                f"{event_type} carries a {expected.__name__}, not {type(snapshot).__name__}"
+            )
+        items.append(
+            PendingObject(
+                object_type=object_type_of(event_type),
+                object_id=object_id_of(snapshot),
+                occurred_at=occurred_at,
+                announced=[event_type],
+                snapshot=snapshot,
+            )
+        )
+        if len(items) == chunk:
+            new += len(write_events(items))
+            items = []
+    new += len(write_events(items))
+    if new and dispatch:
+        transaction.on_commit(request_event_processing)
+    return new
+
+
 def import_snapshots(event_type: str, items: Iterable[tuple[Snapshot, datetime]]) -> int:
     """Apply historical snapshots through the batch path in one transaction,
     without the event log: the history import's fast path.

@@ -26,18 +26,29 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.models import Avg, Count, Q
+from django.test import override_settings
 from django.utils import timezone
+from tqdm import tqdm
 
 from saleor_crm_plugin import models as crm_models
 from saleor_crm_plugin.analytics.recompute import recompute_all_profiles
 from saleor_crm_plugin.commerce.services import mark_abandoned_checkouts
 from saleor_crm_plugin.configuration.services import get_configuration, update_configuration
 from saleor_crm_plugin.ingestion.models import InboundEvent, InboundEventStatus
-from saleor_crm_plugin.ingestion.services import process_pending_events, record_event
+from saleor_crm_plugin.ingestion.services import process_pending_events, record_events
 from saleor_crm_plugin.profiles.models import CustomerProfile
 from saleor_crm_plugin.tickets.services import NUMBER_SEQUENCE
 from tests.host.helpdesk_demo import HelpdeskOutcome, build_helpdesk
 from tests.host.store import DEMO_USERNAME_PREFIX, USD_PER_EUR, generate_store
+
+# Events written per statement (the recorder's batched insert).
+RECORD_CHUNK = 1000
+
+
+def progress(**options) -> tqdm:
+    """A progress bar on stderr, left on screen when done."""
+    return tqdm(leave=True, dynamic_ncols=True, mininterval=0.2, **options)
+
 
 # Everything the CRM holds but the merchant's settings (CRMConfiguration);
 # the demo's SLA policies go too.
@@ -70,7 +81,7 @@ class Command(BaseCommand):
             help="Delete all CRM data, help desk included, and the demo users first.",
         )
         parser.add_argument(
-            "--batch", type=int, default=500, help="Events processed per sweeper call."
+            "--batch", type=int, default=2000, help="Events processed per sweeper call."
         )
 
     def handle(self, *args, customers: int, seed: int, reset: bool, batch: int, **options):
@@ -83,21 +94,28 @@ class Command(BaseCommand):
         update_configuration(exchange_rates={**config.exchange_rates, "EUR": USD_PER_EUR})
 
         anchor = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
-        events_before = InboundEvent.objects.count()
-        recorded = 0
-        for event_type, snapshot, occurred_at in generate_store(customers, seed, now=anchor):
-            record_event(event_type, snapshot, occurred_at=occurred_at, dispatch=False)
-            recorded += 1
-        new_events = InboundEvent.objects.count() - events_before
+        events = list(generate_store(customers, seed, now=anchor))
+        recorded = len(events)
+        with progress(total=recorded, desc="Recording events", unit="ev") as bar:
+            new_events = 0
+            for start in range(0, recorded, RECORD_CHUNK):
+                chunk = events[start : start + RECORD_CHUNK]
+                new_events += record_events(chunk, dispatch=False)
+                bar.update(len(chunk))
         record_seconds = time.perf_counter() - started
 
         outcome: Counter[str] = Counter()
-        while True:
-            batch_outcome = process_pending_events(limit=batch)
-            outcome.update(batch_outcome)
-            if not batch_outcome["processed"]:
-                break
-            self.stderr.write(f"  processed {outcome['processed']} of {new_events} events")
+        # One claim per sweeper call: the worker's batch size is the call's.
+        with (
+            override_settings(SALEOR_CRM_BATCH_SIZE=batch),
+            progress(total=new_events, desc="Processing events", unit="ev") as bar,
+        ):
+            while True:
+                batch_outcome = process_pending_events(limit=batch)
+                outcome.update(batch_outcome)
+                bar.update(batch_outcome["processed"] + batch_outcome["failed"])
+                if not batch_outcome["processed"]:
+                    break
         process_seconds = time.perf_counter() - started - record_seconds
 
         abandoned = mark_abandoned_checkouts(after_hours=config.checkout_abandoned_after_hours)
