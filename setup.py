@@ -90,6 +90,8 @@ setup(
             "django-celery-beat>=2.8",
             "setuptools>=69",
             "wheel",
+            # The demo's progress bars (tests/host).
+            "tqdm>=4.66",
         ],
     },
     entry_points={

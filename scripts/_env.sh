@@ -27,3 +27,25 @@ if [ ! -f "$stamp" ] || [ setup.py -nt "$stamp" ]; then
   touch "$stamp"
 fi
 PY="$REPO/.venv/bin/python"
+
+# Build the Dashboard extension into the package's static files when they are
+# missing or older than its sources (the demo serves them).
+build_dashboard_if_needed() {
+  local built=saleor_crm_plugin/static/saleor_crm_plugin/dashboard/index.html
+  if [ -f "$built" ] && [ -z "$(find dashboard-extension/src dashboard-extension/index.html \
+      dashboard-extension/package-lock.json dashboard-extension/vite.config.ts -newer "$built" -print -quit)" ]; then
+    return
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "The Dashboard extension is not built and npm is not installed (Node 20.19+ is needed once)." >&2
+    exit 1
+  fi
+  echo "== building the Dashboard extension"
+  (
+    cd dashboard-extension
+    if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+      npm ci --no-audit --no-fund
+    fi
+    npm run build
+  )
+}

@@ -16,6 +16,7 @@ from saleor_crm_plugin.ingestion.services import (
     process_pending_events,
     purge_processed_events,
     record_event,
+    record_events,
 )
 from saleor_crm_plugin.models import CustomerProfile
 from saleor_crm_plugin.snapshots import AddressSnapshot, CustomerSnapshot, OrderSnapshot
@@ -75,6 +76,38 @@ def test_same_event_recorded_twice_is_stored_once(django_capture_on_commit_callb
     # then
     assert first.pk == second.pk
     assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_events_recorded_in_batches_are_stored_once_each_and_processed(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    # given: three orders in chunks of two, one of them twice
+    orders = [f.order(f"o{n}", email=f"b{n}@example.com") for n in range(3)]
+    events = [("order_created", order, timezone.now()) for order in [*orders, orders[0]]]
+
+    # when: one insert a chunk
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        django_assert_num_queries(2),
+    ):
+        new = record_events(events, chunk=2, dispatch=True)
+    again = record_events(events, chunk=2, dispatch=False)
+    outcome = process_pending_events()
+
+    # then
+    assert new == 3
+    assert again == 0
+    assert len(callbacks) == 1
+    assert outcome["processed"] == 3
+    assert CustomerProfile.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_record_events_refuses_a_snapshot_of_the_wrong_kind():
+    with pytest.raises(TypeError, match="carries a CustomerSnapshot, not OrderSnapshot"):
+        record_events([("customer_created", f.order(), timezone.now())])
+    assert not InboundEvent.objects.exists()
 
 
 @pytest.mark.django_db

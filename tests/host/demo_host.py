@@ -46,14 +46,26 @@ def _staff_users():
     return get_user_model().objects.filter(is_staff=True).order_by("pk")
 
 
+def _lead() -> tuple[str, str, str]:
+    """The demo's staff member: the support lead (pk, email, name)."""
+    lead = _staff_users().first()
+    if lead is None:
+        return "demo-staff", "demo-staff@example.com", ""
+    return str(lead.pk), lead.email, lead.get_full_name()
+
+
+def staff_token() -> str:
+    """A host token for the demo's staff member, with every CRM permission."""
+    user_id, email, _ = _lead()
+    return issue_token(kind="staff", user_id=user_id, email=email, permissions=PERMISSIONS)
+
+
 def demo_config(request: HttpRequest) -> dict:
     """What the page needs: the token, the App URL and a customer and an
     order of the demo store to show the widgets on.
     """
-    lead = _staff_users().first()
-    email = lead.email if lead else "demo-staff@example.com"
-    user_id = str(lead.pk) if lead else "demo-staff"
-    crm_token = issue_token(kind="staff", user_id=user_id, email=email, permissions=PERMISSIONS)
+    user_id, email, name = _lead()
+    crm_token = staff_token()
     origin = f"{request.scheme}://{request.get_host()}"
     customer = (
         CustomerProfile.objects.filter(user__isnull=False, erased_at__isnull=True)
@@ -82,7 +94,7 @@ def demo_config(request: HttpRequest) -> dict:
             "theme": "light",
             "locale": "en",
         },
-        "staff": {"email": email, "name": lead.get_full_name() if lead else ""},
+        "staff": {"email": email, "name": name},
         "customer": customer
         and {
             "id": _global_id("User", customer.user_id),

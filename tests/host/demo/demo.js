@@ -137,9 +137,11 @@
   }
 
   function redirect(to) {
+    // As the Dashboard's router (history's decodeURI): "%3D" in the App's
+    // ID stays encoded, other escapes are read.
     let path = to;
     try {
-      path = decodeURIComponent(to);
+      path = decodeURI(to);
     } catch {
       // keep it as it came
     }
