@@ -145,3 +145,92 @@ def test_suppressing_an_unknown_address_remembers_it():
 
     assert MarketingConsent.objects.get().is_suppressed
     assert is_sendable("new@example.com") is False
+
+
+# --- import from customer and checkout metadata -----------------------------
+
+
+def test_checkout_and_customer_metadata_record_consent(ann):
+    from tests import factories as f
+    from tests.factories import ingest
+
+    # when
+    ingest(
+        "checkout_created",
+        f.checkout("c1", email="bob@example.com", last_change=at(1), marketing_consent="yes"),
+    )
+    ingest("customer_updated", f.customer(ann, updated_at=at(2), marketing_consent="true"))
+
+    # then
+    bob, ann_state = state("bob@example.com"), state("ann@example.com")
+    assert (bob.status, bob.source, bob.occurred_at) == ("subscribed", "checkout_metadata", at(1))
+    assert (ann_state.status, ann_state.source) == ("subscribed", "customer_metadata")
+    assert sorted(sendable_emails().values_list("email", flat=True)) == [
+        "ann@example.com",
+        "bob@example.com",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("true", "subscribed"),
+        ("YES", "subscribed"),
+        ("1", "subscribed"),
+        ("subscribed", "subscribed"),
+        ("false", "unsubscribed"),
+        ("no", "unsubscribed"),
+        ("0", "unsubscribed"),
+        ("maybe", None),
+        (None, None),
+    ],
+)
+def test_metadata_values(value, expected):
+    from tests import factories as f
+    from tests.factories import ingest
+
+    ingest("checkout_created", f.checkout("c1", last_change=at(1), marketing_consent=value))
+
+    current = state()
+    assert (current.status if current else None) == expected
+
+
+def test_replayed_and_older_snapshots_change_nothing(ann):
+    from tests import factories as f
+    from tests.factories import ingest
+
+    ingest("customer_updated", f.customer(ann, updated_at=at(5), marketing_consent="false"))
+    ledger_before = MarketingConsentChange.objects.count()
+
+    # when: the same snapshot again, then an older one saying the opposite, twice
+    ingest("customer_updated", f.customer(ann, updated_at=at(5), marketing_consent="false"))
+    ingest("checkout_updated", f.checkout("c1", last_change=at(1), marketing_consent="true"))
+    ingest("checkout_updated", f.checkout("c1", last_change=at(1), marketing_consent="true"))
+
+    # then
+    current = state()
+    assert (current.status, current.occurred_at) == ("unsubscribed", at(5))
+    assert MarketingConsentChange.objects.count() == ledger_before + 1
+    assert MarketingConsentChange.objects.filter(applied=False).count() == 1
+
+
+def test_batch_records_consent_set_based(ann, django_assert_max_num_queries):
+    from saleor_crm_plugin.ingestion.services import import_snapshots
+    from tests import factories as f
+
+    items = [
+        (
+            f.checkout(
+                f"c{i}", email=f"p{i}@example.com", last_change=at(i), marketing_consent="1"
+            ),
+            at(i),
+        )
+        for i in range(30)
+    ]
+    import_snapshots("checkout_created", items[:1])
+    with django_assert_max_num_queries(200) as few:
+        import_snapshots("checkout_created", items[1:2])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        import_snapshots("checkout_created", items[2:])
+
+    assert sendable_emails().count() == 30

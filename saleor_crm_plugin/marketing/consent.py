@@ -50,6 +50,7 @@ __all__ = [
     "ConsentChannel",
     "ConsentError",
     "ConsentStatus",
+    "consent_from_snapshots",
     "SuppressionReason",
     "consent_of",
     "erase_consent",
@@ -132,6 +133,30 @@ def parse_consent_value(value: Any) -> str | None:
     if text in FALSY:
         return ConsentStatus.UNSUBSCRIBED
     return None
+
+
+def consent_from_snapshots(snapshots: Iterable[Any]) -> list[ConsentChange]:
+    """The changes customer and checkout snapshots carry in their consent
+    metadata (``marketing_consent``), dated by the snapshot's own time so
+    that a replayed or late older snapshot never overrides a newer choice.
+    """
+    from ..snapshots import CheckoutSnapshot, CustomerSnapshot
+
+    changes = []
+    for snapshot in snapshots:
+        if isinstance(snapshot, CustomerSnapshot):
+            source, at = "customer_metadata", snapshot.updated_at
+        elif isinstance(snapshot, CheckoutSnapshot):
+            source, at = "checkout_metadata", snapshot.last_change
+        else:
+            continue
+        status = parse_consent_value(snapshot.marketing_consent)
+        if status is None or not normalize_email(snapshot.email):
+            continue
+        changes.append(
+            ConsentChange(email=snapshot.email, status=status, source=source, occurred_at=at)
+        )
+    return changes
 
 
 def _lock_states(keys: set[tuple[str, str]], emails: dict[str, str]) -> dict:
