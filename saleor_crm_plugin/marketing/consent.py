@@ -93,6 +93,7 @@ class ConsentChange:
     user_agent: str = ""
     actor: str = ""
     occurred_at: datetime | None = None
+    sales_channel: str = ""
 
 
 def clean_email(email: str | None, field: str = "email") -> str:
@@ -239,6 +240,7 @@ def record_consents(changes: Iterable[ConsentChange]) -> list[MarketingConsentCh
                         ip=None if erased else (change.ip or None),
                         user_agent="" if erased else (change.user_agent or "")[:MAX_USER_AGENT],
                         actor="" if erased else (change.actor or "")[:MAX_ACTOR],
+                        sales_channel=(change.sales_channel or "")[:255],
                         applied=applied,
                         occurred_at=at,
                     )
@@ -307,6 +309,7 @@ def record_consent(
     user_agent: str | None = None,
     actor: str | None = None,
     occurred_at: datetime | None = None,
+    sales_channel: str = "",
 ) -> MarketingConsentChange | None:
     """Record one change of ``email``'s consent on ``channel``; returns the
     ledger entry, or None if it changed nothing (the same status again, or
@@ -325,6 +328,7 @@ def record_consent(
                 user_agent=user_agent or "",
                 actor=actor or "",
                 occurred_at=occurred_at,
+                sales_channel=sales_channel,
             )
         ]
     )

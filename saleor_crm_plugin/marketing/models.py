@@ -166,6 +166,8 @@ class MarketingConsentChange(models.Model):
     # Proof for storefront sign-ups and confirmations.
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=512, blank=True, default="")
+    # The store's sales channel a storefront sign-up came from (its slug).
+    sales_channel = models.CharField(max_length=255, blank=True, default="")
     # Who made it: a staff email, "app:<name>", "customer"; blank for imports.
     actor = models.CharField(max_length=255, blank=True, default="")
     # False for a change older than the current state: kept, not applied.
