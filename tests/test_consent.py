@@ -592,3 +592,60 @@ def test_bounce_endpoint_needs_a_valid_signature(client):
 
     assert (forged.status_code, stale.status_code, unsigned.status_code) == (401, 401, 401)
     assert not MarketingConsent.objects.exists()
+
+
+# --- segments -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("operator", "values", "expected"),
+    [
+        ("EQ", ["SUBSCRIBED"], ["ann@example.com"]),
+        ("EQ", ["UNSUBSCRIBED"], ["bob@example.com", "cat@example.com"]),
+        ("EQ", ["NEVER_SUBSCRIBED"], ["eve@example.com"]),
+        ("EQ", ["PENDING"], ["dan@example.com"]),
+        (
+            "NEQ",
+            ["SUBSCRIBED"],
+            ["bob@example.com", "cat@example.com", "dan@example.com", "eve@example.com"],
+        ),
+        ("IN", ["PENDING", "NEVER_SUBSCRIBED"], ["dan@example.com", "eve@example.com"]),
+        ("NOT_IN", ["UNSUBSCRIBED", "NEVER_SUBSCRIBED"], ["ann@example.com", "dan@example.com"]),
+    ],
+)
+def test_segment_email_consent_field(operator, values, expected, django_assert_num_queries):
+    from saleor_crm_plugin.marketing.rules import members
+    from tests import factories as f
+    from tests.factories import ingest
+
+    for name in ("ann", "bob", "cat", "dan", "eve"):
+        ingest("checkout_created", f.checkout(f"c-{name}", email=f"{name}@example.com"))
+    record_consent("ann@example.com", ConsentStatus.SUBSCRIBED, source="staff")
+    record_consent("bob@example.com", ConsentStatus.UNSUBSCRIBED, source="staff")
+    # cat subscribed, then hard-bounced: not SUBSCRIBED any more.
+    record_consent("cat@example.com", ConsentStatus.SUBSCRIBED, source="staff")
+    suppress("cat@example.com", SuppressionReason.HARD_BOUNCE, source="bounce")
+    record_consent("dan@example.com", ConsentStatus.PENDING, source="newsletter_form")
+    condition = {"field": "EMAIL_CONSENT", "operator": operator}
+    condition |= {"value": values[0]} if operator in ("EQ", "NEQ") else {"values": values}
+
+    # when
+    with django_assert_num_queries(1):
+        found = sorted(
+            members({"match": "ALL", "conditions": [condition]}, T0).values_list("email", flat=True)
+        )
+
+    # then
+    assert found == expected
+
+
+def test_segment_email_consent_refuses_unknown_status():
+    from saleor_crm_plugin.marketing.rules import InvalidRules, parse_rules
+
+    with pytest.raises(InvalidRules):
+        parse_rules(
+            {
+                "match": "ALL",
+                "conditions": [{"field": "EMAIL_CONSENT", "operator": "EQ", "value": "MAYBE"}],
+            }
+        )
