@@ -39,6 +39,7 @@ from saleor_crm_plugin.ingestion.services import process_pending_events, record_
 from saleor_crm_plugin.profiles.models import CustomerProfile
 from saleor_crm_plugin.tickets.services import NUMBER_SEQUENCE
 from tests.host.helpdesk_demo import HelpdeskOutcome, build_helpdesk
+from tests.host.marketing_demo import CONSENT_METADATA_KEY, MarketingOutcome, build_marketing
 from tests.host.store import DEMO_USERNAME_PREFIX, USD_PER_EUR, generate_store
 
 # Events written per statement (the recorder's batched insert).
@@ -53,6 +54,10 @@ def progress(**options) -> tqdm:
 # Everything the CRM holds but the merchant's settings (CRMConfiguration);
 # the demo's SLA policies go too.
 RESET_MODELS = (
+    crm_models.SegmentMember,
+    crm_models.Segment,
+    crm_models.MarketingConsentChange,
+    crm_models.MarketingConsent,
     crm_models.TicketMessage,
     crm_models.Ticket,
     crm_models.SLAPolicy,
@@ -91,7 +96,12 @@ class Command(BaseCommand):
         # The demo sells in EUR too; without a rate EUR spend would not count
         # towards the USD totals RFM ranks on.
         config = get_configuration()
-        update_configuration(exchange_rates={**config.exchange_rates, "EUR": USD_PER_EUR})
+        # The storefront keeps the shopper's newsletter choice in this
+        # checkout metadata key (tests.host.store.newsletter_choice).
+        update_configuration(
+            exchange_rates={**config.exchange_rates, "EUR": USD_PER_EUR},
+            consent_metadata_key=CONSENT_METADATA_KEY,
+        )
 
         anchor = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
         events = list(generate_store(customers, seed, now=anchor))
@@ -123,6 +133,7 @@ class Command(BaseCommand):
         helpdesk_started = time.perf_counter()
         helpdesk = build_helpdesk(customers, seed, now=anchor)
         helpdesk_seconds = time.perf_counter() - helpdesk_started
+        marketing = build_marketing()
         self._summary(
             recorded=recorded,
             new_events=new_events,
@@ -130,6 +141,7 @@ class Command(BaseCommand):
             abandoned=abandoned,
             recompute=recompute,
             helpdesk=helpdesk,
+            marketing=marketing,
             timings=(
                 record_seconds,
                 process_seconds,
@@ -152,7 +164,9 @@ class Command(BaseCommand):
             " (shoppers and support staff)."
         )
 
-    def _summary(self, *, recorded, new_events, processed, abandoned, recompute, helpdesk, timings):
+    def _summary(
+        self, *, recorded, new_events, processed, abandoned, recompute, helpdesk, marketing, timings
+    ):
         record_seconds, process_seconds, helpdesk_seconds, total_seconds = timings
         pending = Counter(
             InboundEvent.objects.exclude(status=InboundEventStatus.PROCESSED).values_list(
@@ -178,10 +192,21 @@ class Command(BaseCommand):
             + self._breakdown(profiles.exclude(rfm_segment=""), "rfm_segment"),
             f"Recompute          {recompute}",
             *self._helpdesk_lines(helpdesk),
+            *self._marketing_lines(marketing),
             f"Seconds            record {record_seconds:.1f}, process {process_seconds:.1f},"
             f" help desk {helpdesk_seconds:.1f}, total {total_seconds:.1f}",
         ]
         self.stdout.write("\n".join(lines))
+
+    def _marketing_lines(self, marketing: MarketingOutcome) -> list[str]:
+        consent = crm_models.MarketingConsent.objects.all()
+        return [
+            "Newsletter consent "
+            + self._breakdown(consent, "status")
+            + f" ({marketing.bounced} newly suppressed by a hard bounce)",
+            f"Segments           {marketing.segments_created} new,"
+            f" {marketing.segments_existing} kept, {marketing.members} memberships",
+        ]
 
     def _helpdesk_lines(self, helpdesk: HelpdeskOutcome) -> list[str]:
         tickets = crm_models.Ticket.objects.all()
