@@ -5,7 +5,7 @@ from .commerce.models import CheckoutFact, OrderFact, OrderLineFact
 from .configuration.models import CRMConfiguration
 from .ingestion.models import BackfillState, InboundEvent
 from .interactions.models import Interaction
-from .marketing.models import Segment, SegmentMember
+from .marketing.models import Offer, OfferCode, Segment, SegmentMember
 from .privacy.models import ProfileRead
 from .profiles.models import CustomerProfile, ErasedIdentity, TimelineEvent
 from .throttling.models import ThrottleBucket
@@ -20,6 +20,8 @@ __all__ = [
     "InboundEvent",
     "Interaction",
     "OrderFact",
+    "Offer",
+    "OfferCode",
     "OrderLineFact",
     "ProfileRead",
     "RFMBreakpoints",

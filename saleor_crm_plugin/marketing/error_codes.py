@@ -15,3 +15,16 @@ class SegmentErrorCode(Enum):
     INVALID_VALUE = "invalid_value"
     # Too deep or too many conditions.
     TOO_COMPLEX = "too_complex"
+
+
+class OfferErrorCode(Enum):
+    """Why an offer (a discount with personal codes) was refused."""
+
+    INVALID = "invalid"
+    REQUIRED = "required"
+    # A channel the store does not have (or that is not active).
+    NOT_FOUND = "not_found"
+    # A value the channel's currency cannot hold (too many decimals).
+    INVALID_PRECISION = "invalid_precision"
+    # The key already names an offer with other terms.
+    CONFLICT = "conflict"
