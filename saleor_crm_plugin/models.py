@@ -9,7 +9,7 @@ from .marketing.models import Offer, OfferCode, Segment, SegmentMember
 from .privacy.models import ProfileRead
 from .profiles.models import CustomerProfile, ErasedIdentity, TimelineEvent
 from .throttling.models import ThrottleBucket
-from .tickets.models import SLAPolicy, Ticket, TicketMessage
+from .tickets.models import SLAPolicy, Ticket, TicketMessage, TicketRefund, TicketVoucher
 
 __all__ = [
     "BackfillState",
@@ -31,5 +31,7 @@ __all__ = [
     "ThrottleBucket",
     "Ticket",
     "TicketMessage",
+    "TicketRefund",
+    "TicketVoucher",
     "TimelineEvent",
 ]

@@ -9,7 +9,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from graphql_relay import to_global_id
 
+from saleor_crm_plugin.auth import CRMPermission, Requestor, RequestorKind
+from saleor_crm_plugin.commerce.order_actions import Refund
+from saleor_crm_plugin.graphql.schema import execute
 from saleor_crm_plugin.marketing.models import Offer, OfferCode
 from saleor_crm_plugin.marketing.offers import (
     MAX_VALID_DAYS,
@@ -21,6 +25,11 @@ from saleor_crm_plugin.marketing.offers import (
     offers_backend,
     validate_offer,
 )
+from saleor_crm_plugin.profiles.models import TimelineEvent, TimelineEventType
+from saleor_crm_plugin.tickets import services as desk
+from saleor_crm_plugin.tickets.models import TicketRefund, TicketVoucher
+from tests import factories as f
+from tests.factories import ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +203,228 @@ def test_backend_chosen_by_setting(settings):
         assert issued["p1"].code
     finally:
         offers._backend_class.cache_clear()
+
+
+# --- from a ticket -----------------------------------------------------------
+
+STAFF = Requestor(
+    kind=RequestorKind.STAFF,
+    user_id="3",
+    email="sam@shop.example",
+    permissions=frozenset(
+        {CRMPermission.MANAGE_USERS, CRMPermission.MANAGE_ORDERS, CRMPermission.MANAGE_DISCOUNTS}
+    ),
+)
+
+ISSUE = """
+mutation ($id: ID!, $input: TicketVoucherInput!) {
+  ticketIssueVoucher(id: $id, input: $input) {
+    voucher { code expiresAt discountType value channel minimumSpent voucher note }
+    ticket { vouchers { code } messages(first: 10) { edges { node { kind authorKind body } } } }
+    errors { field code message }
+  }
+}
+"""
+
+REFUND = """
+mutation ($id: ID!, $input: TicketRefundInput!) {
+  ticketRefundOrder(id: $id, input: $input) {
+    refund { amount { amount currency } }
+    errors { field code message }
+  }
+}
+"""
+
+TICKET_ACTIONS = """
+query ($id: ID!) { ticket(id: $id) { vouchers { code } refunds { reason } } }
+"""
+
+VOUCHER = {"discountType": "PERCENTAGE", "value": "15", "validDays": 30, "channel": "eu"}
+
+
+@pytest.fixture
+def ticket(ann):
+    ingest("order_created", f.order("o-ann", email="ann@example.com", total="80.00"))
+    opened = desk.open_ticket(
+        desk.NewTicket(subject="Broken grinder", body="It rattles.", email="ann@example.com"),
+        desk.Author(kind="staff", name="Sam"),
+    )
+    return desk.link_order(opened, "o-ann")
+
+
+def run(query, variables, requestor=STAFF):
+    result = execute(query, requestor=requestor, variables=variables)
+    assert result.errors is None, result.errors
+    return result.data
+
+
+def test_ticket_voucher_is_a_personal_code_recorded_on_ticket_and_timeline(ticket):
+    data = run(
+        ISSUE,
+        {"id": to_global_id("Ticket", ticket.pk), "input": {**VOUCHER, "note": "Sorry!"}},
+    )["ticketIssueVoucher"]
+    assert data["errors"] == []
+    voucher = data["voucher"]
+    assert voucher["discountType"] == "PERCENTAGE"
+    assert Decimal(voucher["value"]) == 15
+    assert (voucher["channel"], voucher["note"], voucher["voucher"]) == ("eu", "Sorry!", None)
+    assert data["ticket"]["vouchers"] == [{"code": voucher["code"]}]
+    note = data["ticket"]["messages"]["edges"][-1]["node"]
+    assert (note["kind"], note["authorKind"]) == ("NOTE", "SYSTEM")
+    assert voucher["code"] in note["body"]
+    offer = Offer.objects.get()
+    assert offer.key == f"ticket:{ticket.pk}:1"
+    assert offer.codes.get().recipient_key == f"profile:{ticket.profile_id}"
+    event = TimelineEvent.objects.get(type=TimelineEventType.VOUCHER_ISSUED)
+    assert (event.profile_id, event.data["code"]) == (ticket.profile_id, voucher["code"])
+
+
+def test_second_ticket_voucher_is_a_new_offer(ticket):
+    variables = {"id": to_global_id("Ticket", ticket.pk), "input": VOUCHER}
+    first = run(ISSUE, variables)["ticketIssueVoucher"]["voucher"]["code"]
+    second = run(ISSUE, variables)["ticketIssueVoucher"]["voucher"]["code"]
+    assert first != second
+    assert Offer.objects.count() == 2
+    assert TicketVoucher.objects.filter(ticket=ticket).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "code"),
+    [
+        ({"value": "0"}, "value", "INVALID"),
+        ({"value": "101"}, "value", "INVALID"),
+        ({"validDays": 0}, "validDays", "INVALID"),
+        ({"channel": ""}, "channel", "REQUIRED"),
+        ({"note": "x" * 2001}, "note", "INVALID"),
+    ],
+)
+def test_bad_ticket_voucher_gets_typed_error_and_writes_nothing(ticket, changes, field, code):
+    messages = ticket.messages.count()
+    data = run(ISSUE, {"id": to_global_id("Ticket", ticket.pk), "input": {**VOUCHER, **changes}})
+    assert [(e["field"], e["code"]) for e in data["ticketIssueVoucher"]["errors"]] == [
+        (field, code)
+    ]
+    assert not Offer.objects.exists()
+    assert not TicketVoucher.objects.exists()
+    assert ticket.messages.count() == messages
+
+
+def test_unverified_ticket_gets_no_voucher():
+    opened = desk.open_ticket(
+        desk.NewTicket(subject="Hi", body="Hello", email="guest@example.com", verified=False),
+        desk.Author(kind="customer", name="guest@example.com"),
+    )
+    data = run(ISSUE, {"id": to_global_id("Ticket", opened.pk), "input": VOUCHER})
+    assert data["ticketIssueVoucher"]["errors"][0]["code"] == "INVALID"
+    assert not Offer.objects.exists()
+
+
+def test_ticket_voucher_needs_manage_discounts(ticket):
+    without = replace(STAFF, permissions=frozenset({CRMPermission.MANAGE_USERS}))
+    result = execute(
+        ISSUE,
+        requestor=without,
+        variables={"id": to_global_id("Ticket", ticket.pk), "input": VOUCHER},
+    )
+    assert result.errors
+    assert "MANAGE_DISCOUNTS" in str(result.errors[0])
+    assert not Offer.objects.exists()
+
+
+def test_refund_is_refused_standalone_with_a_typed_error(ticket):
+    messages = ticket.messages.count()
+    data = run(
+        REFUND, {"id": to_global_id("Ticket", ticket.pk), "input": {"amount": "10", "reason": "x"}}
+    )["ticketRefundOrder"]
+    assert data["refund"] is None
+    assert [e["code"] for e in data["errors"]] == ["UNAVAILABLE"]
+    assert "Saleor" in data["errors"][0]["message"]
+    assert not TicketRefund.objects.exists()
+    assert ticket.messages.count() == messages
+
+
+@pytest.mark.parametrize(
+    ("amount", "code"), [("0", "INVALID"), ("-5", "INVALID"), ("80.001", "INVALID")]
+)
+def test_refund_amount_is_checked_before_the_store_is_asked(ticket, amount, code):
+    data = run(REFUND, {"id": to_global_id("Ticket", ticket.pk), "input": {"amount": amount}})
+    assert [(e["field"], e["code"]) for e in data["ticketRefundOrder"]["errors"]] == [
+        ("amount", code)
+    ]
+
+
+def test_refund_more_than_the_order_total_is_refused(ticket):
+    data = run(REFUND, {"id": to_global_id("Ticket", ticket.pk), "input": {"amount": "80.01"}})
+    assert data["ticketRefundOrder"]["errors"][0]["field"] == "amount"
+
+
+class RecordingActions:
+    calls: list = []
+
+    def refund(self, order_id, amount, reason, requestor):
+        RecordingActions.calls.append((order_id, amount, reason, requestor.user_id))
+        return Refund(
+            reference="R1", status="success", amount=amount, currency="USD", kind="payment"
+        )
+
+
+def test_refund_through_the_order_actions_backend_is_recorded(ticket, settings):
+    from saleor_crm_plugin.commerce import order_actions
+
+    settings.SALEOR_CRM_ORDER_ACTIONS = "tests.test_offers.RecordingActions"
+    order_actions._actions_class.cache_clear()
+    RecordingActions.calls = []
+    try:
+        data = run(
+            REFUND,
+            {
+                "id": to_global_id("Ticket", ticket.pk),
+                "input": {"amount": "12.50", "reason": "Late"},
+            },
+        )["ticketRefundOrder"]
+    finally:
+        order_actions._actions_class.cache_clear()
+    assert data == {"refund": {"amount": {"amount": 12.5, "currency": "USD"}}, "errors": []}
+    assert RecordingActions.calls == [("o-ann", Decimal("12.50"), "Late", "3")]
+    row = TicketRefund.objects.get()
+    assert (row.order_id, row.reference, row.status) == ("o-ann", "R1", "success")
+    event = TimelineEvent.objects.get(type=TimelineEventType.REFUND_STARTED)
+    assert event.data["amount"] == "12.50"
+    shown = run(TICKET_ACTIONS, {"id": to_global_id("Ticket", ticket.pk)})["ticket"]
+    assert shown["refunds"] == [{"reason": "Late"}]
+    # Refunds are order data: hidden without MANAGE_ORDERS.
+    without = replace(STAFF, permissions=frozenset({CRMPermission.MANAGE_USERS}))
+    hidden = execute(
+        TICKET_ACTIONS, requestor=without, variables={"id": to_global_id("Ticket", ticket.pk)}
+    )
+    assert hidden.data["ticket"]["refunds"] is None
+
+
+def test_refund_needs_a_linked_order(ann):
+    opened = desk.open_ticket(
+        desk.NewTicket(subject="Hi", body="Hello", email="ann@example.com"),
+        desk.Author(kind="staff", name="Sam"),
+    )
+    data = run(REFUND, {"id": to_global_id("Ticket", opened.pk), "input": {"amount": "1"}})
+    assert [e["code"] for e in data["ticketRefundOrder"]["errors"]] == ["REQUIRED"]
+
+
+def test_refund_needs_manage_orders(ticket):
+    without = replace(
+        STAFF, permissions=frozenset({CRMPermission.MANAGE_USERS, CRMPermission.MANAGE_DISCOUNTS})
+    )
+    result = execute(
+        REFUND,
+        requestor=without,
+        variables={"id": to_global_id("Ticket", ticket.pk), "input": {"amount": "1"}},
+    )
+    assert result.errors
+    assert "MANAGE_ORDERS" in str(result.errors[0])
+
+
+def test_ticket_actions_query_counts(ticket, django_assert_max_num_queries):
+    for _ in range(3):
+        run(ISSUE, {"id": to_global_id("Ticket", ticket.pk), "input": VOUCHER})
+    with django_assert_max_num_queries(4):
+        data = run(TICKET_ACTIONS, {"id": to_global_id("Ticket", ticket.pk)})
+    assert len(data["ticket"]["vouchers"]) == 3

@@ -187,6 +187,8 @@ class TimelineEventType(models.TextChoices):
     TICKET_SOLVED = "ticket_solved", "Ticket solved"
     TICKET_SLA_BREACHED = "ticket_sla_breached", "Ticket SLA breached"
     TICKET_RATED = "ticket_rated", "Ticket rated"
+    VOUCHER_ISSUED = "voucher_issued", "Voucher issued"
+    REFUND_STARTED = "refund_started", "Refund started"
 
 
 class TimelineEvent(models.Model):
