@@ -68,6 +68,9 @@ def test_valid_spec_has_no_errors():
         ({"value": "NaN"}, [("value", "invalid")]),
         ({"value": "ten"}, [("value", "invalid")]),
         ({"value": Decimal("1.0001")}, [("value", "invalid_precision")]),
+        ({"discount_type": "FIXED", "value": Decimal("1e308")}, [("value", "invalid")]),
+        ({"minimum_spent": Decimal("1e308")}, [("minimumSpent", "invalid")]),
+        ({"minimum_spent": Decimal("5e-324")}, [("minimumSpent", "invalid_precision")]),
         ({"valid_days": 0}, [("validDays", "invalid")]),
         ({"valid_days": MAX_VALID_DAYS + 1}, [("validDays", "invalid")]),
         ({"valid_days": True}, [("validDays", "invalid")]),
@@ -344,7 +347,8 @@ def test_refund_is_refused_standalone_with_a_typed_error(ticket):
 
 
 @pytest.mark.parametrize(
-    ("amount", "code"), [("0", "INVALID"), ("-5", "INVALID"), ("80.001", "INVALID")]
+    ("amount", "code"),
+    [("0", "INVALID"), ("-5", "INVALID"), ("80.001", "INVALID"), ("1e308", "INVALID")],
 )
 def test_refund_amount_is_checked_before_the_store_is_asked(ticket, amount, code):
     data = run(REFUND, {"id": to_global_id("Ticket", ticket.pk), "input": {"amount": amount}})

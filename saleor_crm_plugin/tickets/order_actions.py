@@ -23,7 +23,7 @@ from ..commerce.models import OrderFact
 from ..commerce.order_actions import OrderActionError, order_actions
 from ..currency import minor_units
 from ..marketing.models import OfferCode
-from ..marketing.offers import OfferError, OfferSpec, issue_offer_codes, validate_offer
+from ..marketing.offers import MAX_AMOUNT, OfferError, OfferSpec, issue_offer_codes, validate_offer
 from ..profiles.models import TimelineEventType
 from ..validation import check_length
 from .error_codes import TicketErrorCode
@@ -137,6 +137,8 @@ def _amount(value, currency: str) -> Decimal:
         raise TicketError("amount", "Give an amount.", TicketErrorCode.INVALID) from None
     if not amount.is_finite() or amount <= 0:
         raise TicketError("amount", "Must be more than 0.", TicketErrorCode.INVALID)
+    if amount > MAX_AMOUNT:
+        raise TicketError("amount", f"At most {MAX_AMOUNT}.", TicketErrorCode.INVALID)
     places = minor_units(currency)
     if amount != amount.quantize(Decimal(1).scaleb(-places)):
         raise TicketError(

@@ -8,7 +8,7 @@ from ...tickets import models
 from ...tickets.services import is_breached
 from ..core.connection import connection_args, connection_type
 from ..core.mutations import error_type
-from ..core.types import money
+from ..core.types import CrmDecimal, money
 from ..core.utils import saleor_id
 from ..interactions.enums import InteractionChannelEnum
 from ..marketing.enums import OfferDiscountTypeEnum
@@ -92,12 +92,10 @@ class TicketVoucher(graphene.ObjectType):
     discount_type = graphene.Field(
         OfferDiscountTypeEnum, required=True, description="Percentage or fixed amount."
     )
-    value = graphene.Decimal(
-        required=True, description="Percent off, or the amount off in `currency`."
-    )
+    value = CrmDecimal(required=True, description="Percent off, or the amount off in `currency`.")
     currency = graphene.String(description="The channel's currency, when the store has one.")
     channel = graphene.String(required=True, description="Slug of the channel it is valid in.")
-    minimum_spent = graphene.Decimal(description="Order total it needs, in `currency`.")
+    minimum_spent = CrmDecimal(description="Order total it needs, in `currency`.")
     voucher = graphene.ID(description="Saleor global ID of the voucher; null standalone.")
     note = graphene.String(required=True, description=f"Staff's note. {PLAIN_TEXT}")
     issued_by = graphene.ID(description="Saleor global ID of the staff member who issued it.")

@@ -4,6 +4,7 @@ from ....marketing.offers import OfferSpec
 from ....tickets import models, order_actions
 from ...core.mutations import BaseMutation
 from ...core.permissions import MANAGE_USERS_AND_DISCOUNTS
+from ...core.types import CrmDecimal
 from ...marketing.enums import OfferDiscountTypeEnum
 from ..types import Ticket, TicketError, TicketVoucher
 from ..utils import get_ticket, staff_author
@@ -13,13 +14,13 @@ class TicketVoucherInput(graphene.InputObjectType):
     discount_type = graphene.Field(
         OfferDiscountTypeEnum, required=True, description="Percentage or fixed amount off."
     )
-    value = graphene.Decimal(
+    value = CrmDecimal(
         required=True,
         description="Percent off (up to 100), or the amount off in the channel's currency.",
     )
     valid_days = graphene.Int(required=True, description="Days it is valid, from now (1-365).")
     channel = graphene.String(required=True, description="Slug of the channel it is valid in.")
-    minimum_spent = graphene.Decimal(description="Order total it needs, in the channel's currency.")
+    minimum_spent = CrmDecimal(description="Order total it needs, in the channel's currency.")
     note = graphene.String(description="Why (kept on the ticket, never sent).")
 
     class Meta:

@@ -3,12 +3,13 @@ import graphene
 from ....tickets import models, order_actions
 from ...core.mutations import BaseMutation
 from ...core.permissions import MANAGE_USERS_AND_ORDERS, check_order_access
+from ...core.types import CrmDecimal
 from ..types import Ticket, TicketError, TicketRefund
 from ..utils import get_ticket, staff_author
 
 
 class TicketRefundInput(graphene.InputObjectType):
-    amount = graphene.Decimal(required=True, description="Amount, in the order's currency.")
+    amount = CrmDecimal(required=True, description="Amount, in the order's currency.")
     reason = graphene.String(description="Why (kept on the ticket and given to Saleor).")
 
     class Meta:
