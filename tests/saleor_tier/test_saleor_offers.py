@@ -12,12 +12,11 @@ from saleor.discount.models import Voucher, VoucherCode
 from saleor.graphql.tests.utils import get_graphql_content
 from saleor.order import FulfillmentStatus
 from saleor.payment import TransactionKind
+from test_saleor_plugin import clone_checkout, complete_checkout, crm
 
 from saleor_crm_plugin.marketing.offers import OfferSpec, issue_offer_codes
 from saleor_crm_plugin.models import Offer
 from saleor_crm_plugin.tickets import services as desk
-
-from .test_saleor_plugin import clone_checkout, complete_checkout, crm
 
 ADD_PROMO_CODE = """
 mutation ($id: ID, $code: String!) {
