@@ -66,7 +66,7 @@ def _info(requestor: Requestor) -> SimpleNamespace:
             None, "Saleor does not know who is asking.", TicketErrorCode.PERMISSION_DENIED
         )
     context.requestor = context.app or context.user
-    return SimpleNamespace(context=context, schema=schema.graphql_schema, field_name="")
+    return SimpleNamespace(context=context, schema=schema, field_name="")
 
 
 def _permitted(info, *mutations) -> None:
