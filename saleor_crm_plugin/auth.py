@@ -21,6 +21,8 @@ class CRMPermission(StrEnum):
 
     MANAGE_USERS = "MANAGE_USERS"
     MANAGE_ORDERS = "MANAGE_ORDERS"
+    # Personal vouchers from a ticket (Saleor's permission for vouchers).
+    MANAGE_DISCOUNTS = "MANAGE_DISCOUNTS"
     # Only to read who opened which profile (the read audit).
     MANAGE_STAFF = "MANAGE_STAFF"
 

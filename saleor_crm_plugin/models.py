@@ -5,11 +5,18 @@ from .commerce.models import CheckoutFact, OrderFact, OrderLineFact
 from .configuration.models import CRMConfiguration
 from .ingestion.models import BackfillState, InboundEvent
 from .interactions.models import Interaction
-from .marketing.models import MarketingConsent, MarketingConsentChange, Segment, SegmentMember
+from .marketing.models import (
+    MarketingConsent,
+    MarketingConsentChange,
+    Offer,
+    OfferCode,
+    Segment,
+    SegmentMember,
+)
 from .privacy.models import ProfileRead
 from .profiles.models import CustomerProfile, ErasedIdentity, TimelineEvent
 from .throttling.models import ThrottleBucket
-from .tickets.models import SLAPolicy, Ticket, TicketMessage
+from .tickets.models import SLAPolicy, Ticket, TicketMessage, TicketRefund, TicketVoucher
 
 __all__ = [
     "BackfillState",
@@ -22,6 +29,8 @@ __all__ = [
     "MarketingConsent",
     "MarketingConsentChange",
     "OrderFact",
+    "Offer",
+    "OfferCode",
     "OrderLineFact",
     "ProfileRead",
     "RFMBreakpoints",
@@ -31,5 +40,7 @@ __all__ = [
     "ThrottleBucket",
     "Ticket",
     "TicketMessage",
+    "TicketRefund",
+    "TicketVoucher",
     "TimelineEvent",
 ]

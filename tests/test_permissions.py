@@ -28,6 +28,7 @@ from saleor_crm_plugin.graphql.core.permissions import (
     MANAGE_ORDERS_ALL_CHANNELS,
     MANAGE_STAFF,
     MANAGE_USERS,
+    MANAGE_USERS_AND_DISCOUNTS,
     MANAGE_USERS_AND_ORDERS,
     OPERATION_PERMISSIONS,
     PUBLIC,
@@ -53,6 +54,8 @@ ALLOWED = {
     MANAGE_ORDERS_ALL_CHANNELS: {"staff"},
     # No one here holds it (the read audit); tests/test_read_audit.py has who does.
     MANAGE_STAFF: set(),
+    # No one here holds MANAGE_DISCOUNTS (goodwill vouchers); tests/test_offers.py has who does.
+    MANAGE_USERS_AND_DISCOUNTS: set(),
     CUSTOMER: {"customer", "customer_b"},
     PUBLIC: EVERYONE,
 }
@@ -79,9 +82,12 @@ def sample(arg_type):
         return "{" + ", ".join(required) + "}"
     if isinstance(inner, GraphQLEnumType):
         return inner.values[0].name
-    return {"Int": "1", "Boolean": "true", "DateTime": '"2026-01-01T00:00:00+00:00"'}.get(
-        inner.name, '"x"'
-    )
+    return {
+        "Int": "1",
+        "Boolean": "true",
+        "DateTime": '"2026-01-01T00:00:00+00:00"',
+        "CrmDecimal": '"1"',
+    }.get(inner.name, '"x"')
 
 
 def document(operation, name, field):

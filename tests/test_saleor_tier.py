@@ -7,6 +7,7 @@ installed there from a wheel built from this tree, never editable.
 """
 
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -55,8 +56,10 @@ def test_saleor_tier():
     if url := os.environ.get("SALEOR_DATABASE_URL"):
         env["DATABASE_URL"] = url
     env.setdefault("SECRET_KEY", "saleor-tier")
+    # SALEOR_TIER_ARGS: pytest arguments for the tier (e.g. one file, "-k offers").
+    selection = shlex.split(os.environ.get("SALEOR_TIER_ARGS", ""))
     result = subprocess.run(
-        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *selection],
         cwd=TIER,
         env=env,
         capture_output=True,

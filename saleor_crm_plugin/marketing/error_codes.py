@@ -26,3 +26,16 @@ class ConsentErrorCode(Enum):
     THROTTLED = "throttled"
     # A confirmation link that is forged, expired or already used.
     INVALID_TOKEN = "invalid_token"
+
+
+class OfferErrorCode(Enum):
+    """Why an offer (a discount with personal codes) was refused."""
+
+    INVALID = "invalid"
+    REQUIRED = "required"
+    # A channel the store does not have (or that is not active).
+    NOT_FOUND = "not_found"
+    # A value the channel's currency cannot hold (too many decimals).
+    INVALID_PRECISION = "invalid_precision"
+    # The key already names an offer with other terms.
+    CONFLICT = "conflict"

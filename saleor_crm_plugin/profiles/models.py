@@ -188,6 +188,8 @@ class TimelineEventType(models.TextChoices):
     TICKET_SLA_BREACHED = "ticket_sla_breached", "Ticket SLA breached"
     TICKET_RATED = "ticket_rated", "Ticket rated"
     CONSENT_CHANGED = "consent_changed", "Marketing consent changed"
+    VOUCHER_ISSUED = "voucher_issued", "Voucher issued"
+    REFUND_STARTED = "refund_started", "Refund started"
 
 
 class TimelineEvent(models.Model):

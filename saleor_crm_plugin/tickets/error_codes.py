@@ -13,3 +13,9 @@ class TicketErrorCode(Enum):
     ERASED = "erased"
     # Too many attempts from one client IP or for one email; retry later.
     THROTTLED = "throttled"
+    # The host cannot do it (refunds outside Saleor).
+    UNAVAILABLE = "unavailable"
+    # The store refused to refund the order (nothing paid, more than paid).
+    CANNOT_REFUND = "cannot_refund"
+    # The store refused the requestor the action (its own permissions).
+    PERMISSION_DENIED = "permission_denied"

@@ -157,3 +157,64 @@ class TicketMessage(models.Model):
 
     class Meta:
         ordering = ("created_at", "id")
+
+
+class TicketVoucher(models.Model):
+    """A goodwill voucher staff issued to a ticket's customer: a personal
+    code of its own offer (:mod:`saleor_crm_plugin.marketing.offers`, key
+    ``ticket:<ticket id>:<number>``).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="vouchers")
+    # Per ticket, from 1: part of the offer's key.
+    number = models.PositiveIntegerField()
+    offer_code = models.OneToOneField(
+        "saleor_crm.OfferCode", on_delete=models.PROTECT, related_name="ticket_voucher"
+    )
+    note = models.TextField(blank=True, default="")
+    issued_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_by_name = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "number"], name="crm_ticket_voucher_number_unique"
+            ),
+        ]
+
+
+class TicketRefund(models.Model):
+    """A refund of the ticket's order that staff started through the store."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="refunds")
+    order_id = models.CharField(max_length=64)
+    amount = models.DecimalField(max_digits=12, decimal_places=3)
+    currency = models.CharField(max_length=3)
+    reason = models.TextField(blank=True, default="")
+    # The store's: status when started, its reference, and how it refunds.
+    status = models.CharField(max_length=16)
+    reference = models.CharField(max_length=255, blank=True, default="")
+    kind = models.CharField(max_length=16)
+    requested_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_by_name = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        indexes = [models.Index(fields=["order_id"], name="crm_ticket_refund_order_idx")]

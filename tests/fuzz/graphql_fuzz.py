@@ -200,6 +200,15 @@ def value_strategies(plan: dict) -> dict[str, st.SearchStrategy[graphql.ValueNod
         "DateTime": datetimes,
         "GenericScalar": json_values,
         "Float": floats,
+        # Amounts (vouchers, refunds): numbers, numeric text, and text that
+        # is no finite number.
+        "CrmDecimal": st.one_of(
+            floats,
+            strings,
+            st.sampled_from(
+                ("12.50", "0", "-1", "1.0001", "NaN", "-Infinity", "1e999", "ten", "")
+            ).map(nodes.String),
+        ),
     }
 
 

@@ -51,7 +51,12 @@ def test_install_dashboard_creates_app_and_extensions_whose_tokens_the_crm_accep
     # then: Saleor lists the extensions with the right mounts and targets
     app = App.objects.get(identifier="saleor.crm.dashboard")
     assert app.type == "thirdparty"
-    assert {p.codename for p in app.permissions.all()} == {"manage_users", "manage_orders"}
+    assert {p.codename for p in app.permissions.all()} == {
+        "manage_users",
+        "manage_orders",
+        # Goodwill vouchers from a ticket (ticketIssueVoucher).
+        "manage_discounts",
+    }
     nodes = listed_extensions(staff_api_client)
     assert {(n["mountName"], n["targetName"]) for n in nodes.values()} == EXPECTED
     # The app page is a path relative to the App URL, which ends in its route.
@@ -145,6 +150,7 @@ def test_read_audit_reaches_the_app_page_only_when_the_app_may_manage_staff(
     assert {p.codename for p in app.permissions.all()} == {
         "manage_users",
         "manage_orders",
+        "manage_discounts",
         "manage_staff",
     }
     assert granted.json() == {

@@ -79,6 +79,9 @@ MANAGE_ORDERS = StaffOrApp((CRMPermission.MANAGE_ORDERS,))
 MANAGE_ORDERS_ALL_CHANNELS = StaffOrAppInAllChannels((CRMPermission.MANAGE_ORDERS,))
 MANAGE_USERS_AND_ORDERS = StaffOrApp((CRMPermission.MANAGE_USERS, CRMPermission.MANAGE_ORDERS))
 MANAGE_STAFF = StaffOrApp((CRMPermission.MANAGE_STAFF,))
+MANAGE_USERS_AND_DISCOUNTS = StaffOrApp(
+    (CRMPermission.MANAGE_USERS, CRMPermission.MANAGE_DISCOUNTS)
+)
 CUSTOMER = SignedInCustomer()
 PUBLIC = Public()
 
@@ -114,6 +117,10 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "ticketAddNote": MANAGE_USERS,
         "ticketMerge": MANAGE_USERS,
         "ticketLinkOrder": MANAGE_USERS_AND_ORDERS,
+        # A personal code of a Saleor voucher for the ticket's customer.
+        "ticketIssueVoucher": MANAGE_USERS_AND_DISCOUNTS,
+        # Saleor's refund operation, which checks its own permissions again.
+        "ticketRefundOrder": MANAGE_USERS_AND_ORDERS,
         "interactionCreate": MANAGE_USERS,
         "slaPolicySet": MANAGE_USERS,
         "slaPolicyDelete": MANAGE_USERS,
@@ -161,7 +168,7 @@ FIELD_PERMISSIONS: dict[str, dict[str, Rule]] = {
     "MarketingConsent": {"suppressedAt": MANAGE_USERS, "suppressionReason": MANAGE_USERS},
     # Which order a ticket or a contact is about; staff restricted to some
     # channels get null for another channel's (order_access.shows_order).
-    "Ticket": {"order": MANAGE_ORDERS},
+    "Ticket": {"order": MANAGE_ORDERS, "refunds": MANAGE_ORDERS},
     "Interaction": {"order": MANAGE_ORDERS},
 }
 

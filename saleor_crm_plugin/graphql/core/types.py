@@ -2,7 +2,10 @@
 schema already uses the plain name (Money, PageInfo, ranges).
 """
 
+from decimal import Decimal, InvalidOperation
+
 import graphene
+from graphql.language import ast
 
 
 class CrmMoney(graphene.ObjectType):
@@ -44,3 +47,30 @@ class CrmDateTimeRangeInput(graphene.InputObjectType):
             "A range of date-times; either end may be omitted. A date-time without a time "
             "zone is read as UTC."
         )
+
+
+class CrmDecimal(graphene.Scalar):
+    """An exact decimal number, as a string ("12.50") or a number. Input that
+    is not a finite number is refused by GraphQL's own validation (graphene's
+    ``Decimal`` raises on it instead).
+    """
+
+    @staticmethod
+    def serialize(value):
+        return str(value)
+
+    @staticmethod
+    def parse_value(value):
+        if isinstance(value, bool):
+            return None
+        try:
+            number = Decimal(str(value))
+        except (InvalidOperation, ValueError, TypeError):
+            return None
+        return number if number.is_finite() else None
+
+    @classmethod
+    def parse_literal(cls, node):
+        if isinstance(node, (ast.StringValue, ast.IntValue, ast.FloatValue)):
+            return cls.parse_value(node.value)
+        return None

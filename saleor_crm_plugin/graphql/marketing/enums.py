@@ -1,6 +1,7 @@
 import graphene
 
 from ...marketing import error_codes
+from ...marketing.offers import DiscountType
 from ...marketing.rules import FIELDS, Field, Match, Operator
 
 SegmentMatchEnum = graphene.Enum(
@@ -57,4 +58,17 @@ SegmentOperatorEnum = graphene.Enum(
 
 SegmentErrorCode = graphene.Enum.from_enum(
     error_codes.SegmentErrorCode, description="Error codes of segment operations."
+)
+
+OfferDiscountTypeEnum = graphene.Enum(
+    "OfferDiscountTypeEnum",
+    [(t.value, t.value) for t in DiscountType],
+    description=lambda member: (
+        {
+            DiscountType.PERCENTAGE: "A percentage off the order total (`value` from 0 to 100).",
+            DiscountType.FIXED: "A fixed amount off, in the channel's currency.",
+        }[member.value]
+        if member
+        else "How a personal offer discounts an order."
+    ),
 )

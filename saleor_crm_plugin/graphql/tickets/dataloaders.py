@@ -43,3 +43,25 @@ class CustomerRepliesByTicketLoader(ListByParentLoader):
         return models.TicketMessage.objects.filter(kind=TicketMessageKind.REPLY).order_by(
             "created_at", "id"
         )
+
+
+class VouchersByTicketLoader(ListByParentLoader):
+    """``Ticket.vouchers``: goodwill vouchers, oldest first."""
+
+    context_key = "vouchers_by_ticket"
+    parent_field = "ticket_id"
+
+    def queryset(self) -> QuerySet:
+        return models.TicketVoucher.objects.select_related("offer_code__offer").order_by(
+            "created_at", "number"
+        )
+
+
+class RefundsByTicketLoader(ListByParentLoader):
+    """``Ticket.refunds``: refunds started from the ticket, oldest first."""
+
+    context_key = "refunds_by_ticket"
+    parent_field = "ticket_id"
+
+    def queryset(self) -> QuerySet:
+        return models.TicketRefund.objects.order_by("created_at", "id")

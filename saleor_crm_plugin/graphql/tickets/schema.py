@@ -10,10 +10,12 @@ from .mutations.sla_policy_set import SlaPolicySet
 from .mutations.ticket_add_note import TicketAddNote
 from .mutations.ticket_assign import TicketAssign
 from .mutations.ticket_create import TicketCreate
+from .mutations.ticket_issue_voucher import TicketIssueVoucher
 from .mutations.ticket_link_order import TicketLinkOrder
 from .mutations.ticket_merge import TicketMerge
 from .mutations.ticket_open import TicketOpen
 from .mutations.ticket_rate import TicketRate
+from .mutations.ticket_refund_order import TicketRefundOrder
 from .mutations.ticket_reply import TicketReply
 from .mutations.ticket_update import TicketUpdate
 from .resolvers import (
@@ -109,6 +111,8 @@ class TicketMutations(graphene.ObjectType):
     ticket_add_note = TicketAddNote.Field()
     ticket_merge = TicketMerge.Field()
     ticket_link_order = TicketLinkOrder.Field()
+    ticket_issue_voucher = TicketIssueVoucher.Field()
+    ticket_refund_order = TicketRefundOrder.Field()
     sla_policy_set = SlaPolicySet.Field()
     sla_policy_delete = SlaPolicyDelete.Field()
     # Storefront.

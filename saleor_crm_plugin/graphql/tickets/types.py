@@ -1,17 +1,25 @@
 import graphene
 from graphql_relay import to_global_id
 
+from ...order_access import shows_order_id
 from ...privacy.names import STAFF_LABEL, public_author_name
 from ...text import PLAIN_TEXT, sanitize_html
 from ...tickets import models
 from ...tickets.services import is_breached
 from ..core.connection import connection_args, connection_type
 from ..core.mutations import error_type
+from ..core.types import CrmDecimal, money
 from ..core.utils import saleor_id
 from ..interactions.enums import InteractionChannelEnum
+from ..marketing.enums import OfferDiscountTypeEnum
 from ..privacy.dataloaders import staff_display_name
 from ..profiles.dataloaders import CustomerProfileByIdLoader, order_reference
-from .dataloaders import CustomerRepliesByTicketLoader, TicketMessagesByTicketLoader
+from .dataloaders import (
+    CustomerRepliesByTicketLoader,
+    RefundsByTicketLoader,
+    TicketMessagesByTicketLoader,
+    VouchersByTicketLoader,
+)
 from .enums import (
     TicketAuthorKindEnum,
     TicketErrorCode,
@@ -69,6 +77,120 @@ class TicketMessage(graphene.ObjectType):
     @staticmethod
     def resolve_author(root, info):
         return saleor_id("User", root.author_user_id)
+
+
+class TicketVoucher(graphene.ObjectType):
+    id = graphene.ID(required=True, description="ID of the voucher.")
+    code = graphene.String(
+        required=True,
+        description=(
+            "The customer's personal single-use code. In Saleor, a code of a voucher "
+            "created for this ticket; standalone, issued locally and redeemable in no shop."
+        ),
+    )
+    expires_at = graphene.DateTime(required=True, description="Valid until.")
+    discount_type = graphene.Field(
+        OfferDiscountTypeEnum, required=True, description="Percentage or fixed amount."
+    )
+    value = CrmDecimal(required=True, description="Percent off, or the amount off in `currency`.")
+    currency = graphene.String(description="The channel's currency, when the store has one.")
+    channel = graphene.String(required=True, description="Slug of the channel it is valid in.")
+    minimum_spent = CrmDecimal(description="Order total it needs, in `currency`.")
+    voucher = graphene.ID(description="Saleor global ID of the voucher; null standalone.")
+    note = graphene.String(required=True, description=f"Staff's note. {PLAIN_TEXT}")
+    issued_by = graphene.ID(description="Saleor global ID of the staff member who issued it.")
+    issued_by_name = graphene.String(required=True, description=f"Who issued it. {PLAIN_TEXT}")
+    created_at = graphene.DateTime(required=True, description="When it was issued.")
+
+    class Meta:
+        description = "A goodwill voucher issued from a ticket to its customer."
+
+    @staticmethod
+    def resolve_id(root, info):
+        return to_global_id("TicketVoucher", root.pk)
+
+    @staticmethod
+    def resolve_code(root, info):
+        return root.offer_code.code
+
+    @staticmethod
+    def resolve_expires_at(root, info):
+        return root.offer_code.offer.expires_at
+
+    @staticmethod
+    def resolve_discount_type(root, info):
+        return root.offer_code.offer.discount_type
+
+    @staticmethod
+    def resolve_value(root, info):
+        return root.offer_code.offer.value
+
+    @staticmethod
+    def resolve_currency(root, info):
+        return root.offer_code.offer.currency or None
+
+    @staticmethod
+    def resolve_channel(root, info):
+        return root.offer_code.offer.channel
+
+    @staticmethod
+    def resolve_minimum_spent(root, info):
+        return root.offer_code.offer.minimum_spent
+
+    @staticmethod
+    def resolve_voucher(root, info):
+        offer = root.offer_code.offer
+        return saleor_id("Voucher", offer.external_id) if offer.backend == "saleor" else None
+
+    @staticmethod
+    def resolve_issued_by(root, info):
+        return saleor_id("User", root.issued_by_user_id)
+
+
+class TicketRefund(graphene.ObjectType):
+    id = graphene.ID(required=True, description="ID of the refund record.")
+    order = graphene.ID(required=True, description="Saleor global ID of the order refunded.")
+    amount = graphene.Field(
+        "saleor_crm_plugin.graphql.core.types.CrmMoney", required=True, description="Amount."
+    )
+    reason = graphene.String(required=True, description=f"Why. {PLAIN_TEXT}")
+    status = graphene.String(
+        required=True,
+        description="Saleor's status when it was started: success, pending or failure.",
+    )
+    kind = graphene.String(
+        required=True,
+        description=(
+            "How Saleor refunds it: `transaction` (a granted refund requested from the "
+            "payment app) or `payment` (the older payments' refund)."
+        ),
+    )
+    reference = graphene.String(
+        required=True,
+        description="Saleor global ID of the granted refund or of the payment.",
+    )
+    requested_by = graphene.ID(description="Saleor global ID of the staff member.")
+    requested_by_name = graphene.String(required=True, description=f"Who. {PLAIN_TEXT}")
+    created_at = graphene.DateTime(required=True, description="When it was started.")
+
+    class Meta:
+        description = "A refund of the ticket's order, started from the ticket through Saleor."
+
+    @staticmethod
+    def resolve_id(root, info):
+        return to_global_id("TicketRefund", root.pk)
+
+    @staticmethod
+    def resolve_order(root, info):
+        return saleor_id("Order", root.order_id)
+
+    @staticmethod
+    def resolve_amount(root, info):
+        return money(root.amount, root.currency)
+
+    @staticmethod
+    def resolve_requested_by(root, info):
+        return saleor_id("User", root.requested_by_user_id)
 
 
 TicketMessageCountableConnection = connection_type(
@@ -146,9 +268,32 @@ class Ticket(graphene.ObjectType):
         description="Replies and notes, oldest first.",
         **connection_args(),
     )
+    vouchers = graphene.List(
+        graphene.NonNull(TicketVoucher),
+        required=True,
+        description="Goodwill vouchers issued to the customer from this ticket, oldest first.",
+    )
+    refunds = graphene.List(
+        graphene.NonNull(TicketRefund),
+        description=(
+            "Refunds of the ticket's order started from it, oldest first. Requires "
+            "MANAGE_ORDERS (null without); empty for staff restricted to other channels than "
+            "the order's."
+        ),
+    )
 
     class Meta:
         description = "A customer service ticket (staff view)."
+
+    @staticmethod
+    def resolve_vouchers(root, info):
+        return VouchersByTicketLoader(info.context).load(root.pk)
+
+    @staticmethod
+    def resolve_refunds(root, info):
+        if not shows_order_id(info.context.requestor, root.order_id):
+            return []
+        return RefundsByTicketLoader(info.context).load(root.pk)
 
     @staticmethod
     def resolve_id(root, info):

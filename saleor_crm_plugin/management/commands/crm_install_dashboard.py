@@ -43,7 +43,7 @@ ROUTE = "/plugins/global/saleor.crm/dashboard/"
 APP_ROUTE = "#/app"
 # What staff may do through the CRM views (the token Saleor issues to an
 # extension holds these, narrowed to what the staff member has).
-APP_PERMISSIONS = ("account.manage_users", "order.manage_orders")
+APP_PERMISSIONS = ("account.manage_users", "order.manage_orders", "discount.manage_discounts")
 # Opt-in (--grant-manage-staff): the profile page's read audit ("who opened
 # this profile") and staff names in the assignee picker, for staff who hold
 # it themselves. Off by default: it also lets the views' tokens manage staff.

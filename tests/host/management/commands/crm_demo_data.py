@@ -54,6 +54,8 @@ def progress(**options) -> tqdm:
 # Everything the CRM holds but the merchant's settings (CRMConfiguration);
 # the demo's SLA policies go too.
 RESET_MODELS = (
+    crm_models.OfferCode,
+    crm_models.Offer,
     crm_models.SegmentMember,
     crm_models.Segment,
     crm_models.MarketingConsentChange,

@@ -1,0 +1,83 @@
+"""What the help desk may ask the store to do with an order: refunds.
+
+The core never moves money itself: a backend (:class:`OrderActions`) chosen
+by the ``SALEOR_CRM_ORDER_ACTIONS`` setting asks the store. In Saleor it is
+the adapter's (:mod:`saleor_crm_plugin.saleor.order_actions`), which runs
+Saleor's own refund operation with Saleor's permission for it
+(``MANAGE_ORDERS``). Outside Saleor there is no store: every refund is
+refused with ``unavailable`` (:class:`NoOrderActions`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Protocol
+
+from django.utils.module_loading import import_string
+
+from ..auth import Requestor
+from ..conf import crm_setting
+from ..errors import CRMError
+from ..tickets.error_codes import TicketErrorCode
+
+
+class OrderActionError(CRMError):
+    """The store refused an order action; ``field`` is the action's input
+    field it is about (``amount``, ``order``) or None.
+    """
+
+    code_enum = TicketErrorCode
+
+
+@dataclass(frozen=True)
+class Refund:
+    """A refund the store started: its own reference (Saleor: the granted
+    refund's or the payment transaction's global ID), status as the store
+    reports it (``success``, ``pending``, ``failure``), and how (``transaction``
+    for Saleor's transactions API, ``payment`` for the older payments).
+    """
+
+    reference: str
+    status: str
+    amount: Decimal
+    currency: str
+    kind: str
+
+
+class OrderActions(Protocol):
+    def refund(self, order_id: str, amount: Decimal, reason: str, requestor: Requestor) -> Refund:
+        """Start a refund of ``amount`` of order ``order_id`` in the store,
+        as ``requestor``; :class:`OrderActionError` when the store refuses.
+        """
+        ...
+
+
+class NoOrderActions:
+    """The standalone host: there is no store to refund through."""
+
+    def refund(self, order_id: str, amount: Decimal, reason: str, requestor: Requestor) -> Refund:
+        raise OrderActionError(
+            None,
+            "Refunds need Saleor: the CRM runs without a store here.",
+            TicketErrorCode.UNAVAILABLE,
+        )
+
+
+@cache
+def _actions_class() -> type:
+    path = crm_setting("SALEOR_CRM_ORDER_ACTIONS")
+    if path is None:
+        from ..hosting import running_in_saleor
+
+        path = (
+            "saleor_crm_plugin.saleor.order_actions.SaleorOrderActions"
+            if running_in_saleor()
+            else "saleor_crm_plugin.commerce.order_actions.NoOrderActions"
+        )
+    return import_string(path)
+
+
+def order_actions() -> OrderActions:
+    return _actions_class()()

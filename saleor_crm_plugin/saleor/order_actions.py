@@ -1,0 +1,159 @@
+"""Saleor adapter: the help desk's refunds through Saleor's own operations.
+
+The CRM runs the very mutations Saleor's Dashboard uses for the order's
+kind of payment, as the staff member (or app) asking, with Saleor's
+permission and channel checks:
+
+- orders paid through the transactions API: ``orderGrantRefundCreate`` for
+  the transaction, then ``transactionRequestRefundForGrantedRefund``, which
+  asks the payment app to refund (Saleor requires ``MANAGE_ORDERS`` and
+  ``HANDLE_PAYMENTS``);
+- orders paid with the older payments: ``orderRefund`` (``MANAGE_ORDERS``).
+
+Nothing of those operations is repeated here: their ``perform_mutation`` is
+called with a Saleor request context for the requestor, and their
+``ValidationError``/``PermissionDenied`` become the CRM's typed errors. Both
+steps of a transaction refund run in one database transaction: a refused
+request leaves no granted refund behind.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from graphql_relay import to_global_id
+from saleor.account.models import User
+from saleor.app.models import App
+from saleor.core.exceptions import PermissionDenied
+from saleor.graphql.api import schema
+from saleor.graphql.core.context import SaleorContext
+from saleor.graphql.order.mutations.order_grant_refund_create import OrderGrantRefundCreate
+from saleor.graphql.order.mutations.order_refund import OrderRefund
+from saleor.graphql.payment.mutations.transaction.transaction_request_refund_for_granted_refund import (  # noqa: E501
+    TransactionRequestRefundForGrantedRefund,
+)
+from saleor.order.models import Order
+
+from ..auth import Requestor, RequestorKind
+from ..commerce.order_actions import OrderActionError, Refund
+from ..tickets.error_codes import TicketErrorCode
+
+
+def _info(requestor: Requestor) -> SimpleNamespace:
+    """What Saleor's mutations read of a GraphQL resolve info: a request
+    context with the user or app asking, and the schema.
+    """
+    context = SaleorContext()
+    context.dataloaders = {}
+    context.allow_replica = False
+    context.request_time = timezone.now()
+    context.decoded_auth_token = None
+    context.user = None
+    context.app = None
+    if requestor.kind == RequestorKind.APP and requestor.app_id:
+        context.app = App.objects.filter(pk=requestor.app_id, is_active=True).first()
+    elif requestor.kind == RequestorKind.STAFF and requestor.user_id:
+        context.user = User.objects.filter(
+            pk=requestor.user_id, is_active=True, is_staff=True
+        ).first()
+    if context.user is None and context.app is None:
+        raise OrderActionError(
+            None, "Saleor does not know who is asking.", TicketErrorCode.PERMISSION_DENIED
+        )
+    context.requestor = context.app or context.user
+    return SimpleNamespace(context=context, schema=schema, field_name="")
+
+
+def _permitted(info, *mutations) -> None:
+    for mutation in mutations:
+        if not mutation.check_permissions(info.context):
+            needed = ", ".join(p.name for p in mutation._meta.permissions)
+            raise OrderActionError(
+                None,
+                f"Saleor refuses this refund: it needs {needed}.",
+                TicketErrorCode.PERMISSION_DENIED,
+            )
+
+
+def _error(error: ValidationError) -> OrderActionError:
+    if hasattr(error, "error_dict"):
+        field, errors = next(iter(error.error_dict.items()))
+        first = errors[0]
+        message = " ".join(first.messages)
+        field = "amount" if field == "amount" else None
+    else:
+        message = " ".join(error.messages)
+        field = None
+    return OrderActionError(field, f"Saleor refused the refund: {message}", "cannot_refund")
+
+
+class SaleorOrderActions:
+    def refund(self, order_id: str, amount: Decimal, reason: str, requestor: Requestor) -> Refund:
+        order = Order.objects.filter(pk=order_id).first()
+        if order is None:
+            raise OrderActionError("id", "Saleor has no such order.", TicketErrorCode.NOT_FOUND)
+        info = _info(requestor)
+        order_gid = to_global_id("Order", order.pk)
+        try:
+            transaction_item = (
+                order.payment_transactions.filter(charged_value__gte=amount)
+                .order_by("-created_at")
+                .first()
+            )
+            if transaction_item is None and order.payment_transactions.exists():
+                raise OrderActionError(
+                    "amount",
+                    "No payment transaction of the order was charged this much.",
+                    TicketErrorCode.CANNOT_REFUND,
+                )
+            if transaction_item is not None:
+                _permitted(info, OrderGrantRefundCreate, TransactionRequestRefundForGrantedRefund)
+                with transaction.atomic():
+                    granted = OrderGrantRefundCreate.perform_mutation(
+                        None,
+                        info,
+                        id=order_gid,
+                        input={
+                            "amount": amount,
+                            "reason": reason,
+                            "transaction_id": to_global_id(
+                                "TransactionItem", transaction_item.token
+                            ),
+                        },
+                    ).granted_refund.node
+                    TransactionRequestRefundForGrantedRefund.perform_mutation(
+                        None,
+                        info,
+                        granted_refund_id=to_global_id("OrderGrantedRefund", granted.pk),
+                        id=to_global_id("TransactionItem", transaction_item.token),
+                    )
+                granted.refresh_from_db()
+                return Refund(
+                    reference=to_global_id("OrderGrantedRefund", granted.pk),
+                    status=granted.status,
+                    amount=granted.amount_value,
+                    currency=granted.currency,
+                    kind="transaction",
+                )
+            _permitted(info, OrderRefund)
+            with transaction.atomic():
+                OrderRefund.perform_mutation(None, info, amount=amount, id=order_gid)
+            payment = order.get_last_payment()
+            return Refund(
+                reference=to_global_id("Payment", payment.pk) if payment else "",
+                status="success",
+                amount=amount,
+                currency=order.currency,
+                kind="payment",
+            )
+        except ValidationError as error:
+            raise _error(error) from None
+        except (PermissionDenied, DjangoPermissionDenied) as error:
+            raise OrderActionError(
+                None, f"Saleor refuses this refund: {error}", TicketErrorCode.PERMISSION_DENIED
+            ) from None
