@@ -104,6 +104,22 @@ describe("The demo's Dashboard stand-in", { timeout: 180_000 }, () => {
     await context.close();
   });
 
+  test("a ticket opens at its own address, with its conversation and customer", async () => {
+    const { tickets } = await crm.graphql(`{
+      tickets(first: 10, filter: { statuses: [OPEN, NEW] }) { edges { node { id number subject status } } }
+    }`);
+    const ticket = tickets.edges.map((edge) => edge.node).find((node) => node.status === "OPEN") ?? tickets.edges[0]?.node;
+    assert.ok(ticket, "the demo help desk has an open ticket");
+
+    const { context, page, errors, shoot } = await openDemo(`#/app/tickets/${encodeURIComponent(ticket.id)}`);
+    const frame = await crmFrame(page);
+    await frame.getByText(`#${ticket.number} ${ticket.subject}`).waitFor();
+    await frame.getByRole("list", { name: "Conversation" }).waitFor();
+    await shoot("demo-ticket.png");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("the address follows the CRM page, so reload and Back keep the place", async () => {
     const { context, page, errors } = await openDemo("#/app");
     let frame = await crmFrame(page);
