@@ -15,3 +15,18 @@ class SegmentErrorCode(Enum):
     INVALID_VALUE = "invalid_value"
     # Too deep or too many conditions.
     TOO_COMPLEX = "too_complex"
+
+
+class CampaignErrorCode(Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+    # A subject or body that is not valid Handlebars.
+    INVALID_TEMPLATE = "invalid_template"
+    # A template naming a variable or helper campaigns do not have.
+    UNKNOWN_VARIABLE = "unknown_variable"
+    # A campaign that has started (or ended) cannot be changed or deleted.
+    NOT_EDITABLE = "not_editable"
+    # The action does not apply to the campaign's status (cancel a sent one).
+    INVALID_STATUS = "invalid_status"
