@@ -17,6 +17,17 @@ class SegmentErrorCode(Enum):
     TOO_COMPLEX = "too_complex"
 
 
+class ConsentErrorCode(Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+    # Too many requests from this client or for this address.
+    THROTTLED = "throttled"
+    # A confirmation link that is forged, expired or already used.
+    INVALID_TOKEN = "invalid_token"
+
+
 class CampaignErrorCode(Enum):
     GRAPHQL_ERROR = "graphql_error"
     INVALID = "invalid"

@@ -187,6 +187,7 @@ class TimelineEventType(models.TextChoices):
     TICKET_SOLVED = "ticket_solved", "Ticket solved"
     TICKET_SLA_BREACHED = "ticket_sla_breached", "Ticket SLA breached"
     TICKET_RATED = "ticket_rated", "Ticket rated"
+    CONSENT_CHANGED = "consent_changed", "Marketing consent changed"
     CAMPAIGN_SENT = "campaign_sent", "Campaign email sent"
     CAMPAIGN_OPENED = "campaign_opened", "Campaign email opened"
     CAMPAIGN_CLICKED = "campaign_clicked", "Campaign email clicked"
