@@ -92,6 +92,14 @@ DEFAULTS: dict[str, Any] = {
     # "saleor_crm_plugin.throttling.services.remote_addr" when the server in
     # front of Django already resolved the client (uvicorn --proxy-headers).
     "SALEOR_CRM_CLIENT_IP": None,
+    # Dotted path to the class that makes offer codes (marketing/offers.py).
+    # None: Saleor vouchers in Saleor (saleor/offers.py), elsewhere codes
+    # issued locally, which no shop redeems.
+    "SALEOR_CRM_OFFERS_BACKEND": None,
+    # Dotted path to the class that acts on the store's orders for the help
+    # desk (refunds; commerce/order_actions.py). None: Saleor's own order
+    # operations in Saleor, elsewhere none (refunds are refused).
+    "SALEOR_CRM_ORDER_ACTIONS": None,
 }
 
 

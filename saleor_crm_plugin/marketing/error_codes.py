@@ -41,3 +41,16 @@ class CampaignErrorCode(Enum):
     NOT_EDITABLE = "not_editable"
     # The action does not apply to the campaign's status (cancel a sent one).
     INVALID_STATUS = "invalid_status"
+
+
+class OfferErrorCode(Enum):
+    """Why an offer (a discount with personal codes) was refused."""
+
+    INVALID = "invalid"
+    REQUIRED = "required"
+    # A channel the store does not have (or that is not active).
+    NOT_FOUND = "not_found"
+    # A value the channel's currency cannot hold (too many decimals).
+    INVALID_PRECISION = "invalid_precision"
+    # The key already names an offer with other terms.
+    CONFLICT = "conflict"

@@ -182,6 +182,58 @@ class MarketingConsentChange(models.Model):
         ]
 
 
+class Offer(models.Model):
+    """A discount with one single-use code per recipient, issued under a
+    caller's ``key`` (a campaign, a ticket's goodwill voucher): the same key
+    always names the same offer, so issuing again returns the codes already
+    given. Which backend made the codes is kept with it: in Saleor a
+    ``Voucher`` (``external_id``), standalone codes the CRM made itself
+    (:mod:`.offers`).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    key = models.CharField(max_length=255, unique=True)
+    name = models.CharField(max_length=255)
+    backend = models.CharField(max_length=32)
+    # The backend's own reference (Saleor: the Voucher's pk); "" for local codes.
+    external_id = models.CharField(max_length=64, blank=True, default="")
+    discount_type = models.CharField(max_length=10)
+    value = models.DecimalField(max_digits=12, decimal_places=3)
+    channel = models.CharField(max_length=255)
+    # The channel's currency when the backend knows it ("" otherwise).
+    currency = models.CharField(max_length=3, blank=True, default="")
+    minimum_spent = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    valid_days = models.PositiveIntegerField()
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "id")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OfferCode(models.Model):
+    """The code of one recipient (a caller's ``recipient_key``: a profile,
+    a campaign recipient) in one offer.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="codes")
+    recipient_key = models.CharField(max_length=255)
+    code = models.CharField(max_length=255, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "recipient_key"], name="crm_offer_code_recipient_unique"
+            ),
+        ]
+
+
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SCHEDULED = "scheduled", "Scheduled"
