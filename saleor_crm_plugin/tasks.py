@@ -15,6 +15,7 @@ from .configuration.services import get_configuration
 from .hosting import writer
 from .ingestion.services import process_pending_events, purge_processed_events
 from .marketing.membership import refresh_all_segments, refresh_members
+from .marketing import sending
 from .marketing.models import Segment
 from .privacy.scrub import scrub_erased_events
 from .throttling.services import purge_expired
@@ -159,6 +160,38 @@ def refresh_segment_task(segment_id: str) -> dict:
         return {"entered": refreshed.entered, "left": refreshed.left}
 
 
+@shared_task(name="saleor_crm.start_campaign")
+def start_campaign_task(campaign_id: str) -> bool:
+    """Fix a due campaign's audience and start its send tasks."""
+    with writer():
+        return sending.start_campaign(campaign_id)
+
+
+@shared_task(
+    name="saleor_crm.send_campaign",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=8,
+)
+def send_campaign_task(campaign_id: str) -> int:
+    """Mail a campaign's queued recipients, batch by batch, one SMTP
+    connection per batch (marketing/sending.py); retried while the mail
+    server is unreachable; never mails anyone twice.
+    """
+    with writer():
+        return sending.run_sender(campaign_id)
+
+
+@shared_task(name="saleor_crm.campaigns_tick")
+def campaigns_tick_task() -> dict:
+    """Start scheduled campaigns that are due, resume stalled sends, send
+    A/B winners. Schedule every minute.
+    """
+    with writer():
+        return sending.tick()
+
+
 TASKS = {
     task.name: task
     for task in (
@@ -176,5 +209,8 @@ TASKS = {
         scrub_erased_events_task,
         refresh_segments_task,
         refresh_segment_task,
+        start_campaign_task,
+        send_campaign_task,
+        campaigns_tick_task,
     )
 }

@@ -401,6 +401,6 @@ class CampaignRecipient(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["campaign", "status"], name="crm_campaign_recipient_st_idx"),
-            models.Index(fields=["profile"], name="crm_campaign_recipient_prof_idx"),
+            models.Index(fields=["campaign", "status"], name="crm_campaign_rcpt_status_idx"),
+            models.Index(fields=["profile"], name="crm_campaign_rcpt_profile_idx"),
         ]

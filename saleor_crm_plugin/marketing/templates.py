@@ -226,8 +226,10 @@ def check_template(source: str, *, with_offer: bool) -> None:
             ) from None
     if unknown:
         names = ", ".join(f"`{name}`" for name in sorted(unknown))
-        hint = "" if with_offer or not any(n.startswith("offer") for n in unknown) else (
-            " (offer variables need an offer on the campaign)"
+        hint = (
+            ""
+            if with_offer or not any(n.startswith("offer") for n in unknown)
+            else (" (offer variables need an offer on the campaign)")
         )
         raise TemplateError(
             f"Unknown variable {names}{hint}; variables: customer.first_name, "
