@@ -14,8 +14,8 @@ from .conf import crm_setting
 from .configuration.services import get_configuration
 from .hosting import writer
 from .ingestion.services import process_pending_events, purge_processed_events
-from .marketing.membership import refresh_all_segments, refresh_members
 from .marketing import sending
+from .marketing.membership import refresh_all_segments, refresh_members
 from .marketing.models import Segment
 from .privacy.scrub import scrub_erased_events
 from .throttling.services import purge_expired

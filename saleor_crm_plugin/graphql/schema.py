@@ -37,7 +37,12 @@ from .core.permissions import (
 )
 from .ingestion.schema import IngestionQueries
 from .interactions.schema import InteractionMutations, InteractionQueries
-from .marketing.schema import SegmentMutations, SegmentQueries
+from .marketing.schema import (
+    CampaignMutations,
+    CampaignQueries,
+    SegmentMutations,
+    SegmentQueries,
+)
 from .privacy.schema import PrivacyMutations
 from .profiles.schema import CustomerProfileMutations, CustomerProfileQueries
 from .tickets.schema import TicketMutations, TicketQueries
@@ -50,6 +55,7 @@ class Query(
     AnalyticsQueries,
     IngestionQueries,
     SegmentQueries,
+    CampaignQueries,
     graphene.ObjectType,
 ):
     class Meta:
@@ -62,6 +68,7 @@ class Mutation(
     InteractionMutations,
     PrivacyMutations,
     SegmentMutations,
+    CampaignMutations,
     graphene.ObjectType,
 ):
     class Meta:

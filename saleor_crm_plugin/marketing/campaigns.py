@@ -299,6 +299,23 @@ def create_campaign(data: dict, created_by: Creator | None = None) -> Campaign:
     return _save(campaign, variants or [])
 
 
+def draft(data: dict, campaign: Campaign | None = None) -> tuple[Campaign, list[dict]]:
+    """An unsaved campaign with ``data`` applied (over ``campaign`` when
+    given) and its variants, checked as a save would (for previews).
+    """
+    errors = _Errors()
+    if campaign is None:
+        base = Campaign()
+        data = {"name": data.get("name") or "Preview", "segment": data.get("segment"), **data}
+    else:
+        base = Campaign.objects.get(pk=campaign.pk)
+    variants = _apply(base, data, errors)
+    errors.raise_any()
+    if variants is None:
+        variants = [{"subject": v.subject, "body": v.body} for v in base.variants.all()]
+    return base, variants
+
+
 def check_editable(campaign: Campaign) -> None:
     if campaign.status not in EDITABLE_STATUSES:
         raise CampaignError(
