@@ -88,10 +88,14 @@ class CampaignFilterInput(graphene.InputObjectType):
 
 class CampaignOfferInput(graphene.InputObjectType):
     discount_type = CampaignDiscountTypeEnum(required=True, description="PERCENTAGE or FIXED.")
-    value = graphene.Decimal(required=True, description="The percentage, or the amount off.")
+    # Amounts as strings, checked by the offers service (a Decimal scalar
+    # raised on text that is no number instead of refusing it).
+    value = graphene.String(
+        required=True, description='The percentage, or the amount off, such as "10" or "5.50".'
+    )
     valid_days = graphene.Int(required=True, description="Days each code is valid from issue.")
     channel = graphene.String(required=True, description="Slug of the channel it is valid in.")
-    minimum_spent = graphene.Decimal(description="Smallest order total it applies to.")
+    minimum_spent = graphene.String(description="Smallest order total it applies to, as text.")
 
     class Meta:
         description = (
