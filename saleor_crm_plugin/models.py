@@ -6,6 +6,9 @@ from .configuration.models import CRMConfiguration
 from .ingestion.models import BackfillState, InboundEvent
 from .interactions.models import Interaction
 from .marketing.models import (
+    Campaign,
+    CampaignRecipient,
+    CampaignVariant,
     MarketingConsent,
     MarketingConsentChange,
     Offer,
@@ -21,6 +24,9 @@ from .tickets.models import SLAPolicy, Ticket, TicketMessage, TicketRefund, Tick
 __all__ = [
     "BackfillState",
     "CRMConfiguration",
+    "Campaign",
+    "CampaignRecipient",
+    "CampaignVariant",
     "CheckoutFact",
     "CustomerProfile",
     "ErasedIdentity",

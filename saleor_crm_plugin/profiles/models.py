@@ -190,6 +190,10 @@ class TimelineEventType(models.TextChoices):
     CONSENT_CHANGED = "consent_changed", "Marketing consent changed"
     VOUCHER_ISSUED = "voucher_issued", "Voucher issued"
     REFUND_STARTED = "refund_started", "Refund started"
+    CAMPAIGN_SENT = "campaign_sent", "Campaign email sent"
+    CAMPAIGN_OPENED = "campaign_opened", "Campaign email opened"
+    CAMPAIGN_CLICKED = "campaign_clicked", "Campaign email clicked"
+    CAMPAIGN_UNSUBSCRIBED = "campaign_unsubscribed", "Unsubscribed from a campaign email"
 
 
 class TimelineEvent(models.Model):

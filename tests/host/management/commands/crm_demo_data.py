@@ -54,6 +54,9 @@ def progress(**options) -> tqdm:
 # Everything the CRM holds but the merchant's settings (CRMConfiguration);
 # the demo's SLA policies go too.
 RESET_MODELS = (
+    crm_models.CampaignRecipient,
+    crm_models.CampaignVariant,
+    crm_models.Campaign,
     crm_models.OfferCode,
     crm_models.Offer,
     crm_models.SegmentMember,
