@@ -85,6 +85,11 @@ DEFAULTS: dict[str, Any] = {
         "ticket_rate": {"ip": "20/h", "email": "10/h"},
         "inbound_email": {"ip": "600/m", "email": "20/h"},
         "inbound_interaction": {"ip": "600/m", "email": "120/h"},
+        # Each sign-up mails the address: few per address.
+        "newsletter_subscribe": {"ip": "10/h", "email": "3/h"},
+        "newsletter_confirm": {"ip": "30/h", "email": "10/h"},
+        "consent_update": {"ip": "30/h", "email": "10/h"},
+        "inbound_bounce": {"ip": "600/m", "email": "20/h"},
     },
     # Proxies in front of the store that append to X-Forwarded-For (a load
     # balancer, nginx): the client is the address the nearest of them saw,

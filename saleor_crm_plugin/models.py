@@ -5,7 +5,7 @@ from .commerce.models import CheckoutFact, OrderFact, OrderLineFact
 from .configuration.models import CRMConfiguration
 from .ingestion.models import BackfillState, InboundEvent
 from .interactions.models import Interaction
-from .marketing.models import Segment, SegmentMember
+from .marketing.models import MarketingConsent, MarketingConsentChange, Segment, SegmentMember
 from .privacy.models import ProfileRead
 from .profiles.models import CustomerProfile, ErasedIdentity, TimelineEvent
 from .throttling.models import ThrottleBucket
@@ -19,6 +19,8 @@ __all__ = [
     "ErasedIdentity",
     "InboundEvent",
     "Interaction",
+    "MarketingConsent",
+    "MarketingConsentChange",
     "OrderFact",
     "OrderLineFact",
     "ProfileRead",

@@ -215,6 +215,9 @@ class CheckoutSnapshot(Snapshot):
     total_gross: Decimal = Decimal(0)
     country: str = ""
     lines: tuple[CheckoutLineSnapshot, ...] = field(default_factory=tuple)
+    # The value of the consent metadata key (CRMConfiguration), as the
+    # storefront set it; None when absent (marketing/consent.py reads it).
+    marketing_consent: str | None = None
 
     _decimals: ClassVar[tuple[str, ...]] = ("total_gross",)
     _datetimes: ClassVar[tuple[str, ...]] = ("created_at", "last_change")
@@ -241,6 +244,8 @@ class CustomerSnapshot(Snapshot):
     language_code: str = ""
     default_billing_address: AddressSnapshot | None = None
     default_shipping_address: AddressSnapshot | None = None
+    # As on CheckoutSnapshot: the consent metadata value, None when absent.
+    marketing_consent: str | None = None
 
     _datetimes: ClassVar[tuple[str, ...]] = ("updated_at", "date_joined")
     _nested: ClassVar[dict[str, type]] = {

@@ -16,6 +16,7 @@ from .hosting import writer
 from .ingestion.services import process_pending_events, purge_processed_events
 from .marketing.membership import refresh_all_segments, refresh_members
 from .marketing.models import Segment
+from .marketing.subscription import send_confirmation
 from .privacy.scrub import scrub_erased_events
 from .throttling.services import purge_expired
 from .tickets.mail import send_satisfaction_survey, send_ticket_link, send_ticket_message
@@ -159,6 +160,17 @@ def refresh_segment_task(segment_id: str) -> dict:
         return {"entered": refreshed.entered, "left": refreshed.left}
 
 
+@shared_task(
+    name="saleor_crm.send_newsletter_confirmation",
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=8,
+)
+def send_newsletter_confirmation_task(email: str, sales_channel: str = "") -> bool:
+    """Email the double opt-in link of a newsletter sign-up (not once confirmed)."""
+    return send_confirmation(email, sales_channel)
+
+
 TASKS = {
     task.name: task
     for task in (
@@ -176,5 +188,6 @@ TASKS = {
         scrub_erased_events_task,
         refresh_segments_task,
         refresh_segment_task,
+        send_newsletter_confirmation_task,
     )
 }

@@ -35,6 +35,7 @@ from saleor_crm_plugin.graphql.core.permissions import (
 from saleor_crm_plugin.graphql.schema import execute, schema
 from saleor_crm_plugin.interactions.models import Interaction
 from saleor_crm_plugin.interactions.services import InteractionInput, log_interaction
+from saleor_crm_plugin.marketing.consent import SuppressionReason, suppress
 from saleor_crm_plugin.tickets import services as desk
 from saleor_crm_plugin.tickets.models import Ticket
 from tests import factories as f
@@ -172,6 +173,11 @@ REACH = {
         ("customerProfile",),
     ),
     "CrmCustomerStats": ("query { crmCustomerStats { %s } }", ("crmCustomerStats",)),
+    # Ann's address is suppressed in the fixture, so the fields have values.
+    "MarketingConsent": (
+        'query { customerProfile(email: "ann@example.com") { marketingConsent { %s } } }',
+        ("customerProfile", "marketingConsent"),
+    ),
     "Ticket": (
         "query { tickets(first: 1) { edges { node { %s } } } }",
         ("tickets", "edges", 0, "node"),
@@ -233,6 +239,7 @@ def ann_buys_in_two_channels(db):
             channel="phone", direction="inbound", email="ann@example.com", order_id="o-eu"
         )
     )
+    suppress("ann@example.com", SuppressionReason.COMPLAINT, source="complaint")
 
 
 def select(type_name: str, field_name: str) -> str:

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from graphql_relay import to_global_id
 
+from saleor_crm_plugin.marketing.consent import record_consent, suppress
 from saleor_crm_plugin.marketing.membership import (
     current_members,
     refresh_all_segments,
@@ -91,6 +92,10 @@ def store(ann):
         ),
     )
     ingest("order_created", f.order("d1", email="dan@example.com"))
+    # ann subscribed; cat subscribed, then complained (suppressed); bob: nothing.
+    record_consent("ann@example.com", "subscribed", source="staff")
+    record_consent("cat@example.com", "subscribed", source="staff")
+    suppress("cat@example.com", "complaint", source="complaint")
     profiles = CustomerProfile.objects
     profiles.filter(email="ann@example.com").update(
         tags=["vip", "espresso"],
@@ -192,6 +197,11 @@ CASES = [
     (condition("BOUGHT_CATEGORY", "NOT_IN", values=[CATEGORY_7]), [BOB, CAT]),
     (condition("IS_REGISTERED", "EQ", "true"), [ANN]),
     (condition("IS_REGISTERED", "EQ", "false"), [BOB, CAT]),
+    (condition("EMAIL_CONSENT", "EQ", "SUBSCRIBED"), [ANN]),
+    (condition("EMAIL_CONSENT", "NEQ", "SUBSCRIBED"), [BOB, CAT]),
+    (condition("EMAIL_CONSENT", "EQ", "NEVER_SUBSCRIBED"), [BOB]),
+    (condition("EMAIL_CONSENT", "IN", values=["UNSUBSCRIBED", "PENDING"]), [CAT]),
+    (condition("EMAIL_CONSENT", "NOT_IN", values=["NEVER_SUBSCRIBED"]), [ANN, CAT]),
     (condition("OPEN_TICKETS", "GTE", "1"), [BOB]),
     (condition("OPEN_TICKETS", "EQ", "0"), [ANN, CAT]),
     (condition("OPEN_TICKETS", "EQ", "2"), [BOB]),

@@ -31,6 +31,9 @@ class CRMConfiguration(models.Model):
     # kept by crm_install_dashboard: third-party tokens are accepted only
     # when issued for that App (any App can be given the same identifier).
     dashboard_app_id = models.CharField(max_length=64, blank=True, default="")
+    # Metadata key on Saleor users and checkouts where storefronts keep the
+    # customer's newsletter consent ("marketing_consent"); "" imports none.
+    consent_metadata_key = models.CharField(max_length=255, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

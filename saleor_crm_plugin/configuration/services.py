@@ -10,6 +10,7 @@ from .models import CRMConfiguration
 
 CURRENCY_LENGTH = 3
 MIN_SECRET_LENGTH = 24
+MAX_METADATA_KEY = 255
 
 
 def get_configuration() -> CRMConfiguration:
@@ -92,6 +93,12 @@ def validate_options(options: dict[str, Any]) -> dict[str, Any]:
             errors[name] = f"Use at least {MIN_SECRET_LENGTH} characters."
         else:
             cleaned[name] = secret
+    if "consent_metadata_key" in options:
+        key = str(options["consent_metadata_key"] or "").strip()
+        if len(key) > MAX_METADATA_KEY:
+            errors["consent_metadata_key"] = f"Use at most {MAX_METADATA_KEY} characters."
+        else:
+            cleaned["consent_metadata_key"] = key
     at_risk = cleaned.get("at_risk_after_days")
     lapsed = cleaned.get("lapsed_after_days")
     if at_risk and lapsed and lapsed <= at_risk:

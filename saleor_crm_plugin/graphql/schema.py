@@ -37,7 +37,7 @@ from .core.permissions import (
 )
 from .ingestion.schema import IngestionQueries
 from .interactions.schema import InteractionMutations, InteractionQueries
-from .marketing.schema import SegmentMutations, SegmentQueries
+from .marketing.schema import ConsentMutations, ConsentQueries, SegmentMutations, SegmentQueries
 from .privacy.schema import PrivacyMutations
 from .profiles.schema import CustomerProfileMutations, CustomerProfileQueries
 from .tickets.schema import TicketMutations, TicketQueries
@@ -50,6 +50,7 @@ class Query(
     AnalyticsQueries,
     IngestionQueries,
     SegmentQueries,
+    ConsentQueries,
     graphene.ObjectType,
 ):
     class Meta:
@@ -62,6 +63,7 @@ class Mutation(
     InteractionMutations,
     PrivacyMutations,
     SegmentMutations,
+    ConsentMutations,
     graphene.ObjectType,
 ):
     class Meta:

@@ -6,7 +6,7 @@ same through :func:`crm_view`. Every path the CRM answers is in this module,
 so what is exposed, and how it is authenticated, reads in one place: the
 GraphQL endpoint authenticates with the ``authenticator`` it is given
 (Saleor's tokens in Saleor), the inbound endpoints check their own signature,
-the survey page its signed token, and the Dashboard files are public.
+the survey and consent pages their signed tokens, and the Dashboard files are public.
 Every response leaves with a Content-Security-Policy (:mod:`.security`):
 the pages their own, everything else one that loads and frames nothing.
 """
@@ -20,7 +20,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 
 from ..auth import Requestor, authenticate
-from . import inbound, pages, security
+from . import consent, inbound, pages, security
 from .graphql_view import graphql_view
 from .responses import RequestRefused, field_errors, graphql_error
 from .static import dashboard_file
@@ -34,6 +34,9 @@ ROUTES: dict[str, Callable[[HttpRequest], HttpResponse]] = {
     "/interactions/inbound/": inbound.inbound_interaction,
     "/tickets/inbound-email/": inbound.inbound_email,
     "/tickets/rate/": pages.rate_page,
+    "/marketing/confirm/": consent.confirm_page,
+    "/marketing/unsubscribe/": consent.unsubscribe_page,
+    "/marketing/inbound-bounce/": consent.inbound_bounce,
 }
 
 

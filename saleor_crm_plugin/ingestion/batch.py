@@ -37,6 +37,7 @@ from ..commerce.services import Observed, apply_checkouts, apply_orders
 from ..conf import crm_setting
 from ..configuration.services import get_configuration
 from ..hosting import running_in_saleor, writer
+from ..marketing.consent import consent_from_snapshots, record_consents
 from ..profiles.erasure import erase_customer
 from ..profiles.identity import apply_customer
 from ..profiles.models import CustomerProfile
@@ -296,6 +297,10 @@ def apply_batch(events: list[Claimed], context: _Context, *, locked: bool = Fals
             )
     touched |= apply_orders(orders)
     touched |= apply_checkouts(checkouts)
+    # Before the erasures: an erasure in the same batch has the last word.
+    record_consents(
+        consent_from_snapshots(e.snapshot for e in live if e.event_type not in ERASURE_EVENTS)
+    )
     for event in erasures:
         profile = erase_customer(event.snapshot, event.occurred_at)
         if profile is not None:

@@ -15,3 +15,14 @@ class SegmentErrorCode(Enum):
     INVALID_VALUE = "invalid_value"
     # Too deep or too many conditions.
     TOO_COMPLEX = "too_complex"
+
+
+class ConsentErrorCode(Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+    # Too many requests from this client or for this address.
+    THROTTLED = "throttled"
+    # A confirmation link that is forged, expired or already used.
+    INVALID_TOKEN = "invalid_token"

@@ -68,3 +68,117 @@ class SegmentMember(models.Model):
         indexes = [
             models.Index(fields=["profile", "segment"], name="crm_segment_member_profile_idx"),
         ]
+
+
+class ConsentStatus(models.TextChoices):
+    SUBSCRIBED = "subscribed", "Subscribed"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+    NEVER_SUBSCRIBED = "never_subscribed", "Never subscribed"
+    # Asked to subscribe, has not confirmed the double opt-in email yet.
+    PENDING = "pending", "Pending confirmation"
+
+
+class ConsentChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+
+
+class SuppressionReason(models.TextChoices):
+    HARD_BOUNCE = "hard_bounce", "Hard bounce"
+    COMPLAINT = "complaint", "Complaint"
+    MANUAL = "manual", "Suppressed by staff"
+    # The customer was erased: the address is kept only as a hash.
+    ERASED = "erased", "Customer erased"
+
+
+class MarketingConsent(models.Model):
+    """The current marketing consent of one address on one channel.
+
+    Keyed by the address's hash, not the address: erasure blanks ``email``
+    and keeps the row (suppressed), so an erased customer who is imported
+    again, or signs up again, is still never sent a campaign. Written only
+    by :mod:`.consent`; every change is in :class:`MarketingConsentChange`.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # Normalised (snapshots.normalize_email); "" once erased.
+    email = models.CharField(max_length=254, blank=True, default="")
+    # sha256 of the normalised email (profiles.identity.email_hash).
+    email_hash = models.CharField(max_length=64)
+    channel = models.CharField(
+        max_length=8, choices=ConsentChannel.choices, default=ConsentChannel.EMAIL
+    )
+    status = models.CharField(
+        max_length=16, choices=ConsentStatus.choices, default=ConsentStatus.NEVER_SUBSCRIBED
+    )
+    source = models.CharField(max_length=64, blank=True, default="")
+    # When the change that set ``status`` happened; older changes do not move it.
+    occurred_at = models.DateTimeField()
+    suppressed_at = models.DateTimeField(null=True, blank=True)
+    suppression_reason = models.CharField(
+        max_length=16, choices=SuppressionReason.choices, blank=True, default=""
+    )
+    suppression_source = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("email", "channel")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email_hash", "channel"], name="crm_consent_email_channel_unique"
+            ),
+        ]
+        indexes = [
+            # sendable_emails() and the EMAIL_CONSENT segment field.
+            models.Index(fields=["email", "channel", "status"], name="crm_consent_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email or self.email_hash} {self.channel}: {self.status}"
+
+    @property
+    def is_suppressed(self) -> bool:
+        return self.suppressed_at is not None
+
+
+class MarketingConsentChange(models.Model):
+    """One entry of the append-only consent ledger: a status change (or a
+    suppression, with ``suppression_reason``) with its time, source and
+    proof. Rows are never updated, except that erasure blanks the personal
+    data (email, ip, user agent, actor) and keeps the hash.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    email = models.CharField(max_length=254, blank=True, default="")
+    email_hash = models.CharField(max_length=64)
+    channel = models.CharField(
+        max_length=8, choices=ConsentChannel.choices, default=ConsentChannel.EMAIL
+    )
+    status = models.CharField(max_length=16, choices=ConsentStatus.choices)
+    # Set on a suppression entry; blank on a status change.
+    suppression_reason = models.CharField(
+        max_length=16, choices=SuppressionReason.choices, blank=True, default=""
+    )
+    # Where the change came from: "staff", "newsletter_form", "double_opt_in",
+    # "unsubscribe_link", "customer_metadata", "checkout_metadata", "bounce"...
+    source = models.CharField(max_length=64)
+    # Proof for storefront sign-ups and confirmations.
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True, default="")
+    # The store's sales channel a storefront sign-up came from (its slug).
+    sales_channel = models.CharField(max_length=255, blank=True, default="")
+    # Who made it: a staff email, "app:<name>", "customer"; blank for imports.
+    actor = models.CharField(max_length=255, blank=True, default="")
+    # False for a change older than the current state: kept, not applied.
+    applied = models.BooleanField(default=True)
+    occurred_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-occurred_at", "-id")
+        indexes = [
+            models.Index(
+                fields=["email_hash", "channel", "-occurred_at"], name="crm_consent_change_idx"
+            ),
+        ]

@@ -111,6 +111,7 @@ class Field(StrEnum):
     IS_REGISTERED = "IS_REGISTERED"
     OPEN_TICKETS = "OPEN_TICKETS"
     SATISFACTION = "SATISFACTION"
+    EMAIL_CONSENT = "EMAIL_CONSENT"
 
 
 class InvalidValue(ValueError):
@@ -138,6 +139,12 @@ def _choice(choices: type) -> Callable[[str], str]:
         return value
 
     return parse
+
+
+def _consent_status(raw: str) -> str:
+    from .models import ConsentStatus
+
+    return _choice(ConsentStatus)(raw)
 
 
 def _integer(low: int, high: int) -> Callable[[str], int]:
@@ -379,6 +386,15 @@ FIELDS: dict[Field, FieldSpec] = {
         ORDERING | SET,
         _decimal(Decimal(1), Decimal(5)),
         column="satisfaction_average",
+    ),
+    Field.EMAIL_CONSENT: FieldSpec(
+        "Marketing consent of the profile's email (SUBSCRIBED, UNSUBSCRIBED, "
+        "NEVER_SUBSCRIBED, PENDING). A suppressed address (hard bounce, complaint) counts as "
+        "UNSUBSCRIBED, so SUBSCRIBED is exactly who campaigns are sent to; profiles with "
+        "nothing recorded are NEVER_SUBSCRIBED.",
+        EQUALITY,
+        _consent_status,
+        compiler="consent",
     ),
 }
 
@@ -821,6 +837,25 @@ def _open_tickets(spec: FieldSpec, operator: Operator, value: Any, now: datetime
     return Q(pk__in=counts.filter(satisfied).values("profile_id"))
 
 
+def _consent(spec: FieldSpec, operator: Operator, value: Any, now: datetime) -> Q:
+    from .models import ConsentChannel, ConsentStatus, MarketingConsent
+
+    given = {value} if operator in (Operator.EQ, Operator.NEQ) else set(value)
+    wanted = given if operator in (Operator.EQ, Operator.IN) else set(ConsentStatus.values) - given
+    rows = MarketingConsent.objects.filter(channel=ConsentChannel.EMAIL).exclude(email="")
+    # The status as campaigns see it: a suppressed subscriber is not subscribed.
+    effective = Q(status__in=sorted(wanted - {ConsentStatus.SUBSCRIBED}))
+    if ConsentStatus.UNSUBSCRIBED in wanted:
+        effective |= Q(status=ConsentStatus.SUBSCRIBED, suppressed_at__isnull=False)
+    if ConsentStatus.SUBSCRIBED in wanted:
+        effective |= Q(status=ConsentStatus.SUBSCRIBED, suppressed_at__isnull=True)
+    matching = Q(email__in=rows.filter(effective).values("email"))
+    if ConsentStatus.NEVER_SUBSCRIBED in wanted:
+        # Nothing recorded is never subscribed.
+        matching |= ~Q(email__in=rows.values("email"))
+    return matching
+
+
 _COMPILERS: dict[str, Callable[[FieldSpec, Operator, Any, datetime], Q]] = {
     "scalar": _scalar,
     "text": _text_column,
@@ -829,5 +864,6 @@ _COMPILERS: dict[str, Callable[[FieldSpec, Operator, Any, datetime], Q]] = {
     "channel": _channel,
     "lines": _lines,
     "registered": _registered,
+    "consent": _consent,
     "tickets": _open_tickets,
 }

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from django.db.models import Q
 
+from ..marketing.consent import erase_consent
 from ..privacy.scrub import ErasedPerson, scrub_events, scrub_mail
 from ..snapshots import CustomerSnapshot, normalize_email
 from .identity import email_hash, existing_user_pk
@@ -168,5 +169,7 @@ def erase_customer(snapshot: CustomerSnapshot, occurred_at: datetime) -> Custome
     for address in emails:
         _remember(address, profile, erased_at)
     person.emails = emails
+    # The consent ledger keeps hashes only, and the addresses stay suppressed.
+    erase_consent(emails, erased_at)
     scrub_events(person)
     return profile

@@ -187,6 +187,7 @@ class TimelineEventType(models.TextChoices):
     TICKET_SOLVED = "ticket_solved", "Ticket solved"
     TICKET_SLA_BREACHED = "ticket_sla_breached", "Ticket SLA breached"
     TICKET_RATED = "ticket_rated", "Ticket rated"
+    CONSENT_CHANGED = "consent_changed", "Marketing consent changed"
 
 
 class TimelineEvent(models.Model):

@@ -36,6 +36,7 @@ RATES = "exchange_rates"
 SUPPORT_EMAIL = "support_email"
 INBOUND_SECRET = "inbound_secret"
 INBOUND_SECRET_PREVIOUS = "inbound_secret_previous"
+CONSENT_METADATA_KEY = "consent_metadata_key"
 
 
 class CRMPlugin(BasePlugin):
@@ -57,6 +58,7 @@ class CRMPlugin(BasePlugin):
         {"name": SUPPORT_EMAIL, "value": ""},
         {"name": INBOUND_SECRET, "value": ""},
         {"name": INBOUND_SECRET_PREVIOUS, "value": ""},
+        {"name": CONSENT_METADATA_KEY, "value": ""},
     ]
     CONFIG_STRUCTURE = {
         AT_RISK: {
@@ -105,6 +107,13 @@ class CRMPlugin(BasePlugin):
             "help_text": "While rotating: the secret senders used until now, still accepted "
             "next to the new one. Clear it once every tool and the mail relay sign with the "
             "new secret.",
+        },
+        CONSENT_METADATA_KEY: {
+            "type": ConfigurationTypeField.STRING,
+            "label": "Marketing consent metadata key",
+            "help_text": "Key in the public metadata of customers and checkouts where your "
+            "storefront stores newsletter consent (e.g. 'marketing_consent': 'true' or "
+            "'false'). The CRM records it in the consent ledger. Empty: not imported.",
         },
     }
 

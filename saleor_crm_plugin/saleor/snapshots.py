@@ -87,12 +87,14 @@ def load_snapshots(object_type: str, ids: list[str]) -> dict[str, Any]:
     if object_type == "order":
         found.update(order_snapshots(Order.objects.filter(pk__in=ids)))
     elif object_type == "checkout":
+        key = consent_metadata_key()
         for checkout in checkouts_queryset().filter(pk__in=ids):
-            found[str(checkout.pk)] = checkout_snapshot(checkout)
+            found[str(checkout.pk)] = checkout_snapshot(checkout, key)
     elif object_type == "customer":
+        key = consent_metadata_key()
         keys = [int(i) for i in ids if i.isdigit()]
         for user in customers_queryset().filter(pk__in=keys):
-            found[str(user.pk)] = customer_snapshot(user)
+            found[str(user.pk)] = customer_snapshot(user, key)
     else:
         raise ValueError(f"Unknown object type {object_type}")
     return found
@@ -227,7 +229,31 @@ def _text(value: Any) -> str | None:
     return str(value) if value is not None else None
 
 
-def checkout_snapshot(checkout) -> CheckoutSnapshot:
+def consent_metadata_key() -> str:
+    """The metadata key storefronts keep marketing consent under ("": none);
+    read once per loader call, i.e. once per batch and kind of object.
+    """
+    from ..configuration.models import CRMConfiguration
+
+    key = (
+        CRMConfiguration.objects.filter(pk=CRMConfiguration.SINGLETON_PK)
+        .values_list("consent_metadata_key", flat=True)
+        .first()
+    )
+    return key or ""
+
+
+def metadata_value(obj, key: str) -> str | None:
+    """``obj.metadata[key]`` as text (None when unset): the column is on the
+    row already loaded, so this costs no query.
+    """
+    if not key:
+        return None
+    value = (getattr(obj, "metadata", None) or {}).get(key)
+    return None if value is None else str(value)[:64]
+
+
+def checkout_snapshot(checkout, consent_key: str = "") -> CheckoutSnapshot:
     lines = tuple(
         CheckoutLineSnapshot(
             product_name=line.variant.product.name if line.variant_id else "",
@@ -253,10 +279,11 @@ def checkout_snapshot(checkout) -> CheckoutSnapshot:
         total_gross=checkout.total_gross_amount or Decimal(0),
         country=checkout.country.code if checkout.country else "",
         lines=lines,
+        marketing_consent=metadata_value(checkout, consent_key),
     )
 
 
-def customer_snapshot(user) -> CustomerSnapshot:
+def customer_snapshot(user, consent_key: str = "") -> CustomerSnapshot:
     return CustomerSnapshot(
         user_id=str(user.pk),
         email=user.email,
@@ -269,6 +296,7 @@ def customer_snapshot(user) -> CustomerSnapshot:
         language_code=user.language_code or "",
         default_billing_address=address_snapshot(user.default_billing_address),
         default_shipping_address=address_snapshot(user.default_shipping_address),
+        marketing_consent=metadata_value(user, consent_key),
     )
 
 

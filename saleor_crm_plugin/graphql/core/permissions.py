@@ -103,6 +103,7 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "segments": MANAGE_USERS,
         "segment": MANAGE_USERS,
         "segmentPreview": MANAGE_USERS,
+        "myMarketingConsent": CUSTOMER,
     },
     "Mutation": {
         "customerProfileUpdate": MANAGE_USERS,
@@ -121,6 +122,10 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "segmentCreate": MANAGE_USERS,
         "segmentUpdate": MANAGE_USERS,
         "segmentDelete": MANAGE_USERS,
+        "marketingConsentUpdate": MANAGE_USERS,
+        "myMarketingConsentUpdate": CUSTOMER,
+        # Anonymous sign-up; throttled, answers the same for every address.
+        "newsletterSubscribe": PUBLIC,
         "ticketOpen": PUBLIC,
         "myTicketReply": PUBLIC,
         "ticketRate": PUBLIC,
@@ -152,6 +157,8 @@ FIELD_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "reads": MANAGE_STAFF,
     },
     "CrmCustomerStats": {"newVsReturning": MANAGE_ORDERS},
+    # Customers see their status; why an address is suppressed is staff's.
+    "MarketingConsent": {"suppressedAt": MANAGE_USERS, "suppressionReason": MANAGE_USERS},
     # Which order a ticket or a contact is about; staff restricted to some
     # channels get null for another channel's (order_access.shows_order).
     "Ticket": {"order": MANAGE_ORDERS},

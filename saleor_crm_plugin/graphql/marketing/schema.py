@@ -3,6 +3,10 @@
 import graphene
 
 from ..core.connection import connection_args
+from .consent_types import MarketingConsent, consent_for
+from .mutations.marketing_consent_update import MarketingConsentUpdate
+from .mutations.my_marketing_consent_update import MyMarketingConsentUpdate
+from .mutations.newsletter_subscribe import NewsletterSubscribe
 from .mutations.segment_create import SegmentCreate
 from .mutations.segment_delete import SegmentDelete
 from .mutations.segment_update import SegmentUpdate
@@ -49,3 +53,21 @@ class SegmentMutations(graphene.ObjectType):
     segment_create = SegmentCreate.Field()
     segment_update = SegmentUpdate.Field()
     segment_delete = SegmentDelete.Field()
+
+
+class ConsentQueries(graphene.ObjectType):
+    my_marketing_consent = graphene.Field(
+        MarketingConsent,
+        required=True,
+        description="The signed-in customer's marketing consent (email).",
+    )
+
+    @staticmethod
+    def resolve_my_marketing_consent(root, info):
+        return consent_for(info, info.context.requestor.email or "")
+
+
+class ConsentMutations(graphene.ObjectType):
+    marketing_consent_update = MarketingConsentUpdate.Field()
+    newsletter_subscribe = NewsletterSubscribe.Field()
+    my_marketing_consent_update = MyMarketingConsentUpdate.Field()

@@ -12,6 +12,7 @@ from ..core.connection import connection_args, connection_type
 from ..core.mutations import error_type
 from ..core.types import CrmMoney, money
 from ..interactions.dataloaders import InteractionsByProfileLoader
+from ..marketing.consent_types import MarketingConsent, consent_for
 from ..tickets.dataloaders import TicketsByProfileLoader
 from .dataloaders import OrdersByProfileLoader, TimelineEventsByProfileLoader
 from .enums import (
@@ -232,6 +233,14 @@ class CustomerProfile(graphene.ObjectType):
         ),
         **connection_args(),
     )
+    marketing_consent = graphene.Field(
+        MarketingConsent,
+        required=True,
+        description=(
+            "Marketing consent of the profile's email (NEVER_SUBSCRIBED when nothing is "
+            "recorded), with its suppression."
+        ),
+    )
     satisfaction_average = graphene.Float(
         description="Average help desk rating, 1-5; null before any rating."
     )
@@ -342,6 +351,10 @@ class CustomerProfile(graphene.ObjectType):
     def resolve_timeline(root: models.CustomerProfile, info, types=None, **pagination):
         types = tuple(sorted(set(types))) if types else ()
         return TimelineEventsByProfileLoader(info.context).load_page(root.pk, types, **pagination)
+
+    @staticmethod
+    def resolve_marketing_consent(root: models.CustomerProfile, info):
+        return consent_for(info, root.email)
 
     @staticmethod
     def resolve_satisfaction_average(root: models.CustomerProfile, info):

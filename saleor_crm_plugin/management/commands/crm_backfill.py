@@ -36,6 +36,7 @@ def _sources() -> dict[str, tuple[str, Callable[[], QuerySet], Callable[[list], 
     from ...saleor.snapshots import (
         checkout_snapshot,
         checkouts_queryset,
+        consent_metadata_key,
         customer_snapshot,
         customers_queryset,
         order_snapshots,
@@ -43,16 +44,18 @@ def _sources() -> dict[str, tuple[str, Callable[[], QuerySet], Callable[[list], 
     )
 
     def customers(pks):
+        key = consent_metadata_key()
         users = customers_queryset().filter(pk__in=pks).order_by("pk")
-        return [(customer_snapshot(user), user.updated_at) for user in users]
+        return [(customer_snapshot(user, key), user.updated_at) for user in users]
 
     def orders(pks):
         snapshots = order_snapshots(orders_queryset().filter(pk__in=pks))
         return [(s, s.updated_at) for s in (snapshots.get(str(pk)) for pk in pks) if s]
 
     def checkouts(pks):
+        key = consent_metadata_key()
         found = checkouts_queryset().filter(pk__in=pks).order_by("pk")
-        return [(checkout_snapshot(checkout), checkout.last_change) for checkout in found]
+        return [(checkout_snapshot(checkout, key), checkout.last_change) for checkout in found]
 
     return {
         "customers": (
