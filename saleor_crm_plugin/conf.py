@@ -101,6 +101,31 @@ DEFAULTS: dict[str, Any] = {
     # "saleor_crm_plugin.throttling.services.remote_addr" when the server in
     # front of Django already resolved the client (uvicorn --proxy-headers).
     "SALEOR_CRM_CLIENT_IP": None,
+    # Dotted path to the class that makes offer codes (marketing/offers.py).
+    # None: Saleor vouchers in Saleor (saleor/offers.py), elsewhere codes
+    # issued locally, which no shop redeems.
+    "SALEOR_CRM_OFFERS_BACKEND": None,
+    # Dotted path to the class that acts on the store's orders for the help
+    # desk (refunds; commerce/order_actions.py). None: Saleor's own order
+    # operations in Saleor, elsewhere none (refunds are refused).
+    "SALEOR_CRM_ORDER_ACTIONS": None,
+    # Campaigns (marketing/sending.py): recipients one send task claims and
+    # mails over one SMTP connection; send tasks started per campaign.
+    "SALEOR_CRM_CAMPAIGN_BATCH_SIZE": 200,
+    "SALEOR_CRM_CAMPAIGN_SEND_WORKERS": 2,
+    # Messages per second of one campaign across its send tasks (None: as
+    # fast as the mail server takes them).
+    "SALEOR_CRM_CAMPAIGN_RATE_LIMIT": None,
+    # A claimed batch not confirmed within this time belongs to a worker
+    # that died: its unsent recipients are queued again.
+    "SALEOR_CRM_CAMPAIGN_LEASE_SECONDS": 15 * 60,
+    # ``{{shop.name}}`` in campaign templates. None: the current Site's name
+    # (django.contrib.sites, as Saleor keeps it), else "".
+    "SALEOR_CRM_SHOP_NAME": None,
+    # The mailto address of campaign emails' List-Unsubscribe header (a
+    # mailbox whose mail reaches staff or an unsubscribe handler). None: the
+    # campaign's sender address.
+    "SALEOR_CRM_UNSUBSCRIBE_MAILTO": None,
 }
 
 

@@ -5,7 +5,17 @@ from .commerce.models import CheckoutFact, OrderFact, OrderLineFact
 from .configuration.models import CRMConfiguration
 from .ingestion.models import BackfillState, InboundEvent
 from .interactions.models import Interaction
-from .marketing.models import MarketingConsent, MarketingConsentChange, Segment, SegmentMember
+from .marketing.models import (
+    Campaign,
+    CampaignRecipient,
+    CampaignVariant,
+    MarketingConsent,
+    MarketingConsentChange,
+    Offer,
+    OfferCode,
+    Segment,
+    SegmentMember,
+)
 from .privacy.models import ProfileRead
 from .profiles.models import CustomerProfile, ErasedIdentity, TimelineEvent
 from .throttling.models import ThrottleBucket
@@ -14,6 +24,9 @@ from .tickets.models import SLAPolicy, Ticket, TicketMessage
 __all__ = [
     "BackfillState",
     "CRMConfiguration",
+    "Campaign",
+    "CampaignRecipient",
+    "CampaignVariant",
     "CheckoutFact",
     "CustomerProfile",
     "ErasedIdentity",
@@ -22,6 +35,8 @@ __all__ = [
     "MarketingConsent",
     "MarketingConsentChange",
     "OrderFact",
+    "Offer",
+    "OfferCode",
     "OrderLineFact",
     "ProfileRead",
     "RFMBreakpoints",

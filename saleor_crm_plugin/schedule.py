@@ -56,6 +56,10 @@ CRM_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "saleor_crm.refresh_segments",
         "schedule": timedelta(minutes=5),
     },
+    "saleor-crm-campaigns-tick": {
+        "task": "saleor_crm.campaigns_tick",
+        "schedule": timedelta(minutes=1),
+    },
 }
 
 # Saleor's scheduler reads its own subclass of django-celery-beat's model.

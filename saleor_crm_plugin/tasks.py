@@ -14,6 +14,7 @@ from .conf import crm_setting
 from .configuration.services import get_configuration
 from .hosting import writer
 from .ingestion.services import process_pending_events, purge_processed_events
+from .marketing import sending
 from .marketing.membership import refresh_all_segments, refresh_members
 from .marketing.models import Segment
 from .marketing.subscription import send_confirmation
@@ -171,6 +172,37 @@ def send_newsletter_confirmation_task(email: str, sales_channel: str = "") -> bo
     return send_confirmation(email, sales_channel)
 
 
+@shared_task(name="saleor_crm.start_campaign")
+def start_campaign_task(campaign_id: str) -> bool:
+    """Fix a due campaign's audience and start its send tasks."""
+    with writer():
+        return sending.start_campaign(campaign_id)
+
+
+@shared_task(
+    name="saleor_crm.send_campaign",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=8,
+)
+def send_campaign_task(campaign_id: str) -> int:
+    """Mail a campaign's queued recipients, batch by batch, one SMTP
+    connection per batch (marketing/sending.py); retried while the mail
+    server is unreachable; never mails anyone twice.
+    """
+    with writer():
+        return sending.run_sender(campaign_id)
+
+
+@shared_task(name="saleor_crm.campaigns_tick")
+def campaigns_tick_task() -> dict:
+    """Start scheduled campaigns that are due, resume stalled sends, send
+    A/B winners. Schedule every minute.
+    """
+    with writer():
+        return sending.tick()
+
 TASKS = {
     task.name: task
     for task in (
@@ -189,5 +221,8 @@ TASKS = {
         refresh_segments_task,
         refresh_segment_task,
         send_newsletter_confirmation_task,
+        start_campaign_task,
+        send_campaign_task,
+        campaigns_tick_task,
     )
 }

@@ -37,7 +37,14 @@ from .core.permissions import (
 )
 from .ingestion.schema import IngestionQueries
 from .interactions.schema import InteractionMutations, InteractionQueries
-from .marketing.schema import ConsentMutations, ConsentQueries, SegmentMutations, SegmentQueries
+from .marketing.schema import (
+    CampaignMutations,
+    CampaignQueries,
+    ConsentMutations,
+    ConsentQueries,
+    SegmentMutations,
+    SegmentQueries,
+)
 from .privacy.schema import PrivacyMutations
 from .profiles.schema import CustomerProfileMutations, CustomerProfileQueries
 from .tickets.schema import TicketMutations, TicketQueries
@@ -51,6 +58,7 @@ class Query(
     IngestionQueries,
     SegmentQueries,
     ConsentQueries,
+    CampaignQueries,
     graphene.ObjectType,
 ):
     class Meta:
@@ -64,6 +72,7 @@ class Mutation(
     PrivacyMutations,
     SegmentMutations,
     ConsentMutations,
+    CampaignMutations,
     graphene.ObjectType,
 ):
     class Meta:

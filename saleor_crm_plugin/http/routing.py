@@ -6,7 +6,8 @@ same through :func:`crm_view`. Every path the CRM answers is in this module,
 so what is exposed, and how it is authenticated, reads in one place: the
 GraphQL endpoint authenticates with the ``authenticator`` it is given
 (Saleor's tokens in Saleor), the inbound endpoints check their own signature,
-the survey and consent pages their signed tokens, and the Dashboard files are public.
+the survey and consent pages and the campaign links their signed tokens, and the Dashboard
+files are public.
 Every response leaves with a Content-Security-Policy (:mod:`.security`):
 the pages their own, everything else one that loads and frames nothing.
 """
@@ -20,7 +21,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 
 from ..auth import Requestor, authenticate
-from . import consent, inbound, pages, security
+from . import campaigns, consent, inbound, pages, security
 from .graphql_view import graphql_view
 from .responses import RequestRefused, field_errors, graphql_error
 from .static import dashboard_file
@@ -37,6 +38,9 @@ ROUTES: dict[str, Callable[[HttpRequest], HttpResponse]] = {
     "/marketing/confirm/": consent.confirm_page,
     "/marketing/unsubscribe/": consent.unsubscribe_page,
     "/marketing/inbound-bounce/": consent.inbound_bounce,
+    "/campaigns/unsubscribe/": campaigns.unsubscribe_page,
+    "/campaigns/open/": campaigns.open_pixel,
+    "/campaigns/click/": campaigns.click_redirect,
 }
 
 

@@ -7,7 +7,8 @@ Each page the CRM serves gets the narrowest policy it works under:
   framed only by the Dashboard (:func:`dashboard_origins`);
 - GraphiQL (``GET /graphql/``): the same, never framed, no external
   resource (its files are built into the package with the extension);
-- the survey page (``/tickets/rate/``): no script at all, its one inline
+- the survey page (``/tickets/rate/``) and the campaign unsubscribe page
+  (``/campaigns/unsubscribe/``): no script at all, the one inline
   stylesheet by hash, the form posted back to itself, never framed;
 - everything else (JSON, the built files themselves): nothing may load and
   nothing may frame it.

@@ -26,3 +26,31 @@ class ConsentErrorCode(Enum):
     THROTTLED = "throttled"
     # A confirmation link that is forged, expired or already used.
     INVALID_TOKEN = "invalid_token"
+
+
+class CampaignErrorCode(Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+    # A subject or body that is not valid Handlebars.
+    INVALID_TEMPLATE = "invalid_template"
+    # A template naming a variable or helper campaigns do not have.
+    UNKNOWN_VARIABLE = "unknown_variable"
+    # A campaign that has started (or ended) cannot be changed or deleted.
+    NOT_EDITABLE = "not_editable"
+    # The action does not apply to the campaign's status (cancel a sent one).
+    INVALID_STATUS = "invalid_status"
+
+
+class OfferErrorCode(Enum):
+    """Why an offer (a discount with personal codes) was refused."""
+
+    INVALID = "invalid"
+    REQUIRED = "required"
+    # A channel the store does not have (or that is not active).
+    NOT_FOUND = "not_found"
+    # A value the channel's currency cannot hold (too many decimals).
+    INVALID_PRECISION = "invalid_precision"
+    # The key already names an offer with other terms.
+    CONFLICT = "conflict"

@@ -182,3 +182,227 @@ class MarketingConsentChange(models.Model):
                 fields=["email_hash", "channel", "-occurred_at"], name="crm_consent_change_idx"
             ),
         ]
+
+
+class Offer(models.Model):
+    """A discount with one single-use code per recipient, issued under a
+    caller's ``key`` (a campaign, a ticket's goodwill voucher): the same key
+    always names the same offer, so issuing again returns the codes already
+    given. Which backend made the codes is kept with it: in Saleor a
+    ``Voucher`` (``external_id``), standalone codes the CRM made itself
+    (:mod:`.offers`).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    key = models.CharField(max_length=255, unique=True)
+    name = models.CharField(max_length=255)
+    backend = models.CharField(max_length=32)
+    # The backend's own reference (Saleor: the Voucher's pk); "" for local codes.
+    external_id = models.CharField(max_length=64, blank=True, default="")
+    discount_type = models.CharField(max_length=10)
+    value = models.DecimalField(max_digits=12, decimal_places=3)
+    channel = models.CharField(max_length=255)
+    # The channel's currency when the backend knows it ("" otherwise).
+    currency = models.CharField(max_length=3, blank=True, default="")
+    minimum_spent = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    valid_days = models.PositiveIntegerField()
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "id")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OfferCode(models.Model):
+    """The code of one recipient (a caller's ``recipient_key``: a profile,
+    a campaign recipient) in one offer.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="codes")
+    recipient_key = models.CharField(max_length=255)
+    code = models.CharField(max_length=255, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "recipient_key"], name="crm_offer_code_recipient_unique"
+            ),
+        ]
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    # Going out to everyone it is for (no A/B test, or the winner chosen).
+    SENDING = "sending", "Sending"
+    # Variants going out to the test group; the rest wait for the winner.
+    TESTING = "testing", "Testing"
+    SENT = "sent", "Sent"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# Staff may change a campaign only before it starts.
+EDITABLE_STATUSES = (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED)
+# A campaign with mail still to go out.
+ACTIVE_STATUSES = (CampaignStatus.SENDING, CampaignStatus.TESTING)
+
+
+class WinnerMetric(models.TextChoices):
+    OPEN_RATE = "open_rate", "Open rate"
+    CLICK_RATE = "click_rate", "Click rate"
+
+
+class Campaign(models.Model):
+    """An email to a segment: its content (the first variant), optional
+    alternative variants for an A/B test, an optional personal offer, and
+    the share of the audience held out to measure what it added.
+
+    ``links``: the distinct literal ``http(s)`` links of ``body``, in order;
+    a click redirect goes only to one of them, by index (no open redirect).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=255)
+    # A campaign outlives its segment: its recipients are its own rows.
+    segment = models.ForeignKey(
+        Segment, null=True, blank=True, on_delete=models.SET_NULL, related_name="campaigns"
+    )
+    subject = models.CharField(max_length=255, blank=True, default="")
+    body = models.TextField(blank=True, default="")
+    links = models.JSONField(default=list, blank=True)
+    from_email = models.CharField(max_length=254, blank=True, default="")
+    # {"discount_type", "value", "valid_days", "channel", "minimum_spent"}
+    # (marketing/offers.py OfferSpec), or null for no offer.
+    offer = models.JSONField(null=True, blank=True)
+    holdout_percent = models.PositiveSmallIntegerField(default=0)
+    test_percent = models.PositiveSmallIntegerField(default=0)
+    winner_metric = models.CharField(
+        max_length=16, choices=WinnerMetric.choices, default=WinnerMetric.OPEN_RATE
+    )
+    winner_after_hours = models.PositiveIntegerField(default=4)
+    status = models.CharField(
+        max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # When the test group's mail was all out: the winner is due winner_after_hours later.
+    test_sent_at = models.DateTimeField(null=True, blank=True)
+    winner_picked_at = models.DateTimeField(null=True, blank=True)
+    # The winning variant's position (0: the campaign's own content).
+    winner_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by_name = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=["status", "scheduled_at"], name="crm_campaign_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignVariant(models.Model):
+    """An alternative subject and body of an A/B test; ``position`` 1, 2, …
+    (position 0 is the campaign's own content).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="variants")
+    position = models.PositiveSmallIntegerField()
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    links = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ("campaign", "position")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "position"], name="crm_campaign_variant_position_unique"
+            ),
+        ]
+
+
+class RecipientGroup(models.TextChoices):
+    # Gets nothing; measured the same way (attribution's baseline).
+    HOLDOUT = "holdout", "Holdout"
+    # Gets one of the variants during an A/B test.
+    TEST = "test", "Test"
+    # Gets the campaign (or, after an A/B test, the winner).
+    MAIN = "main", "Main"
+
+
+class RecipientStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    # Claimed by a sending worker (``claim_token``), not yet confirmed sent.
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    BOUNCED = "bounced", "Bounced"
+    # Not mailed: the holdout, or no longer sendable at send time.
+    SKIPPED = "skipped", "Skipped"
+
+
+class CampaignRecipient(models.Model):
+    """One profile of a campaign's audience, fixed when the campaign starts.
+
+    ``bucket`` (0-9999) comes from a hash of the campaign and profile IDs:
+    the same profile always lands in the same group, however often the
+    audience is materialised. ``position``: the variant it gets (null until
+    an A/B test's winner is known, for the main group).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="recipients")
+    profile = models.ForeignKey(
+        CustomerProfile, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    email = models.CharField(max_length=254)
+    bucket = models.PositiveSmallIntegerField()
+    group = models.CharField(max_length=8, choices=RecipientGroup.choices)
+    position = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=8, choices=RecipientStatus.choices, default=RecipientStatus.QUEUED
+    )
+    claim_token = models.UUIDField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set, in the statement that confirms the previous message, just before
+    # this one is handed to the mail server (sending.py: crash recovery).
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    clicked_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    offer_code = models.CharField(max_length=255, blank=True, default="")
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=255, blank=True, default="")
+    error = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        ordering = ("campaign", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "profile"], name="crm_campaign_recipient_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status"], name="crm_campaign_rcpt_status_idx"),
+            models.Index(fields=["profile"], name="crm_campaign_rcpt_profile_idx"),
+        ]

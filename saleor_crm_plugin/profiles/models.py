@@ -188,6 +188,10 @@ class TimelineEventType(models.TextChoices):
     TICKET_SLA_BREACHED = "ticket_sla_breached", "Ticket SLA breached"
     TICKET_RATED = "ticket_rated", "Ticket rated"
     CONSENT_CHANGED = "consent_changed", "Marketing consent changed"
+    CAMPAIGN_SENT = "campaign_sent", "Campaign email sent"
+    CAMPAIGN_OPENED = "campaign_opened", "Campaign email opened"
+    CAMPAIGN_CLICKED = "campaign_clicked", "Campaign email clicked"
+    CAMPAIGN_UNSUBSCRIBED = "campaign_unsubscribed", "Unsubscribed from a campaign email"
 
 
 class TimelineEvent(models.Model):

@@ -104,6 +104,11 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "segment": MANAGE_USERS,
         "segmentPreview": MANAGE_USERS,
         "myMarketingConsent": CUSTOMER,
+        # Campaigns: a segment with order-data conditions needs more, checked
+        # on the segment (graphql/marketing/campaign_utils.py).
+        "campaigns": MANAGE_USERS,
+        "campaign": MANAGE_USERS,
+        "campaignPreview": MANAGE_USERS,
     },
     "Mutation": {
         "customerProfileUpdate": MANAGE_USERS,
@@ -126,6 +131,11 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "myMarketingConsentUpdate": CUSTOMER,
         # Anonymous sign-up; throttled, answers the same for every address.
         "newsletterSubscribe": PUBLIC,
+        "campaignCreate": MANAGE_USERS,
+        "campaignUpdate": MANAGE_USERS,
+        "campaignDelete": MANAGE_USERS,
+        "campaignSend": MANAGE_USERS,
+        "campaignCancel": MANAGE_USERS,
         "ticketOpen": PUBLIC,
         "myTicketReply": PUBLIC,
         "ticketRate": PUBLIC,

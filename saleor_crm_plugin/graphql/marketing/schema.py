@@ -1,9 +1,23 @@
-"""Segments: staff operations."""
+"""Segments and campaigns: staff operations."""
 
 import graphene
 
 from ..core.connection import connection_args
+from .campaign_resolvers import resolve_campaign, resolve_campaign_preview, resolve_campaigns
+from .campaign_types import (
+    Campaign,
+    CampaignCountableConnection,
+    CampaignFilterInput,
+    CampaignInput,
+    CampaignPreview,
+    CampaignSortingInput,
+)
 from .consent_types import MarketingConsent, consent_for
+from .mutations.campaign_cancel import CampaignCancel
+from .mutations.campaign_create import CampaignCreate
+from .mutations.campaign_delete import CampaignDelete
+from .mutations.campaign_send import CampaignSend
+from .mutations.campaign_update import CampaignUpdate
 from .mutations.marketing_consent_update import MarketingConsentUpdate
 from .mutations.my_marketing_consent_update import MyMarketingConsentUpdate
 from .mutations.newsletter_subscribe import NewsletterSubscribe
@@ -71,3 +85,54 @@ class ConsentMutations(graphene.ObjectType):
     marketing_consent_update = MarketingConsentUpdate.Field()
     newsletter_subscribe = NewsletterSubscribe.Field()
     my_marketing_consent_update = MyMarketingConsentUpdate.Field()
+class CampaignQueries(graphene.ObjectType):
+    campaigns = graphene.Field(
+        CampaignCountableConnection,
+        filter=graphene.Argument(CampaignFilterInput, description="Which campaigns."),
+        sort_by=graphene.Argument(CampaignSortingInput, description="Order (newest first)."),
+        description="Campaigns. Requires MANAGE_USERS.",
+        **connection_args(),
+    )
+    campaign = graphene.Field(
+        Campaign,
+        id=graphene.Argument(graphene.ID, required=True, description="ID of the campaign."),
+        description="One campaign, with its stats. Requires MANAGE_USERS.",
+    )
+    campaign_preview = graphene.Field(
+        CampaignPreview,
+        id=graphene.Argument(graphene.ID, description="A saved campaign."),
+        input=graphene.Argument(
+            CampaignInput, description="Unsaved fields (over the campaign's, with `id`)."
+        ),
+        customer=graphene.Argument(
+            graphene.ID,
+            description="ID of a customer profile of the segment; its first member when omitted.",
+        ),
+        variant=graphene.Argument(
+            graphene.Int, description="Variant position (0, the default: its own content)."
+        ),
+        description=(
+            "A campaign email rendered for a real customer of its segment, before sending. "
+            "Requires MANAGE_USERS (and what the segment's rules need)."
+        ),
+    )
+
+    @staticmethod
+    def resolve_campaigns(root, info, filter=None, sort_by=None, **pagination):
+        return resolve_campaigns(filter, sort_by, **pagination)
+
+    @staticmethod
+    def resolve_campaign(root, info, id):
+        return resolve_campaign(id)
+
+    @staticmethod
+    def resolve_campaign_preview(root, info, id=None, input=None, customer=None, variant=0):
+        return resolve_campaign_preview(info.context.requestor, id, input, customer, variant)
+
+
+class CampaignMutations(graphene.ObjectType):
+    campaign_create = CampaignCreate.Field()
+    campaign_update = CampaignUpdate.Field()
+    campaign_delete = CampaignDelete.Field()
+    campaign_send = CampaignSend.Field()
+    campaign_cancel = CampaignCancel.Field()

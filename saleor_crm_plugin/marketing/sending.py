@@ -1,0 +1,581 @@
+"""Sending campaigns: the audience fixed in SQL, then batches mailed over
+one SMTP connection each, every recipient at most once.
+
+**Start** (:func:`start_campaign`). One ``INSERT … SELECT`` writes a
+recipient row for every profile in the segment whose address is sendable
+(:func:`.consent.sendable_emails`: subscribed, not suppressed) and not
+erased. Each row's ``bucket`` is ``md5(campaign id : profile id)`` modulo
+10,000 (:func:`bucket`), so the same profile always lands in the same group
+whenever the audience is materialised: buckets below ``holdout_percent`` ×
+100 are the holdout (recorded, never mailed, status SKIPPED), the next
+``test_percent`` of the rest the A/B test group (variant ``bucket mod
+(variants + 1)``), the others the main group.
+
+**Batches** (:func:`send_batch`). A send task claims up to
+``SALEOR_CRM_CAMPAIGN_BATCH_SIZE`` queued rows with ``FOR UPDATE SKIP
+LOCKED`` (other workers take other rows) and marks them SENDING under a
+claim token, in one committed statement; addresses no longer sendable are
+SKIPPED, offer codes are issued (idempotent per recipient: a retried batch
+gets the same codes). Then it opens one SMTP connection and, for each
+message, runs one statement that both confirms the previous message SENT
+and stamps this one's ``attempted_at``, and only then hands it to the mail
+server.
+
+**A crash between the mail server's accept and the database commit.**
+Exactly-once is impossible over SMTP (the server cannot be asked what it
+accepted). The design keeps the unknown to the one message in flight: a
+batch whose claim is older than ``SALEOR_CRM_CAMPAIGN_LEASE_SECONDS`` is
+recovered (:func:`recover_stalled`): rows never attempted go back to the
+queue (no gap); the one row attempted but not confirmed is marked FAILED
+with ``error = "interrupted"`` and **not** sent again (no duplicate): a
+customer may miss that one email, never get it twice. A worker whose lease
+was taken over finds its next statement matches nothing and stops before
+sending anything more. An SMTP error (the connection dropped) returns the
+unsent rows of the batch to the queue at once and the task retries later;
+a recipient the server refuses is FAILED with the server's answer.
+
+**Rate limit**: ``SALEOR_CRM_CAMPAIGN_RATE_LIMIT`` messages per second for
+a campaign; each of its ``SALEOR_CRM_CAMPAIGN_SEND_WORKERS`` tasks paces
+itself at its share.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ..conf import crm_setting
+from ..profiles.models import CustomerProfile, TimelineEventType
+from ..profiles.timeline import TimelineEntry, add_timeline_rows
+from . import tracking
+from .campaigns import offer_spec
+from .consent import sendable_emails
+from .models import (
+    ACTIVE_STATUSES,
+    Campaign,
+    CampaignRecipient,
+    CampaignStatus,
+    RecipientGroup,
+    RecipientStatus,
+    WinnerMetric,
+)
+from .offers import issue_offer_codes
+from .rules import members
+from .templates import render
+
+logger = logging.getLogger(__name__)
+
+BUCKETS = 10_000
+INTERRUPTED = "interrupted"
+
+
+def bucket(campaign_id, profile_id) -> int:
+    """The stable bucket (0-9999) of a profile in a campaign; what the SQL
+    of :func:`materialise` computes.
+    """
+    digest = hashlib.md5(f"{campaign_id}:{profile_id}".encode()).hexdigest()  # noqa: S324
+    return int(digest[:8], 16) % BUCKETS
+
+
+def group_bounds(campaign: Campaign) -> tuple[int, int]:
+    """(end of the holdout, end of the test group) in buckets."""
+    holdout = campaign.holdout_percent * BUCKETS // 100
+    variants = campaign.variants.count()
+    test = campaign.test_percent * (BUCKETS - holdout) // 100 if variants else 0
+    return holdout, holdout + test
+
+
+def materialise(campaign: Campaign, now: datetime) -> int:
+    """Write the campaign's recipients from its segment, in one statement;
+    rows already there are kept as they are. The number written.
+    """
+    holdout_end, test_end = group_bounds(campaign)
+    variants = campaign.variants.count()
+    audience = (
+        members(campaign.segment.rules, now)
+        .filter(email__in=sendable_emails())
+        .values_list("pk", "email")
+    )
+    sql, params = audience.query.sql_with_params()
+    table = CampaignRecipient._meta.db_table
+    bucket_sql = "(('x' || substr(md5(%s || m.id::text), 1, 8))::bit(32)::bigint %% 10000)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (campaign_id, profile_id, email, bucket, "group", position,
+                status, offer_code, message_id, error)
+            SELECT %s, b.id, b.email, b.bucket,
+                CASE WHEN b.bucket < %s THEN 'holdout' WHEN b.bucket < %s THEN 'test'
+                     ELSE 'main' END,
+                CASE WHEN b.bucket < %s THEN NULL
+                     WHEN b.bucket < %s THEN b.bucket %% %s
+                     WHEN %s THEN NULL ELSE 0 END,
+                CASE WHEN b.bucket < %s THEN 'skipped' ELSE 'queued' END,
+                '', '', ''
+            FROM (SELECT m.id, m.email, {bucket_sql} AS bucket FROM ({sql}) AS m(id, email)) b
+            ON CONFLICT (campaign_id, profile_id) DO NOTHING
+            """,
+            [
+                campaign.pk,
+                holdout_end,
+                test_end,
+                holdout_end,
+                test_end,
+                variants + 1,
+                variants > 0,
+                holdout_end,
+                f"{campaign.pk}:",
+                *params,
+            ],
+        )
+        return cursor.rowcount
+
+
+def start_campaign(campaign_id, now: datetime | None = None) -> bool:
+    """Start a SCHEDULED campaign that is due: fix its audience and ask for
+    its send tasks. False when it is not due (or not scheduled any more).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        campaign = (
+            Campaign.objects.select_for_update()
+            .filter(pk=campaign_id, status=CampaignStatus.SCHEDULED, scheduled_at__lte=now)
+            .first()
+        )
+        if campaign is None:
+            return False
+        if campaign.segment is None:
+            campaign.status = CampaignStatus.CANCELLED
+            campaign.finished_at = now
+            campaign.save(update_fields=["status", "finished_at", "updated_at"])
+            return False
+        materialise(campaign, now)
+        testing = campaign.test_percent and campaign.variants.exists()
+        campaign.status = CampaignStatus.TESTING if testing else CampaignStatus.SENDING
+        campaign.started_at = now
+        campaign.save(update_fields=["status", "started_at", "updated_at"])
+        transaction.on_commit(lambda: request_sending(campaign.pk))
+    return True
+
+
+def request_sending(campaign_id) -> None:
+    from ..dispatch import send_task
+
+    for _ in range(max(1, crm_setting("SALEOR_CRM_CAMPAIGN_SEND_WORKERS"))):
+        send_task("saleor_crm.send_campaign", str(campaign_id))
+
+
+# --- one batch ---------------------------------------------------------------
+
+
+@dataclass
+class _Claimed:
+    token: uuid.UUID
+    recipients: list[CampaignRecipient]
+
+
+def _claim(campaign: Campaign, size: int, now: datetime) -> _Claimed | None:
+    table = CampaignRecipient._meta.db_table
+    token = uuid.uuid4()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                UPDATE {table} SET status = 'sending', claim_token = %s, claimed_at = %s
+                WHERE id IN (
+                    SELECT id FROM {table}
+                    WHERE campaign_id = %s AND status = 'queued' AND position IS NOT NULL
+                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+                )
+                """,
+                [token, now, campaign.pk, size],
+            )
+            if not cursor.rowcount:
+                return None
+        claimed = CampaignRecipient.objects.filter(claim_token=token, status="sending")
+        # Consent may have changed since the start; erased customers never get mail.
+        claimed.exclude(
+            email__in=sendable_emails(),
+            profile__in=CustomerProfile.objects.filter(erased_at__isnull=True).values("pk"),
+        ).update(status=RecipientStatus.SKIPPED, error="not sendable")
+        claimed = claimed.filter(email__in=sendable_emails()).exclude(
+            profile__erased_at__isnull=False
+        )
+        recipients = list(claimed.select_related("profile").order_by("id"))
+        if (spec := offer_spec(campaign)) is not None and recipients:
+            codes = issue_offer_codes(
+                str(campaign.pk),
+                spec,
+                [str(r.profile_id) for r in recipients],
+                name=campaign.name,
+            )
+            for r in recipients:
+                issued = codes[str(r.profile_id)]
+                r.offer_code, r.offer_expires_at = issued.code, issued.expires_at
+            CampaignRecipient.objects.bulk_update(
+                recipients, ["offer_code", "offer_expires_at"], batch_size=500
+            )
+    return _Claimed(token, recipients)
+
+
+def shop_name() -> str:
+    name = crm_setting("SALEOR_CRM_SHOP_NAME")
+    if name is not None:
+        return name
+    from django.apps import apps
+
+    if apps.is_installed("django.contrib.sites"):
+        from django.contrib.sites.models import Site
+
+        try:
+            return Site.objects.get_current().name
+        except Exception:  # noqa: BLE001 - no current site configured
+            return ""
+    return ""
+
+
+def sender(campaign: Campaign) -> str:
+    return campaign.from_email or settings.DEFAULT_FROM_EMAIL
+
+
+def content(campaign: Campaign, position: int) -> tuple[str, str]:
+    if position:
+        variant = next(v for v in campaign.variants.all() if v.position == position)
+        return variant.subject, variant.body
+    return campaign.subject, campaign.body
+
+
+def context_for(campaign: Campaign, recipient: CampaignRecipient, shop: str) -> dict:
+    profile = recipient.profile
+    context = {
+        "customer": {
+            "first_name": profile.first_name,
+            "last_name": profile.last_name,
+            "email": recipient.email,
+        },
+        "unsubscribe_url": tracking.url("unsubscribe", recipient.pk),
+        "shop": {"name": shop},
+    }
+    if campaign.offer:
+        context["offer"] = {
+            "code": recipient.offer_code,
+            "expires_at": recipient.offer_expires_at,
+        }
+    return context
+
+
+def message_id(campaign: Campaign, recipient: CampaignRecipient) -> str:
+    domain = sender(campaign).rpartition("@")[2] or "localhost"
+    return f"<crm.{campaign.pk}.{recipient.pk}@{domain}>"
+
+
+def build_message(
+    campaign: Campaign, recipient: CampaignRecipient, shop: str, smtp=None
+) -> EmailMultiAlternatives:
+    """The recipient's email: personalised, tracked, with RFC 8058 headers."""
+    subject, body = content(campaign, recipient.position or 0)
+    rendered = render(
+        subject,
+        body,
+        context_for(campaign, recipient, shop),
+        link_url=lambda index: tracking.url("click", recipient.pk, index),
+        pixel_url=tracking.url("open", recipient.pk),
+    )
+    unsubscribe = tracking.url("unsubscribe", recipient.pk)
+    mailto = crm_setting("SALEOR_CRM_UNSUBSCRIBE_MAILTO") or sender(campaign)
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=sender(campaign),
+        to=[recipient.email],
+        connection=smtp,
+        headers={
+            "Message-ID": message_id(campaign, recipient),
+            "List-Unsubscribe": f"<{unsubscribe}>, <mailto:{mailto}?subject=unsubscribe>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Precedence": "bulk",
+        },
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    return message
+
+
+_STEP = """
+UPDATE {table} SET
+    status = CASE WHEN id = %(previous)s THEN 'sent' ELSE status END,
+    sent_at = CASE WHEN id = %(previous)s THEN %(now)s ELSE sent_at END,
+    message_id = CASE WHEN id = %(previous)s THEN %(message_id)s ELSE message_id END,
+    attempted_at = CASE WHEN id = %(current)s THEN %(now)s ELSE attempted_at END
+WHERE claim_token = %(token)s AND status = 'sending' AND id IN (%(previous)s, %(current)s)
+RETURNING id
+"""
+
+
+def _step(token, previous, previous_mid: str, current, now: datetime) -> set[int]:
+    """Confirm ``previous`` sent and mark ``current`` attempted, in one
+    committed statement; the IDs it changed (neither: the claim was lost).
+    """
+    table = CampaignRecipient._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _STEP.format(table=table),
+            {
+                "previous": previous or 0,
+                "current": current or 0,
+                "message_id": previous_mid,
+                "token": token,
+                "now": now,
+            },
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _release(token) -> None:
+    """Unsent rows of a claim back to the queue (the mail server failed)."""
+    CampaignRecipient.objects.filter(claim_token=token, status="sending").update(
+        status=RecipientStatus.QUEUED, claim_token=None, claimed_at=None, attempted_at=None
+    )
+
+
+def _pace(started: float, sent: int, rate: float | None) -> None:
+    if rate:
+        wait = started + sent / rate - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+
+
+def send_batch(campaign_id, now: datetime | None = None) -> int:
+    """Claim and mail one batch; the number of recipients claimed (0: none left)."""
+    campaign = (
+        Campaign.objects.filter(pk=campaign_id, status__in=ACTIVE_STATUSES)
+        .prefetch_related("variants")
+        .first()
+    )
+    if campaign is None:
+        return 0
+    claimed = _claim(campaign, crm_setting("SALEOR_CRM_CAMPAIGN_BATCH_SIZE"), now or timezone.now())
+    if claimed is None:
+        return 0
+    if not claimed.recipients:
+        return 1  # all skipped; more may follow
+    shop = shop_name()
+    rate = crm_setting("SALEOR_CRM_CAMPAIGN_RATE_LIMIT")
+    share = rate / max(1, crm_setting("SALEOR_CRM_CAMPAIGN_SEND_WORKERS")) if rate else None
+    smtp = get_connection(fail_silently=False)
+    sent: list[CampaignRecipient] = []
+    # Handed to the mail server and accepted, not yet confirmed in the database.
+    pending: tuple[CampaignRecipient, str] | None = None
+
+    def confirm(current: CampaignRecipient | None) -> bool:
+        nonlocal pending
+        previous, mid = (pending[0].pk, pending[1]) if pending else (None, "")
+        changed = _step(
+            claimed.token, previous, mid, current.pk if current else None, timezone.now()
+        )
+        if pending and pending[0].pk in changed:
+            sent.append(pending[0])
+        pending = None
+        return current is None or current.pk in changed
+
+    started = time.monotonic()
+    try:
+        smtp.open()
+        for recipient in claimed.recipients:
+            _pace(started, len(sent), share)
+            if not confirm(recipient):
+                logger.warning("CRM campaign %s: claim lost; batch stopped.", campaign.pk)
+                break
+            message = build_message(campaign, recipient, shop, smtp)
+            try:
+                smtp.send_messages([message])
+            except (SMTPRecipientsRefused, SMTPResponseException) as error:
+                if isinstance(error, SMTPResponseException) and error.smtp_code < 500:
+                    raise
+                CampaignRecipient.objects.filter(pk=recipient.pk).update(
+                    status=RecipientStatus.FAILED, error=str(error)[:255]
+                )
+                continue
+            pending = (recipient, message.extra_headers["Message-ID"])
+        confirm(None)
+    except (SMTPException, OSError):
+        # The connection failed: what was not accepted goes back to the queue.
+        confirm(None)
+        _release(claimed.token)
+        raise
+    except Exception:
+        # A bug, not the mail server: confirm what was accepted; the row in
+        # hand is recovered after the lease like a crash (never resent).
+        confirm(None)
+        raise
+    finally:
+        try:
+            smtp.close()
+        except Exception:  # noqa: BLE001 - closing a broken connection
+            pass
+    _record_sent(campaign, sent)
+    return len(claimed.recipients)
+
+
+def _record_sent(campaign: Campaign, recipients: list[CampaignRecipient]) -> None:
+    now = timezone.now()
+    add_timeline_rows(
+        [
+            (
+                r.profile_id,
+                TimelineEntry(
+                    type=TimelineEventType.CAMPAIGN_SENT,
+                    occurred_at=now,
+                    object_type="campaign",
+                    object_id=str(campaign.pk),
+                    data={
+                        "campaign": campaign.name,
+                        "subject": content(campaign, r.position or 0)[0],
+                    },
+                    dedupe_key=f"campaign_sent:{r.pk}",
+                ),
+            )
+            for r in recipients
+        ]
+    )
+
+
+def run_sender(campaign_id) -> int:
+    """Send batches of a campaign until none is left; then finish it if done."""
+    total = 0
+    while count := send_batch(campaign_id):
+        total += count
+    finish_if_done(campaign_id)
+    return total
+
+
+# --- recovery, A/B winner, finishing -----------------------------------------
+
+
+def recover_stalled(now: datetime | None = None) -> dict[str, int]:
+    """Claims past their lease: unattempted rows queued again, the one in
+    flight FAILED as ``interrupted`` (never sent twice).
+    """
+    now = now or timezone.now()
+    expired = CampaignRecipient.objects.filter(
+        status=RecipientStatus.SENDING,
+        claimed_at__lt=now - timedelta(seconds=crm_setting("SALEOR_CRM_CAMPAIGN_LEASE_SECONDS")),
+    )
+    interrupted = expired.filter(attempted_at__isnull=False).update(
+        status=RecipientStatus.FAILED, error=INTERRUPTED, claim_token=None
+    )
+    requeued = expired.filter(attempted_at__isnull=True).update(
+        status=RecipientStatus.QUEUED, claim_token=None, claimed_at=None
+    )
+    return {"requeued": requeued, "interrupted": interrupted}
+
+
+def variant_rates(campaign: Campaign) -> dict[int, tuple[int, int, int]]:
+    """Per position of the test group: (sent, opened, clicked)."""
+    from django.db.models import Count
+
+    rows = (
+        CampaignRecipient.objects.filter(
+            campaign=campaign, group=RecipientGroup.TEST, status=RecipientStatus.SENT
+        )
+        .values("position")
+        .annotate(sent=Count("id"), opened=Count("opened_at"), clicked=Count("clicked_at"))
+    )
+    return {row["position"]: (row["sent"], row["opened"], row["clicked"]) for row in rows}
+
+
+def pick_winner(campaign: Campaign) -> int:
+    """The winning position by the campaign's metric; ties (and no data)
+    go to the first variant, the campaign's own content (position 0).
+    """
+    rates = variant_rates(campaign)
+    metric = 1 if campaign.winner_metric == WinnerMetric.OPEN_RATE else 2
+    best, best_rate = 0, -1.0
+    for position in range(campaign.variants.count() + 1):
+        sent, *counts = rates.get(position, (0, 0, 0))
+        rate = counts[metric - 1] / sent if sent else 0.0
+        if rate > best_rate:
+            best, best_rate = position, rate
+    return best
+
+
+def finish_if_done(campaign_id, now: datetime | None = None) -> str | None:
+    """Move an active campaign on when its mail is out: a TESTING one notes
+    when its test group was done (the winner is due ``winner_after_hours``
+    later) and, once due, sends the winner to the main group; a SENDING
+    one becomes SENT. Its status afterwards.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        campaign = (
+            Campaign.objects.select_for_update()
+            .filter(pk=campaign_id, status__in=ACTIVE_STATUSES)
+            .first()
+        )
+        if campaign is None:
+            return None
+        pending = CampaignRecipient.objects.filter(
+            campaign=campaign,
+            status__in=(RecipientStatus.QUEUED, RecipientStatus.SENDING),
+            position__isnull=False,
+        ).exists()
+        if pending:
+            return campaign.status
+        if campaign.status == CampaignStatus.TESTING:
+            if campaign.test_sent_at is None:
+                campaign.test_sent_at = now
+                campaign.save(update_fields=["test_sent_at", "updated_at"])
+            if now < campaign.test_sent_at + timedelta(hours=campaign.winner_after_hours):
+                return campaign.status
+            winner = pick_winner(campaign)
+            CampaignRecipient.objects.filter(
+                campaign=campaign, group=RecipientGroup.MAIN, position__isnull=True
+            ).update(position=winner)
+            campaign.winner_position = winner
+            campaign.winner_picked_at = now
+            campaign.status = CampaignStatus.SENDING
+            campaign.save(
+                update_fields=["winner_position", "winner_picked_at", "status", "updated_at"]
+            )
+            transaction.on_commit(lambda: request_sending(campaign.pk))
+            return campaign.status
+        campaign.status = CampaignStatus.SENT
+        campaign.finished_at = now
+        campaign.save(update_fields=["status", "finished_at", "updated_at"])
+        return campaign.status
+
+
+def tick(now: datetime | None = None) -> dict[str, int]:
+    """The periodic pass (every minute): start due scheduled campaigns,
+    recover stalled claims, ask for send tasks where mail is waiting with
+    no live claim (an ask lost with the broker), pick due A/B winners and
+    finish campaigns whose mail is out.
+    """
+    now = now or timezone.now()
+    started = 0
+    for campaign_id in Campaign.objects.filter(
+        status=CampaignStatus.SCHEDULED, scheduled_at__lte=now
+    ).values_list("pk", flat=True):
+        started += start_campaign(campaign_id, now)
+    recovered = recover_stalled(now)
+    resumed = 0
+    for campaign_id in Campaign.objects.filter(status__in=ACTIVE_STATUSES).values_list(
+        "pk", flat=True
+    ):
+        rows = CampaignRecipient.objects.filter(campaign_id=campaign_id)
+        waiting = rows.filter(status=RecipientStatus.QUEUED, position__isnull=False).exists()
+        if waiting and not rows.filter(status=RecipientStatus.SENDING).exists():
+            request_sending(campaign_id)
+            resumed += 1
+        elif not waiting:
+            finish_if_done(campaign_id, now)
+    return {"started": started, "resumed": resumed, **recovered}

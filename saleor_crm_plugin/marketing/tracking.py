@@ -1,0 +1,162 @@
+"""Signed links of campaign emails: unsubscribe, open pixel, click
+redirect; and what following them records.
+
+Each token is a recipient's ID signed with Django's ``SECRET_KEY`` (its
+own salt per kind); a click token adds the link's index into the list of
+links stored with the recipient's content (``Campaign.links`` /
+``CampaignVariant.links``), so a redirect only ever goes to a link that
+was in that email: a forged or altered token matches nothing. Opens and
+clicks are recorded once per recipient (a click counts as an open too),
+each with a timeline entry on the profile.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.core import signing
+from django.utils import timezone
+
+from ..conf import crm_setting
+from ..profiles.models import TimelineEventType
+from ..profiles.timeline import TimelineEntry, add_timeline_rows
+from .models import CampaignRecipient
+
+ROUTE = "/plugins/global/saleor.crm"
+UNSUBSCRIBE_PATH = "/campaigns/unsubscribe/"
+OPEN_PATH = "/campaigns/open/"
+CLICK_PATH = "/campaigns/click/"
+SALTS = {
+    "unsubscribe": "saleor_crm.campaign.unsubscribe",
+    "open": "saleor_crm.campaign.open",
+    "click": "saleor_crm.campaign.click",
+}
+
+
+def _signer(kind: str) -> signing.Signer:
+    return signing.Signer(salt=SALTS[kind])
+
+
+def token(kind: str, recipient_id: int, link: int | None = None) -> str:
+    value = str(recipient_id) if link is None else f"{recipient_id}.{link}"
+    return _signer(kind).sign(value)
+
+
+def read_token(kind: str, value: str) -> tuple[int, int | None] | None:
+    """(recipient ID, link index or None) of a valid token; None otherwise."""
+    try:
+        raw = _signer(kind).unsign(value or "")
+    except signing.BadSignature:
+        return None
+    recipient, _, link = raw.partition(".")
+    if not recipient.isdigit() or (link and not link.isdigit()):
+        return None
+    return int(recipient), int(link) if link else None
+
+
+def url(kind: str, recipient_id: int, link: int | None = None) -> str:
+    base = (crm_setting("SALEOR_CRM_PUBLIC_URL") or "").rstrip("/")
+    path = {"unsubscribe": UNSUBSCRIBE_PATH, "open": OPEN_PATH, "click": CLICK_PATH}[kind]
+    return f"{base}{ROUTE}{path}?{urlencode({'t': token(kind, recipient_id, link)})}"
+
+
+def _timeline(recipient: CampaignRecipient, type: str, at: datetime, key: str) -> None:
+    add_timeline_rows(
+        [
+            (
+                recipient.profile_id,
+                TimelineEntry(
+                    type=type,
+                    occurred_at=at,
+                    object_type="campaign",
+                    object_id=str(recipient.campaign_id),
+                    data={"campaign": recipient.campaign.name},
+                    dedupe_key=f"{key}:{recipient.pk}",
+                ),
+            )
+        ]
+    )
+
+
+def _mark(recipient_id: int, field: str, now: datetime) -> CampaignRecipient | None:
+    """Set ``field`` once (a click sets ``opened_at`` too, unless already
+    set); the recipient when ``field`` was new, None when it was set.
+    """
+    rows = CampaignRecipient.objects.filter(pk=recipient_id)
+    if field == "clicked_at":
+        rows.filter(opened_at__isnull=True).update(opened_at=now)
+    if not rows.filter(**{f"{field}__isnull": True}).update(**{field: now}):
+        return None
+    return CampaignRecipient.objects.select_related("campaign").get(pk=recipient_id)
+
+
+def record_open(value: str, now: datetime | None = None) -> bool:
+    """The open pixel was loaded: recorded once. False for a bad token."""
+    now = now or timezone.now()
+    claims = read_token("open", value)
+    if claims is None or not CampaignRecipient.objects.filter(pk=claims[0]).exists():
+        return False
+    if (recipient := _mark(claims[0], "opened_at", now)) is not None:
+        _timeline(recipient, TimelineEventType.CAMPAIGN_OPENED, now, "campaign_opened")
+    return True
+
+
+def click_target(value: str, now: datetime | None = None) -> str | None:
+    """Where a click token leads (a link of that recipient's email), with
+    the click recorded once; None for a bad token or an unknown link.
+    """
+    now = now or timezone.now()
+    claims = read_token("click", value)
+    if claims is None or claims[1] is None:
+        return None
+    recipient_id, index = claims
+    recipient = (
+        CampaignRecipient.objects.select_related("campaign")
+        .filter(pk=recipient_id, position__isnull=False)
+        .first()
+    )
+    if recipient is None:
+        return None
+    if recipient.position:
+        variant = recipient.campaign.variants.filter(position=recipient.position).first()
+        links = variant.links if variant else []
+    else:
+        links = recipient.campaign.links
+    if not 0 <= index < len(links):
+        return None
+    if _mark(recipient_id, "clicked_at", now) is not None:
+        _timeline(recipient, TimelineEventType.CAMPAIGN_CLICKED, now, "campaign_clicked")
+    return links[index]
+
+
+def recipient_for_unsubscribe(value: str) -> CampaignRecipient | None:
+    claims = read_token("unsubscribe", value)
+    if claims is None:
+        return None
+    return CampaignRecipient.objects.select_related("campaign").filter(pk=claims[0]).first()
+
+
+def unsubscribe_recipient(
+    recipient: CampaignRecipient,
+    *,
+    ip: str | None = None,
+    user_agent: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Unsubscribe the recipient's address (the consent ledger records it,
+    with the campaign as source); idempotent.
+    """
+    from .consent import unsubscribe
+
+    now = now or timezone.now()
+    unsubscribe(
+        recipient.email,
+        source=f"campaign:{recipient.campaign_id}",
+        ip=ip,
+        user_agent=(user_agent or "")[:255] or None,
+    )
+    if CampaignRecipient.objects.filter(pk=recipient.pk, unsubscribed_at__isnull=True).update(
+        unsubscribed_at=now
+    ):
+        _timeline(recipient, TimelineEventType.CAMPAIGN_UNSUBSCRIBED, now, "campaign_unsubscribed")
