@@ -649,3 +649,62 @@ def test_segment_email_consent_refuses_unknown_status():
                 "conditions": [{"field": "EMAIL_CONSENT", "operator": "EQ", "value": "MAYBE"}],
             }
         )
+
+
+# --- privacy ------------------------------------------------------------------
+
+
+def test_export_includes_the_consent_ledger(ann):
+    from saleor_crm_plugin.privacy.export import export_customer_data
+    from tests import factories as f
+    from tests.factories import ingest
+
+    ingest("customer_created", f.customer(ann))
+    record_consent(
+        "ann@example.com",
+        ConsentStatus.PENDING,
+        source="newsletter_form",
+        ip="203.0.113.7",
+        user_agent="Firefox",
+        occurred_at=at(0),
+    )
+    record_consent(
+        "ann@example.com", ConsentStatus.SUBSCRIBED, source="double_opt_in", occurred_at=at(1)
+    )
+
+    _, document = export_customer_data("ann@example.com", now=T0)
+
+    (exported,) = document["marketingConsent"]
+    assert (exported["status"], exported["channel"]) == ("SUBSCRIBED", "EMAIL")
+    assert [(c["status"], c["ip"], c["userAgent"]) for c in exported["changes"]] == [
+        ("PENDING", "203.0.113.7", "Firefox"),
+        ("SUBSCRIBED", None, None),
+    ]
+
+
+def test_erasure_keeps_the_address_suppressed_without_personal_data(ann):
+    from tests import factories as f
+    from tests.factories import ingest
+
+    ingest("customer_created", f.customer(ann, marketing_consent="true"))
+    record_consent(
+        "ann@example.com", ConsentStatus.PENDING, source="x", ip="203.0.113.7", occurred_at=at(-100)
+    )
+    assert is_sendable("ann@example.com")
+
+    # when
+    ingest("customer_deleted", f.customer(ann))
+    # and an older snapshot, and a new sign-up, after the erasure
+    ingest("customer_updated", f.customer(ann, updated_at=at(-50), marketing_consent="true"))
+    record_consent(
+        "ann@example.com", ConsentStatus.SUBSCRIBED, source="newsletter_form", ip="198.51.100.1"
+    )
+
+    # then
+    assert not MarketingConsentChange.objects.exclude(email="").exists()
+    assert not MarketingConsentChange.objects.exclude(ip=None).exists()
+    assert not MarketingConsent.objects.exclude(email="").exists()
+    current = state()
+    assert current.suppression_reason == SuppressionReason.ERASED
+    assert is_sendable("ann@example.com") is False
+    assert not sendable_emails().exists()

@@ -331,6 +331,45 @@ def _interactions(interactions: list[Interaction], shown: set[str] | None) -> li
     ]
 
 
+def _consent(addresses: set[str]) -> list[dict[str, Any]]:
+    """The consent state and ledger of the person's addresses, oldest first."""
+    from ..marketing.models import MarketingConsent, MarketingConsentChange
+    from ..profiles.identity import email_hash
+
+    hashes = sorted({email_hash(a) for a in addresses if a})
+    states = MarketingConsent.objects.filter(email_hash__in=hashes).order_by("channel", "id")
+    changes = MarketingConsentChange.objects.filter(email_hash__in=hashes).order_by(
+        "occurred_at", "id"
+    )
+    ledger: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for change in changes:
+        ledger.setdefault((change.email_hash, change.channel), []).append(
+            {
+                "status": change.status.upper(),
+                "suppressionReason": change.suppression_reason.upper() or None,
+                "source": change.source,
+                "salesChannel": change.sales_channel or None,
+                "ip": change.ip,
+                "userAgent": change.user_agent or None,
+                "actor": change.actor or None,
+                "applied": change.applied,
+                "occurredAt": _time(change.occurred_at),
+            }
+        )
+    return [
+        {
+            "email": state.email or None,
+            "channel": state.channel.upper(),
+            "status": state.status.upper(),
+            "source": state.source,
+            "suppressedAt": _time(state.suppressed_at),
+            "suppressionReason": state.suppression_reason.upper() or None,
+            "changes": ledger.get((state.email_hash, state.channel), []),
+        }
+        for state in states
+    ]
+
+
 def export_customer_data(
     email: str, requestor: Requestor | None = None, *, now: datetime | None = None
 ) -> tuple[CustomerProfile | None, dict[str, Any]]:
@@ -384,6 +423,7 @@ def export_customer_data(
         "tickets": _tickets(tickets, shown),
         "interactions": [],
         "satisfaction": None,
+        "marketingConsent": _consent({address, profile.email if profile else ""}),
     }
     if profile is not None:
         orders = OrderFact.objects.filter(profile=profile)
