@@ -86,6 +86,7 @@ def test_extension_page_has_a_strict_policy_with_a_fresh_nonce(client, built, se
         "default-src": ["'none'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", f"'nonce-{nonce}'"],
+        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'"],
         "font-src": ["'self'"],
         "connect-src": ["'self'", "https://api.shop.example"],

@@ -18,6 +18,14 @@ import { CustomerActionsPopup } from "./modules/customers/widgets/CustomerAction
 import { CustomerWidget, OrderWidget } from "./modules/customers/widgets/CustomerWidget";
 import { HomeWidget } from "./modules/customers/widgets/HomeWidget";
 
+// Segment and campaign pages are only reached from the Marketing tab: load them when opened.
+const SegmentPage = lazy(() =>
+  import("./modules/marketing/segments/SegmentPage").then((module) => ({ default: module.SegmentPage })),
+);
+const CampaignPage = lazy(() =>
+  import("./modules/marketing/campaigns/CampaignPage").then((module) => ({ default: module.CampaignPage })),
+);
+
 // The ticket page is only reached from the app page: load it when opened.
 const TicketPage = lazy(() =>
   import("./modules/tickets/ticket/TicketPage").then((module) => ({ default: module.TicketPage })),
@@ -85,6 +93,18 @@ function View({ route, onHome }: { route: Route; onHome: () => void }) {
           <TicketPage key={route.ticketId} ticketId={route.ticketId} />
         </Suspense>
       );
+    case "segment":
+      return (
+        <Suspense fallback={<PageSkeleton />}>
+          <SegmentPage key={route.segmentId} segmentId={route.segmentId} />
+        </Suspense>
+      );
+    case "campaign":
+      return (
+        <Suspense fallback={<PageSkeleton />}>
+          <CampaignPage key={route.campaignId} campaignId={route.campaignId} />
+        </Suspense>
+      );
     case "customer-widget":
       return <CustomerWidget />;
     case "order-widget":
@@ -108,4 +128,12 @@ function View({ route, onHome }: { route: Route; onHome: () => void }) {
         </Box>
       );
   }
+}
+
+function PageSkeleton() {
+  return (
+    <Box padding={6}>
+      <LinesSkeleton lines={8} />
+    </Box>
+  );
 }

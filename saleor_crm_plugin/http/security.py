@@ -4,7 +4,9 @@ Each page the CRM serves gets the narrowest policy it works under:
 
 - the Dashboard extension (``/dashboard/``): scripts, styles, fonts and
   images from the plugin's own origin, requests to it and to Saleor's API,
-  framed only by the Dashboard (:func:`dashboard_origins`);
+  framed only by the Dashboard (:func:`dashboard_origins`); inline style
+  attributes, for the campaign preview's sandboxed ``srcdoc`` iframe, which
+  inherits the page's policy;
 - GraphiQL (``GET /graphql/``): the same, never framed, no external
   resource (its files are built into the package with the extension);
 - the survey page (``/tickets/rate/``) and the campaign unsubscribe page
@@ -137,6 +139,10 @@ def dashboard_policy(nonce: str) -> str:
             "default-src": ["'none'"],
             "script-src": ["'self'"],
             "style-src": ["'self'", f"'nonce-{nonce}'"],
+            # The campaign preview: a sandboxed srcdoc iframe inherits this
+            # policy, and the email's CSS is inlined into style attributes.
+            # Attributes only; stylesheets still need the nonce.
+            "style-src-attr": ["'unsafe-inline'"],
             "img-src": ["'self'"],
             "font-src": ["'self'"],
             "connect-src": ["'self'", *api_origins()],

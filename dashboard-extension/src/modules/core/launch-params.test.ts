@@ -71,6 +71,22 @@ describe("routes", () => {
     expect(routePath({ name: "customers", tab: "tickets" })).toBe("/app/tickets");
   });
 
+  it("maps the marketing tab, segment and campaign pages (new ones too), and their Dashboard sub-paths", () => {
+    expect(matchRoute("/app/marketing")).toEqual({ name: "customers", tab: "marketing" });
+    expect(routePath({ name: "customers", tab: "marketing" })).toBe("/app/marketing");
+    expect(matchRoute("/app/marketing/segments/new")).toEqual({ name: "segment", segmentId: "new" });
+    const segmentId = "U2VnbWVudDox/==";
+    const segmentPath = routePath({ name: "segment", segmentId });
+    expect(segmentPath).toBe("/app/marketing/segments/U2VnbWVudDox%2F%3D%3D");
+    expect(matchRoute(segmentPath)).toEqual({ name: "segment", segmentId });
+    expect(matchRoute("/app/marketing/campaigns/Q2FtcGFpZ246MQ%3D%3D")).toEqual({
+      name: "campaign",
+      campaignId: "Q2FtcGFpZ246MQ==",
+    });
+    expect(matchRoute("/app/marketing/campaigns")).toEqual({ name: "not-found", path: "/app/marketing/campaigns" });
+    expect(appPageSubPath("/app/marketing/segments/new")).toBe("/marketing/segments/new");
+  });
+
   it("opens the customers list at the App URL itself", () => {
     expect(matchRoute("/app")).toEqual({ name: "customers", tab: "list" });
   });

@@ -5,12 +5,16 @@ import { DEFAULT_PATH } from "./launch-params";
  * the customers app page also navigates between list, tickets, overview,
  * profile and ticket pages.
  */
-export type CrmTab = "list" | "tickets" | "overview";
+export type CrmTab = "list" | "tickets" | "overview" | "marketing";
 
 export type Route =
   | { name: "customers"; tab: CrmTab }
   | { name: "profile"; profileId: string }
   | { name: "ticket"; ticketId: string }
+  /** `segmentId` "new": the editor of a segment not saved yet. */
+  | { name: "segment"; segmentId: string }
+  /** `campaignId` "new": the editor of a campaign not saved yet. */
+  | { name: "campaign"; campaignId: string }
   | { name: "customer-widget" }
   | { name: "order-widget" }
   | { name: "home-widget" }
@@ -25,6 +29,15 @@ export function matchRoute(path: string): Route {
   if (area === "app" && view === "tickets") {
     if (rest === undefined) return { name: "customers", tab: "tickets" };
     if (extra.length === 0) return { name: "ticket", ticketId: safeDecode(rest) };
+  }
+  if (area === "app" && view === "marketing") {
+    if (rest === undefined) return { name: "customers", tab: "marketing" };
+    if (rest === "segments" && extra.length === 1 && extra[0]) {
+      return { name: "segment", segmentId: safeDecode(extra[0]) };
+    }
+    if (rest === "campaigns" && extra.length === 1 && extra[0]) {
+      return { name: "campaign", campaignId: safeDecode(extra[0]) };
+    }
   }
   if (area === "app" && view === "customers") {
     if (rest === undefined) return { name: "customers", tab: "list" };
@@ -55,11 +68,17 @@ export function routePath(route: Route): string {
         ? "/app/customers/overview"
         : route.tab === "tickets"
           ? "/app/tickets"
-          : DEFAULT_PATH;
+          : route.tab === "marketing"
+            ? "/app/marketing"
+            : DEFAULT_PATH;
     case "profile":
       return `/app/customers/${encodeURIComponent(route.profileId)}`;
     case "ticket":
       return `/app/tickets/${encodeURIComponent(route.ticketId)}`;
+    case "segment":
+      return `/app/marketing/segments/${encodeURIComponent(route.segmentId)}`;
+    case "campaign":
+      return `/app/marketing/campaigns/${encodeURIComponent(route.campaignId)}`;
     case "customer-widget":
       return "/widget/customer";
     case "order-widget":
@@ -110,4 +129,9 @@ export const appPaths = {
   overview: () => routePath({ name: "customers", tab: "overview" }),
   profile: (profileId: string) => routePath({ name: "profile", profileId }),
   ticket: (ticketId: string) => routePath({ name: "ticket", ticketId }),
+  marketing: () => routePath({ name: "customers", tab: "marketing" }),
+  segment: (segmentId: string) => routePath({ name: "segment", segmentId }),
+  newSegment: () => routePath({ name: "segment", segmentId: "new" }),
+  campaign: (campaignId: string) => routePath({ name: "campaign", campaignId }),
+  newCampaign: () => routePath({ name: "campaign", campaignId: "new" }),
 };

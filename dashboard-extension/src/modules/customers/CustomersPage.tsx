@@ -8,6 +8,7 @@ import { LinesSkeleton } from "../core/ui/States";
 import { Tabs } from "../core/ui/Tabs";
 import { useCrm } from "../core/use-crm";
 import { EventBacklogStatus, FailedEventsNotice, useEventBacklog } from "../ingestion/EventBacklog";
+import { MarketingTab } from "../marketing/MarketingTab";
 import { TicketInbox } from "../tickets/inbox/TicketInbox";
 import { CustomersList } from "./list/CustomersList";
 
@@ -18,12 +19,14 @@ const SUBTITLES: Record<CrmTab, string> = {
   list: "Everyone who signed up, started a checkout or bought",
   tickets: "Customer requests by email, web form, chat and phone",
   overview: "The customer base and the help desk at a glance",
+  marketing: "Segments of your customers and the email campaigns sent to them",
 };
 
 const PATHS: Record<CrmTab, () => string> = {
   list: appPaths.customers,
   tickets: appPaths.tickets,
   overview: appPaths.overview,
+  marketing: appPaths.marketing,
 };
 
 export function CustomersPage({ tab }: { tab: CrmTab }) {
@@ -44,6 +47,7 @@ export function CustomersPage({ tab }: { tab: CrmTab }) {
             { value: "list", label: "Customers" },
             { value: "tickets", label: "Tickets" },
             { value: "overview", label: "Overview" },
+            { value: "marketing", label: "Marketing" },
           ]}
         />
       </PageHeader>
@@ -57,6 +61,8 @@ export function CustomersPage({ tab }: { tab: CrmTab }) {
           <CustomersList />
         ) : tab === "tickets" ? (
           <TicketInbox />
+        ) : tab === "marketing" ? (
+          <MarketingTab />
         ) : (
           <Suspense
             fallback={

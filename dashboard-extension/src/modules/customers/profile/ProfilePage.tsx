@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 
 import { EMPTY, displayName, formatCountry, formatDate, formatMoney, formatNumber, formatRelative, formatUnconverted } from "../../core/format";
 import { Card } from "../../core/ui/Card";
+import { ConsentControl } from "../../marketing/consent/ConsentControl";
 import { ExternalLinkIcon } from "../../core/ui/icons";
 import { PageHeader } from "../../core/ui/PageHeader";
 import { EmptyState, ErrorState, LinesSkeleton } from "../../core/ui/States";
@@ -155,6 +156,11 @@ function ProfileView({
             </Card>
           </Box>
           <Box display="flex" flexDirection="column" gap={4} __minWidth="0">
+            {!profile.isErased && (
+              <Card title="Marketing consent" subtitle="Campaigns go only to subscribed customers">
+                <ConsentControl profileId={profile.id} />
+              </Card>
+            )}
             <Card title="Tags and note" subtitle={profile.isErased ? "Personal data erased" : "Visible to staff only"}>
               <TagsNoteEditor
                 profileId={profile.id}

@@ -6,6 +6,7 @@ import { Stat } from "../../core/ui/Stat";
 import { useCrm } from "../../core/use-crm";
 import { CustomerTypeChip, RfmScores, SegmentChip, StageChip } from "../components";
 import type { CustomerProfileSnapshot } from "../graphql/types";
+import { ConsentControl } from "../../marketing/consent/ConsentControl";
 import { TagList } from "../list/CustomersTable";
 import { FavouriteList } from "../profile/ProfilePage";
 
@@ -14,11 +15,14 @@ export function ProfileSnapshot({
   profile,
   footer,
   showStaffNotes = true,
+  showConsent = true,
 }: {
   profile: CustomerProfileSnapshot;
   footer?: ReactNode;
   /** Tags and note; off where an editor shows them. */
   showStaffNotes?: boolean;
+  /** Email marketing consent, with the staff control. */
+  showConsent?: boolean;
 }) {
   const { locale } = useCrm();
   const now = new Date();
@@ -52,6 +56,7 @@ export function ProfileSnapshot({
           <FavouriteList items={profile.favouriteProducts} empty="" max={3} />
         </Box>
       )}
+      {showConsent && !profile.isErased && <ConsentControl profileId={profile.id} />}
       {showStaffNotes && profile.tags.length > 0 && <TagList tags={profile.tags} max={6} />}
       {showStaffNotes && profile.note && (
         <Box padding={3} borderRadius={3} backgroundColor="default1Hovered">
