@@ -9,6 +9,7 @@ from ...marketing.offers import DiscountType
 from ..core.connection import connection_type
 from ..core.enums import CrmSortDirection, enum_from_choices
 from ..core.mutations import error_type
+from ..core.types import CrmDecimal
 from ..core.utils import saleor_id
 
 CampaignStatusEnum = enum_from_choices(
@@ -147,10 +148,10 @@ class CampaignInput(graphene.InputObjectType):
 
 class CampaignOffer(graphene.ObjectType):
     discount_type = CampaignDiscountTypeEnum(required=True, description="PERCENTAGE or FIXED.")
-    value = graphene.Decimal(required=True, description="The percentage, or the amount off.")
+    value = CrmDecimal(required=True, description="The percentage, or the amount off.")
     valid_days = graphene.Int(required=True, description="Days each code is valid.")
     channel = graphene.String(required=True, description="Channel slug.")
-    minimum_spent = graphene.Decimal(description="Smallest order total it applies to.")
+    minimum_spent = CrmDecimal(description="Smallest order total it applies to.")
 
     class Meta:
         description = "A campaign's personal offer."
