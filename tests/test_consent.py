@@ -214,6 +214,68 @@ def test_replayed_and_older_snapshots_change_nothing(ann):
     assert MarketingConsentChange.objects.filter(applied=False).count() == 1
 
 
+def test_order_metadata_records_the_checkouts_consent_dated_by_the_order(ann):
+    from tests import factories as f
+    from tests.factories import ingest
+
+    # given: Saleor copied the checkout's metadata onto the order it completed into
+    placed = f.order("o1", created_at=at(1), marketing_consent="true", checkout_token="c1")
+    drafted = f.order("o2", email="bob@example.com", created_at=at(1), marketing_consent="no")
+
+    # when
+    ingest("order_created", placed)
+    ingest("order_created", drafted)
+
+    # then
+    ann_state, bob = state(), state("bob@example.com")
+    assert (ann_state.status, ann_state.source, ann_state.occurred_at) == (
+        "subscribed",
+        "checkout_metadata",
+        at(1),
+    )
+    assert (bob.status, bob.source) == ("unsubscribed", "order_metadata")
+
+
+def test_later_order_events_do_not_renew_the_checkouts_consent(ann):
+    from dataclasses import replace
+
+    from tests import factories as f
+    from tests.factories import ingest
+
+    # given: subscribed at checkout, unsubscribed by the link afterwards
+    placed = f.order("o1", created_at=at(1), marketing_consent="true", checkout_token="c1")
+    ingest("order_created", placed)
+    with freeze_time(at(2)):
+        unsubscribe("ann@example.com", source="unsubscribe_link")
+    ledger_before = MarketingConsentChange.objects.count()
+
+    # when: the order is fulfilled later, its metadata still saying "true"
+    ingest("order_fulfilled", replace(placed, updated_at=at(3), status="fulfilled"))
+    ingest("order_created", placed)  # and a replay of the first event
+
+    # then
+    current = state()
+    assert (current.status, current.source) == ("unsubscribed", "unsubscribe_link")
+    assert MarketingConsentChange.objects.count() == ledger_before
+
+
+def test_replaying_an_applied_change_after_a_newer_one_records_nothing():
+    # given: a change applied, then a newer one
+    record_consent("ann@example.com", ConsentStatus.SUBSCRIBED, source="staff", occurred_at=at(1))
+    record_consent("ann@example.com", ConsentStatus.UNSUBSCRIBED, source="staff", occurred_at=at(2))
+
+    # when: the first one is delivered again, twice
+    for _ in range(2):
+        replayed = record_consent(
+            "ann@example.com", ConsentStatus.SUBSCRIBED, source="staff", occurred_at=at(1)
+        )
+
+        # then
+        assert replayed is None
+    assert MarketingConsentChange.objects.count() == 2
+    assert state().status == "unsubscribed"
+
+
 def test_batch_records_consent_set_based(ann, django_assert_max_num_queries):
     from saleor_crm_plugin.ingestion.services import import_snapshots
     from tests import factories as f

@@ -137,11 +137,14 @@ def parse_consent_value(value: Any) -> str | None:
 
 
 def consent_from_snapshots(snapshots: Iterable[Any]) -> list[ConsentChange]:
-    """The changes customer and checkout snapshots carry in their consent
-    metadata (``marketing_consent``), dated by the snapshot's own time so
-    that a replayed or late older snapshot never overrides a newer choice.
+    """The changes customer, checkout and order snapshots carry in their
+    consent metadata (``marketing_consent``), dated by the snapshot's own
+    time so that a replayed or late older snapshot never overrides a newer
+    choice. An order's metadata is its checkout's (Saleor copies it when the
+    checkout completes): dated by the order's creation, not by its later
+    updates, which do not renew the choice.
     """
-    from ..snapshots import CheckoutSnapshot, CustomerSnapshot
+    from ..snapshots import CheckoutSnapshot, CustomerSnapshot, OrderSnapshot
 
     changes = []
     for snapshot in snapshots:
@@ -149,6 +152,11 @@ def consent_from_snapshots(snapshots: Iterable[Any]) -> list[ConsentChange]:
             source, at = "customer_metadata", snapshot.updated_at
         elif isinstance(snapshot, CheckoutSnapshot):
             source, at = "checkout_metadata", snapshot.last_change
+        elif isinstance(snapshot, OrderSnapshot):
+            # Orders from a checkout carry its metadata; others (drafts) their own.
+            from_checkout = snapshot.origin == "checkout" or snapshot.checkout_token
+            source = "checkout_metadata" if from_checkout else "order_metadata"
+            at = snapshot.created_at
         else:
             continue
         status = parse_consent_value(snapshot.marketing_consent)
@@ -207,10 +215,11 @@ def record_consents(changes: Iterable[ConsentChange]) -> list[MarketingConsentCh
         return []
     with transaction.atomic():
         states = _lock_states(set(by_key), emails)
-        # Older changes already in the ledger: a replay records them once.
+        # Changes already in the ledger, applied or not: a replay of one that
+        # the state has moved on from since records nothing.
         known = set(
             MarketingConsentChange.objects.filter(
-                email_hash__in=sorted({digest for digest, _ in by_key}), applied=False
+                email_hash__in=sorted({digest for digest, _ in by_key})
             ).values_list("email_hash", "channel", "status", "source", "occurred_at")
         )
         entries: list[MarketingConsentChange] = []
