@@ -4,9 +4,13 @@ Saleor 3.x is not on PyPI, so the tier runs in the Python named by
 SALEOR_PYTHON (a Saleor environment), against SALEOR_DATABASE_URL (default:
 DATABASE_URL). Elsewhere it is skipped. As merchants do, the plugin is
 installed there from a wheel built from this tree, never editable.
+
+CRM_SALEOR_TIER_ARGS, split like a shell line, is passed to the tier's pytest
+to run part of it, e.g. ``CRM_SALEOR_TIER_ARGS="-k consent"``.
 """
 
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -56,7 +60,15 @@ def test_saleor_tier():
         env["DATABASE_URL"] = url
     env.setdefault("SECRET_KEY", "saleor-tier")
     result = subprocess.run(
-        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [
+            python,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *shlex.split(os.environ.get("CRM_SALEOR_TIER_ARGS", "")),
+        ],
         cwd=TIER,
         env=env,
         capture_output=True,
