@@ -55,6 +55,7 @@ __all__ = [
     "consent_of",
     "erase_consent",
     "is_sendable",
+    "lift_suppression",
     "parse_consent_value",
     "record_consent",
     "record_consents",
@@ -69,6 +70,7 @@ MAX_SOURCE = 64
 MAX_USER_AGENT = 512
 MAX_ACTOR = 255
 MAX_EMAIL = 254
+MAX_NOTE = 500
 
 # Metadata values storefronts write (case-insensitive).
 TRUTHY = frozenset({"true", "yes", "1", "subscribed", "on", "y"})
@@ -298,6 +300,7 @@ def _add_to_timeline(entries: list[MarketingConsentChange]) -> None:
                         "status": entry.status,
                         "source": entry.source,
                         "suppression_reason": entry.suppression_reason,
+                        "lifted_suppression": entry.lifted_suppression,
                         "applied": entry.applied,
                     },
                     dedupe_key=f"consent:{entry.pk}",
@@ -409,6 +412,74 @@ def suppress(
     return entry
 
 
+def lift_suppression(
+    email: str,
+    *,
+    channel: str = ConsentChannel.EMAIL,
+    actor: str,
+    note: str = "",
+    source: str = "staff",
+) -> MarketingConsentChange | None:
+    """Undo a mistaken suppression (a bounce that was not one): the address
+    is sendable again if its status is SUBSCRIBED. Recorded in the ledger
+    with the actor and the note, and on the timeline. Returns None if the
+    address was not suppressed. An erased customer's address is never
+    lifted (:class:`ConsentError` ``ERASED``), whatever it was suppressed for.
+    """
+    from ..profiles.erasure import is_erased_address
+
+    channel = ConsentChannel(channel)
+    address = clean_email(email)
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ConsentError("reason", f"At most {MAX_NOTE} characters.", ConsentErrorCode.INVALID)
+    digest = email_hash(address)
+    with transaction.atomic():
+        state = (
+            MarketingConsent.objects.select_for_update()
+            .filter(email_hash=digest, channel=channel)
+            .first()
+        )
+        if state is None or state.suppressed_at is None:
+            return None
+        # Erasure keeps another suppression's reason but blanks the address.
+        if (
+            state.suppression_reason == SuppressionReason.ERASED
+            or not state.email
+            or is_erased_address(address)
+        ):
+            raise ConsentError(
+                "email",
+                "This address belongs to an erased customer; it stays suppressed.",
+                ConsentErrorCode.ERASED,
+            )
+        lifted = state.suppression_reason
+        state.suppressed_at = None
+        state.suppression_reason = ""
+        state.suppression_source = ""
+        state.save(
+            update_fields=[
+                "suppressed_at",
+                "suppression_reason",
+                "suppression_source",
+                "updated_at",
+            ]
+        )
+        entry = MarketingConsentChange.objects.create(
+            email=state.email,
+            email_hash=digest,
+            channel=channel,
+            status=state.status,
+            lifted_suppression=lifted,
+            source=source[:MAX_SOURCE],
+            actor=actor[:MAX_ACTOR],
+            note=note,
+            occurred_at=timezone.now(),
+        )
+        _add_to_timeline([entry])
+    return entry
+
+
 def erase_consent(emails: Iterable[str], erased_at: datetime) -> None:
     """Erasure: the ledger and state of these addresses keep only their
     hash, and the addresses stay suppressed (reason ERASED) so an erased
@@ -422,7 +493,7 @@ def erase_consent(emails: Iterable[str], erased_at: datetime) -> None:
     with transaction.atomic():
         _lock_states(keys, dict.fromkeys(digests, ""))
         MarketingConsentChange.objects.filter(email_hash__in=sorted(digests)).update(
-            email="", ip=None, user_agent="", actor=""
+            email="", ip=None, user_agent="", actor="", note=""
         )
         states = MarketingConsent.objects.filter(email_hash__in=sorted(digests))
         states.update(email="", updated_at=timezone.now())

@@ -4,6 +4,7 @@ import graphene
 
 from ..core.connection import connection_args
 from .consent_types import MarketingConsent, consent_for
+from .mutations.marketing_consent_unsuppress import MarketingConsentUnsuppress
 from .mutations.marketing_consent_update import MarketingConsentUpdate
 from .mutations.my_marketing_consent_update import MyMarketingConsentUpdate
 from .mutations.newsletter_subscribe import NewsletterSubscribe
@@ -69,5 +70,6 @@ class ConsentQueries(graphene.ObjectType):
 
 class ConsentMutations(graphene.ObjectType):
     marketing_consent_update = MarketingConsentUpdate.Field()
+    marketing_consent_unsuppress = MarketingConsentUnsuppress.Field()
     newsletter_subscribe = NewsletterSubscribe.Field()
     my_marketing_consent_update = MyMarketingConsentUpdate.Field()
