@@ -177,6 +177,10 @@ class OrderSnapshot(Snapshot):
     billing_address: AddressSnapshot | None = None
     shipping_address: AddressSnapshot | None = None
     lines: tuple[OrderLineSnapshot, ...] = field(default_factory=tuple)
+    # The order's value of the consent metadata key: Saleor copies the
+    # checkout's metadata onto its order, so this is the storefront's choice
+    # at checkout even when no checkout hook saw it (marketing/consent.py).
+    marketing_consent: str | None = None
 
     _decimals: ClassVar[tuple[str, ...]] = (
         "total_gross",

@@ -214,6 +214,68 @@ def test_replayed_and_older_snapshots_change_nothing(ann):
     assert MarketingConsentChange.objects.filter(applied=False).count() == 1
 
 
+def test_order_metadata_records_the_checkouts_consent_dated_by_the_order(ann):
+    from tests import factories as f
+    from tests.factories import ingest
+
+    # given: Saleor copied the checkout's metadata onto the order it completed into
+    placed = f.order("o1", created_at=at(1), marketing_consent="true", checkout_token="c1")
+    drafted = f.order("o2", email="bob@example.com", created_at=at(1), marketing_consent="no")
+
+    # when
+    ingest("order_created", placed)
+    ingest("order_created", drafted)
+
+    # then
+    ann_state, bob = state(), state("bob@example.com")
+    assert (ann_state.status, ann_state.source, ann_state.occurred_at) == (
+        "subscribed",
+        "checkout_metadata",
+        at(1),
+    )
+    assert (bob.status, bob.source) == ("unsubscribed", "order_metadata")
+
+
+def test_later_order_events_do_not_renew_the_checkouts_consent(ann):
+    from dataclasses import replace
+
+    from tests import factories as f
+    from tests.factories import ingest
+
+    # given: subscribed at checkout, unsubscribed by the link afterwards
+    placed = f.order("o1", created_at=at(1), marketing_consent="true", checkout_token="c1")
+    ingest("order_created", placed)
+    with freeze_time(at(2)):
+        unsubscribe("ann@example.com", source="unsubscribe_link")
+    ledger_before = MarketingConsentChange.objects.count()
+
+    # when: the order is fulfilled later, its metadata still saying "true"
+    ingest("order_fulfilled", replace(placed, updated_at=at(3), status="fulfilled"))
+    ingest("order_created", placed)  # and a replay of the first event
+
+    # then
+    current = state()
+    assert (current.status, current.source) == ("unsubscribed", "unsubscribe_link")
+    assert MarketingConsentChange.objects.count() == ledger_before
+
+
+def test_replaying_an_applied_change_after_a_newer_one_records_nothing():
+    # given: a change applied, then a newer one
+    record_consent("ann@example.com", ConsentStatus.SUBSCRIBED, source="staff", occurred_at=at(1))
+    record_consent("ann@example.com", ConsentStatus.UNSUBSCRIBED, source="staff", occurred_at=at(2))
+
+    # when: the first one is delivered again, twice
+    for _ in range(2):
+        replayed = record_consent(
+            "ann@example.com", ConsentStatus.SUBSCRIBED, source="staff", occurred_at=at(1)
+        )
+
+        # then
+        assert replayed is None
+    assert MarketingConsentChange.objects.count() == 2
+    assert state().status == "unsubscribed"
+
+
 def test_batch_records_consent_set_based(ann, django_assert_max_num_queries):
     from saleor_crm_plugin.ingestion.services import import_snapshots
     from tests import factories as f
@@ -708,3 +770,169 @@ def test_erasure_keeps_the_address_suppressed_without_personal_data(ann):
     assert current.suppression_reason == SuppressionReason.ERASED
     assert is_sendable("ann@example.com") is False
     assert not sendable_emails().exists()
+
+
+# --- lifting a suppression ----------------------------------------------------
+
+UNSUPPRESS = """
+mutation ($email: String!, $channel: MarketingConsentChannelEnum, $reason: String) {
+  marketingConsentUnsuppress(email: $email, channel: $channel, reason: $reason) {
+    errors { field code message }
+    changed
+    consent { status isSendable suppressedAt suppressionReason }
+  }
+}
+"""
+SAM = Requestor(
+    kind=RequestorKind.STAFF,
+    user_id="3",
+    email="sam@shop.example",
+    permissions=frozenset({"MANAGE_USERS"}),
+)
+
+
+def ledger_rows():
+    return sorted(
+        MarketingConsentChange.objects.values_list(
+            "email_hash", "status", "suppression_reason", "lifted_suppression", "note", "actor"
+        )
+    )
+
+
+def test_staff_lift_a_mistaken_bounce(ann):
+    from tests import factories as f
+    from tests.factories import ingest
+
+    # given: Ann subscribed, then a "hard bounce" that was the provider's outage
+    ingest("customer_created", f.customer(ann))
+    record_consent("ann@example.com", ConsentStatus.SUBSCRIBED, source="staff", occurred_at=at(0))
+    suppress("ann@example.com", SuppressionReason.HARD_BOUNCE, source="bounce", occurred_at=at(1))
+    assert not is_sendable("ann@example.com")
+
+    # when
+    data = run(
+        UNSUPPRESS,
+        {"email": " Ann@Example.com ", "reason": "Provider outage, not a bounce."},
+        requestor=SAM,
+    )
+
+    # then
+    assert data["marketingConsentUnsuppress"] == {
+        "errors": [],
+        "changed": True,
+        "consent": {
+            "status": "SUBSCRIBED",
+            "isSendable": True,
+            "suppressedAt": None,
+            "suppressionReason": None,
+        },
+    }
+    assert is_sendable("ann@example.com")
+    lift = MarketingConsentChange.objects.get(lifted_suppression=SuppressionReason.HARD_BOUNCE)
+    assert (lift.status, lift.actor, lift.note, lift.source, lift.email) == (
+        "subscribed",
+        "sam@shop.example",
+        "Provider outage, not a bounce.",
+        "staff",
+        "ann@example.com",
+    )
+    timeline = run(PROFILE, {"email": "ann@example.com"})["customerProfile"]["timeline"]
+    assert timeline["edges"][0]["node"]["data"]["lifted_suppression"] == "hard_bounce"
+
+    # when: asked again, and the address bounces for real afterwards
+    again = run(UNSUPPRESS, {"email": "ann@example.com"}, requestor=SAM)
+    suppress("ann@example.com", SuppressionReason.HARD_BOUNCE, source="bounce")
+
+    # then: nothing to lift the second time; a new bounce suppresses again
+    assert again["marketingConsentUnsuppress"]["changed"] is False
+    assert MarketingConsentChange.objects.filter(lifted_suppression__gt="").count() == 1
+    assert state().suppression_reason == SuppressionReason.HARD_BOUNCE
+
+
+@pytest.mark.parametrize("suppressed_first", [False, True])
+def test_an_erased_customers_suppression_is_never_lifted(ann, suppressed_first):
+    from saleor_crm_plugin.marketing.consent import erase_consent
+
+    # given: erased (after a complaint, whose reason erasure keeps)
+    record_consent("ann@example.com", ConsentStatus.SUBSCRIBED, source="staff", occurred_at=at(0))
+    if suppressed_first:
+        suppress("ann@example.com", SuppressionReason.COMPLAINT, source="complaint")
+    erase_consent(["ann@example.com"], at(2))
+    before = (ledger_rows(), list(MarketingConsent.objects.values()))
+
+    # when
+    data = run(UNSUPPRESS, {"email": "ann@example.com", "reason": "Please"}, requestor=SAM)
+
+    # then
+    assert data["marketingConsentUnsuppress"]["errors"] == [
+        {
+            "field": "email",
+            "code": "ERASED",
+            "message": "This address belongs to an erased customer; it stays suppressed.",
+        }
+    ]
+    assert data["marketingConsentUnsuppress"]["changed"] is None
+    assert (ledger_rows(), list(MarketingConsent.objects.values())) == before
+    assert not is_sendable("ann@example.com")
+
+
+@pytest.mark.parametrize(
+    ("variables", "field", "code"),
+    [
+        ({"email": ""}, "email", "REQUIRED"),
+        ({"email": "not an address"}, "email", "INVALID"),
+        ({"email": "ann@example.com", "reason": "x" * 501}, "reason", "INVALID"),
+    ],
+)
+def test_unsuppress_refuses_bad_input_with_typed_errors(variables, field, code):
+    # given
+    suppress("ann@example.com", SuppressionReason.MANUAL, source="staff")
+    before = ledger_rows()
+
+    # when
+    data = run(UNSUPPRESS, variables, requestor=SAM)
+
+    # then
+    (error,) = data["marketingConsentUnsuppress"]["errors"]
+    assert (error["field"], error["code"]) == (field, code)
+    assert ledger_rows() == before
+    assert state().is_suppressed
+
+
+def test_unsuppress_on_the_sms_channel_leaves_email_alone():
+    # given: suppressed on both channels
+    suppress("ann@example.com", SuppressionReason.MANUAL, source="staff")
+    suppress("ann@example.com", SuppressionReason.MANUAL, source="staff", channel="sms")
+
+    # when
+    data = run(UNSUPPRESS, {"email": "ann@example.com", "channel": "SMS"}, requestor=SAM)
+
+    # then
+    assert data["marketingConsentUnsuppress"]["changed"] is True
+    assert data["marketingConsentUnsuppress"]["consent"]["suppressedAt"] is None
+    assert state().is_suppressed
+    assert not consent.consent_of("ann@example.com", "sms").is_suppressed
+
+
+def test_unsuppress_export_and_erasure_of_the_note(ann):
+    from saleor_crm_plugin.marketing.consent import erase_consent, lift_suppression
+    from saleor_crm_plugin.privacy.export import export_customer_data
+    from tests import factories as f
+    from tests.factories import ingest
+
+    # given
+    ingest("customer_created", f.customer(ann))
+    suppress("ann@example.com", SuppressionReason.COMPLAINT, source="complaint")
+    lift_suppression("ann@example.com", actor="sam@shop.example", note="Clicked by mistake")
+
+    # when
+    _, document = export_customer_data("ann@example.com", now=T0)
+    erase_consent(["ann@example.com"], at(5))
+
+    # then
+    (exported,) = document["marketingConsent"]
+    lifted = [c for c in exported["changes"] if c["liftedSuppression"]]
+    assert [(c["liftedSuppression"], c["note"], c["actor"]) for c in lifted] == [
+        ("COMPLAINT", "Clicked by mistake", "sam@shop.example")
+    ]
+    assert not MarketingConsentChange.objects.exclude(note="").exists()

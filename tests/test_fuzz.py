@@ -146,6 +146,42 @@ CURSORS = """
 """
 
 
+ERASED_ADDRESS = "erased-before@example.com"
+
+
+def seed_consent() -> list[str]:
+    """Consent of every kind in the store: subscribed, pending, unsubscribed,
+    suppressed (a lift finds something) and an erased address (a lift is
+    refused); their addresses, for the arguments, and the links' tokens.
+    """
+    from datetime import UTC, datetime
+
+    from saleor_crm_plugin.marketing.consent import (
+        ConsentStatus,
+        SuppressionReason,
+        erase_consent,
+        record_consent,
+        suppress,
+    )
+    from saleor_crm_plugin.marketing.subscription import confirmation_token, unsubscribe_token
+
+    emails = list(CustomerProfile.objects.order_by("pk").values_list("email", flat=True)[:5])
+    statuses = [ConsentStatus.SUBSCRIBED, ConsentStatus.PENDING, ConsentStatus.UNSUBSCRIBED]
+    for email, status in zip(emails, statuses, strict=False):
+        record_consent(email, status, source="fuzz")
+    for email, reason in zip(
+        emails[3:], (SuppressionReason.HARD_BOUNCE, SuppressionReason.COMPLAINT), strict=False
+    ):
+        suppress(email, reason, source="fuzz")
+    suppress(ERASED_ADDRESS, SuppressionReason.HARD_BOUNCE, source="fuzz")
+    erase_consent([ERASED_ADDRESS], datetime(2026, 3, 1, tzinfo=UTC))
+    return [
+        ERASED_ADDRESS,
+        *(confirmation_token(email) for email in emails[1:2]),
+        *(unsubscribe_token(email) for email in emails[:1]),
+    ]
+
+
 def seeded_values() -> tuple[list[str], list[str]]:
     """Real global IDs, and real emails, signed tokens and cursors, for the
     generated arguments to draw from (random ones name nothing).
@@ -182,7 +218,9 @@ def test_generated_operations_get_no_500_and_only_typed_errors(tmp_path):
     call_command("crm_demo_data", customers=DEMO_CUSTOMERS, stdout=io.StringIO())
     create_segment("Recent VIPs", DEMO_SEGMENT_RULES)
     create_segment("Everyone", {})
+    consent_strings = seed_consent()
     ids, strings = seeded_values()
+    strings += consent_strings
     kinds = requestor_kinds()
     python = fuzz_python()
     plan_path, report_path = tmp_path / "plan.json", tmp_path / "report.json"

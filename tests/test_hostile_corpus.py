@@ -11,6 +11,7 @@ pointers honest.
 import ast
 import json
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,15 @@ from graphql_relay import to_global_id
 from saleor_crm_plugin.auth import CRMPermission
 from saleor_crm_plugin.configuration.services import update_configuration
 from saleor_crm_plugin.http.inbound import sign
-from saleor_crm_plugin.models import CustomerProfile, Interaction, Ticket, TimelineEvent
+from saleor_crm_plugin.marketing.consent import erase_consent
+from saleor_crm_plugin.models import (
+    CustomerProfile,
+    Interaction,
+    MarketingConsent,
+    MarketingConsentChange,
+    Ticket,
+    TimelineEvent,
+)
 from saleor_crm_plugin.tickets import services as desk
 from tests import factories as f
 from tests.factories import ingest
@@ -69,6 +78,9 @@ def given(name: str | None) -> dict[str, str]:
     """The rows an entry's ``given`` asks for; the placeholders naming them."""
     if name is None:
         return {}
+    if name == "an_erased_address":
+        erase_consent(["gone@example.com"], datetime(2026, 3, 1, tzinfo=UTC))
+        return {}
     ingest("order_created", f.order("o1", email="ann@example.com"))
     profile = CustomerProfile.objects.get(email="ann@example.com")
     names = {"$profile": to_global_id("CustomerProfile", profile.pk)}
@@ -107,7 +119,14 @@ def send(client, request: dict, names: dict[str, str]):
 def rows() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (CustomerProfile, Ticket, Interaction, TimelineEvent)
+        for model in (
+            CustomerProfile,
+            Ticket,
+            Interaction,
+            TimelineEvent,
+            MarketingConsent,
+            MarketingConsentChange,
+        )
     }
 
 

@@ -479,3 +479,94 @@ def test_restricted_staff_see_their_channels_carts_on_the_timeline(gql, shop):
     }
     assert carts("staff_in_one_channel") == {to_global_id("Checkout", "cart-eu")}
     assert carts("staff_without_orders") == carts("staff")
+
+
+# --- marketing consent: customer data, not order data ----------------------
+
+CONSENT = """
+mutation ($email: String!) {
+  marketingConsentUpdate(email: $email, status: SUBSCRIBED, source: "phone") {
+    changed errors { field code }
+  }
+}
+"""
+UNSUPPRESS = """
+mutation ($email: String!) {
+  marketingConsentUnsuppress(email: $email, reason: "Not a bounce") {
+    changed errors { field code }
+    consent { status isSendable suppressedAt suppressionReason }
+  }
+}
+"""
+PROFILE_CONSENT = """
+query {
+  customerProfile(email: "ann@example.com") {
+    marketingConsent { status source isSendable suppressedAt suppressionReason }
+    timeline(first: 10, types: [CONSENT_CHANGED]) { totalCount }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("as_", "actor"),
+    [
+        ("staff", ""),
+        ("staff_without_orders", ""),
+        ("staff_in_one_channel", ""),
+        ("app", "App 2"),
+    ],
+)
+def test_consent_needs_manage_users_only_and_is_the_same_in_every_channel(gql, shop, as_, actor):
+    from saleor_crm_plugin.marketing.consent import SuppressionReason, suppress
+    from saleor_crm_plugin.marketing.models import MarketingConsentChange
+
+    # given: Ann bought in both channels; a "bounce" suppressed her address
+    suppress("ann@example.com", SuppressionReason.HARD_BOUNCE, source="bounce")
+
+    # when: whoever holds MANAGE_USERS, restricted to a channel or not, without orders
+    updated, update_errors = gql(CONSENT, {"email": "ann@example.com"}, as_=as_)
+    lifted, lift_errors = gql(UNSUPPRESS, {"email": "ann@example.com"}, as_=as_)
+    seen, seen_errors = gql(PROFILE_CONSENT, as_=as_)
+
+    # then
+    assert update_errors is lift_errors is seen_errors is None
+    assert updated["marketingConsentUpdate"] == {"changed": True, "errors": []}
+    assert lifted["marketingConsentUnsuppress"] == {
+        "changed": True,
+        "errors": [],
+        "consent": {
+            "status": "SUBSCRIBED",
+            "isSendable": True,
+            "suppressedAt": None,
+            "suppressionReason": None,
+        },
+    }
+    assert seen["customerProfile"]["marketingConsent"]["source"] == "phone"
+    assert seen["customerProfile"]["timeline"]["totalCount"] == 3
+    lift = MarketingConsentChange.objects.get(lifted_suppression=SuppressionReason.HARD_BOUNCE)
+    assert lift.actor == actor
+
+
+def test_customers_see_and_change_only_their_own_consent(gql, shop):
+    from saleor_crm_plugin.marketing.consent import ConsentStatus, consent_of, record_consent
+
+    # given: Ann subscribed
+    record_consent("ann@example.com", ConsentStatus.SUBSCRIBED, source="staff")
+
+    # when: Bob reads and unsubscribes "his" consent; a customer tries the staff ones
+    mine, mine_errors = gql("{ myMarketingConsent { status } }", as_="customer_b")
+    changed, change_errors = gql(
+        "mutation { myMarketingConsentUpdate(status: UNSUBSCRIBED) { errors { code } } }",
+        as_="customer_b",
+    )
+    staff_op, staff_errors = gql(UNSUPPRESS, {"email": "ann@example.com"}, as_="customer_b")
+
+    # then: his own (nothing recorded), Ann's untouched
+    assert mine_errors is change_errors is None
+    assert mine == {"myMarketingConsent": {"status": "NEVER_SUBSCRIBED"}}
+    assert changed["myMarketingConsentUpdate"]["errors"] == []
+    assert consent_of("bob@example.com").status == ConsentStatus.UNSUBSCRIBED
+    assert consent_of("ann@example.com").status == ConsentStatus.SUBSCRIBED
+    assert staff_op is None or staff_op["marketingConsentUnsuppress"] is None
+    assert staff_errors[0].original_error.code == "PermissionDenied"

@@ -4,6 +4,9 @@ Saleor 3.x is not on PyPI, so the tier runs in the Python named by
 SALEOR_PYTHON (a Saleor environment), against SALEOR_DATABASE_URL (default:
 DATABASE_URL). Elsewhere it is skipped. As merchants do, the plugin is
 installed there from a wheel built from this tree, never editable.
+
+SALEOR_TIER_ARGS, split like a shell line, is passed to the tier's pytest
+to run part of it, e.g. ``SALEOR_TIER_ARGS="-k consent"`` or one file.
 """
 
 import os

@@ -55,6 +55,7 @@ __all__ = [
     "consent_of",
     "erase_consent",
     "is_sendable",
+    "lift_suppression",
     "parse_consent_value",
     "record_consent",
     "record_consents",
@@ -69,6 +70,7 @@ MAX_SOURCE = 64
 MAX_USER_AGENT = 512
 MAX_ACTOR = 255
 MAX_EMAIL = 254
+MAX_NOTE = 500
 
 # Metadata values storefronts write (case-insensitive).
 TRUTHY = frozenset({"true", "yes", "1", "subscribed", "on", "y"})
@@ -137,11 +139,14 @@ def parse_consent_value(value: Any) -> str | None:
 
 
 def consent_from_snapshots(snapshots: Iterable[Any]) -> list[ConsentChange]:
-    """The changes customer and checkout snapshots carry in their consent
-    metadata (``marketing_consent``), dated by the snapshot's own time so
-    that a replayed or late older snapshot never overrides a newer choice.
+    """The changes customer, checkout and order snapshots carry in their
+    consent metadata (``marketing_consent``), dated by the snapshot's own
+    time so that a replayed or late older snapshot never overrides a newer
+    choice. An order's metadata is its checkout's (Saleor copies it when the
+    checkout completes): dated by the order's creation, not by its later
+    updates, which do not renew the choice.
     """
-    from ..snapshots import CheckoutSnapshot, CustomerSnapshot
+    from ..snapshots import CheckoutSnapshot, CustomerSnapshot, OrderSnapshot
 
     changes = []
     for snapshot in snapshots:
@@ -149,6 +154,11 @@ def consent_from_snapshots(snapshots: Iterable[Any]) -> list[ConsentChange]:
             source, at = "customer_metadata", snapshot.updated_at
         elif isinstance(snapshot, CheckoutSnapshot):
             source, at = "checkout_metadata", snapshot.last_change
+        elif isinstance(snapshot, OrderSnapshot):
+            # Orders from a checkout carry its metadata; others (drafts) their own.
+            from_checkout = snapshot.origin == "checkout" or snapshot.checkout_token
+            source = "checkout_metadata" if from_checkout else "order_metadata"
+            at = snapshot.created_at
         else:
             continue
         status = parse_consent_value(snapshot.marketing_consent)
@@ -207,10 +217,11 @@ def record_consents(changes: Iterable[ConsentChange]) -> list[MarketingConsentCh
         return []
     with transaction.atomic():
         states = _lock_states(set(by_key), emails)
-        # Older changes already in the ledger: a replay records them once.
+        # Changes already in the ledger, applied or not: a replay of one that
+        # the state has moved on from since records nothing.
         known = set(
             MarketingConsentChange.objects.filter(
-                email_hash__in=sorted({digest for digest, _ in by_key}), applied=False
+                email_hash__in=sorted({digest for digest, _ in by_key})
             ).values_list("email_hash", "channel", "status", "source", "occurred_at")
         )
         entries: list[MarketingConsentChange] = []
@@ -289,6 +300,7 @@ def _add_to_timeline(entries: list[MarketingConsentChange]) -> None:
                         "status": entry.status,
                         "source": entry.source,
                         "suppression_reason": entry.suppression_reason,
+                        "lifted_suppression": entry.lifted_suppression,
                         "applied": entry.applied,
                     },
                     dedupe_key=f"consent:{entry.pk}",
@@ -400,6 +412,74 @@ def suppress(
     return entry
 
 
+def lift_suppression(
+    email: str,
+    *,
+    channel: str = ConsentChannel.EMAIL,
+    actor: str,
+    note: str = "",
+    source: str = "staff",
+) -> MarketingConsentChange | None:
+    """Undo a mistaken suppression (a bounce that was not one): the address
+    is sendable again if its status is SUBSCRIBED. Recorded in the ledger
+    with the actor and the note, and on the timeline. Returns None if the
+    address was not suppressed. An erased customer's address is never
+    lifted (:class:`ConsentError` ``ERASED``), whatever it was suppressed for.
+    """
+    from ..profiles.erasure import is_erased_address
+
+    channel = ConsentChannel(channel)
+    address = clean_email(email)
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ConsentError("reason", f"At most {MAX_NOTE} characters.", ConsentErrorCode.INVALID)
+    digest = email_hash(address)
+    with transaction.atomic():
+        state = (
+            MarketingConsent.objects.select_for_update()
+            .filter(email_hash=digest, channel=channel)
+            .first()
+        )
+        if state is None or state.suppressed_at is None:
+            return None
+        # Erasure keeps another suppression's reason but blanks the address.
+        if (
+            state.suppression_reason == SuppressionReason.ERASED
+            or not state.email
+            or is_erased_address(address)
+        ):
+            raise ConsentError(
+                "email",
+                "This address belongs to an erased customer; it stays suppressed.",
+                ConsentErrorCode.ERASED,
+            )
+        lifted = state.suppression_reason
+        state.suppressed_at = None
+        state.suppression_reason = ""
+        state.suppression_source = ""
+        state.save(
+            update_fields=[
+                "suppressed_at",
+                "suppression_reason",
+                "suppression_source",
+                "updated_at",
+            ]
+        )
+        entry = MarketingConsentChange.objects.create(
+            email=state.email,
+            email_hash=digest,
+            channel=channel,
+            status=state.status,
+            lifted_suppression=lifted,
+            source=source[:MAX_SOURCE],
+            actor=actor[:MAX_ACTOR],
+            note=note,
+            occurred_at=timezone.now(),
+        )
+        _add_to_timeline([entry])
+    return entry
+
+
 def erase_consent(emails: Iterable[str], erased_at: datetime) -> None:
     """Erasure: the ledger and state of these addresses keep only their
     hash, and the addresses stay suppressed (reason ERASED) so an erased
@@ -413,7 +493,7 @@ def erase_consent(emails: Iterable[str], erased_at: datetime) -> None:
     with transaction.atomic():
         _lock_states(keys, dict.fromkeys(digests, ""))
         MarketingConsentChange.objects.filter(email_hash__in=sorted(digests)).update(
-            email="", ip=None, user_agent="", actor=""
+            email="", ip=None, user_agent="", actor="", note=""
         )
         states = MarketingConsent.objects.filter(email_hash__in=sorted(digests))
         states.update(email="", updated_at=timezone.now())

@@ -26,6 +26,8 @@ class ConsentErrorCode(Enum):
     THROTTLED = "throttled"
     # A confirmation link that is forged, expired or already used.
     INVALID_TOKEN = "invalid_token"
+    # The address belongs to an erased customer: its suppression stays.
+    ERASED = "erased"
 
 
 class CampaignErrorCode(Enum):

@@ -143,10 +143,11 @@ class MarketingConsent(models.Model):
 
 
 class MarketingConsentChange(models.Model):
-    """One entry of the append-only consent ledger: a status change (or a
-    suppression, with ``suppression_reason``) with its time, source and
-    proof. Rows are never updated, except that erasure blanks the personal
-    data (email, ip, user agent, actor) and keeps the hash.
+    """One entry of the append-only consent ledger: a status change, a
+    suppression (``suppression_reason``) or a suppression staff lifted
+    (``lifted_suppression``), with its time, source and proof. Rows are
+    never updated, except that erasure blanks the personal data (email, ip,
+    user agent, actor, note) and keeps the hash.
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -160,6 +161,13 @@ class MarketingConsentChange(models.Model):
     suppression_reason = models.CharField(
         max_length=16, choices=SuppressionReason.choices, blank=True, default=""
     )
+    # Set on the entry of a suppression staff lifted: the reason it had.
+    lifted_suppression = models.CharField(
+        max_length=16, choices=SuppressionReason.choices, blank=True, default=""
+    )
+    # Staff's explanation of a lifted suppression ("the bounce was the
+    # provider's outage"); blanked by erasure like the other personal data.
+    note = models.CharField(max_length=500, blank=True, default="")
     # Where the change came from: "staff", "newsletter_form", "double_opt_in",
     # "unsubscribe_link", "customer_metadata", "checkout_metadata", "bounce"...
     source = models.CharField(max_length=64)

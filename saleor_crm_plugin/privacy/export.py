@@ -347,6 +347,8 @@ def _consent(addresses: set[str]) -> list[dict[str, Any]]:
             {
                 "status": change.status.upper(),
                 "suppressionReason": change.suppression_reason.upper() or None,
+                "liftedSuppression": change.lifted_suppression.upper() or None,
+                "note": change.note or None,
                 "source": change.source,
                 "salesChannel": change.sales_channel or None,
                 "ip": change.ip,

@@ -195,14 +195,39 @@ class CRMPlugin(BasePlugin):
         self._note(EventType.ORDER_FULLY_REFUNDED, order)
         return previous_value
 
+    def _consent_key(self) -> str:
+        """The consent metadata key, from the configuration Saleor loaded
+        with the plugin (no query).
+        """
+        for item in self.configuration or ():
+            if item.get("name") == CONSENT_METADATA_KEY:
+                return (item.get("value") or "").strip()
+        return ""
+
+    def _checkout_snapshot(self, checkout) -> Callable[[], Any]:
+        key = self._consent_key()
+        return lambda: checkout_snapshot(checkout, key)
+
     # Saleor deletes a checkout when it completes, maybe before a worker
     # looks: its snapshot is built when the request's notes are written.
     def checkout_created(self, checkout, previous_value, webhooks=None):
-        self._note(EventType.CHECKOUT_CREATED, checkout, lambda c: lambda: checkout_snapshot(c))
+        self._note(EventType.CHECKOUT_CREATED, checkout, self._checkout_snapshot)
         return previous_value
 
     def checkout_updated(self, checkout, previous_value, webhooks=None):
-        self._note(EventType.CHECKOUT_UPDATED, checkout, lambda c: lambda: checkout_snapshot(c))
+        self._note(EventType.CHECKOUT_UPDATED, checkout, self._checkout_snapshot)
+        return previous_value
+
+    # updateMetadata on a checkout or a user fires only these (unless the
+    # shop keeps Saleor's legacy emission, which adds *_updated: one event
+    # all the same). Saleor bumps last_change / updated_at with the change,
+    # which dates the consent read from it.
+    def checkout_metadata_updated(self, checkout, previous_value, webhooks=None):
+        self._note(EventType.CHECKOUT_UPDATED, checkout, self._checkout_snapshot)
+        return previous_value
+
+    def customer_metadata_updated(self, customer, previous_value, webhooks=None):
+        self._note(EventType.CUSTOMER_UPDATED, customer)
         return previous_value
 
     def customer_created(self, customer, previous_value):

@@ -12,7 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import CharField, F, Prefetch, Sum
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from saleor.account.models import User
 from saleor.checkout.models import Checkout, CheckoutLine
@@ -70,7 +72,8 @@ def refunded_by_order(order_ids: list) -> dict[Any, Decimal]:
 
 
 def checkouts_queryset():
-    return Checkout.objects.select_related("channel", "user").prefetch_related(
+    # A checkout's metadata is in its CheckoutMetadata row (metadata_storage).
+    return Checkout.objects.select_related("channel", "user", "metadata_storage").prefetch_related(
         Prefetch("lines", queryset=CheckoutLine.objects.select_related("variant__product"))
     )
 
@@ -85,7 +88,7 @@ def load_snapshots(object_type: str, ids: list[str]) -> dict[str, Any]:
     """
     found: dict[str, Any] = dict.fromkeys(ids)
     if object_type == "order":
-        found.update(order_snapshots(Order.objects.filter(pk__in=ids)))
+        found.update(order_snapshots(Order.objects.filter(pk__in=ids), consent_metadata_key()))
     elif object_type == "checkout":
         key = consent_metadata_key()
         for checkout in checkouts_queryset().filter(pk__in=ids):
@@ -127,12 +130,15 @@ def orders_queryset():
     return Order.objects.all()
 
 
-def order_snapshots(orders) -> dict[str, OrderSnapshot]:
+def order_snapshots(orders, consent_key: str = "") -> dict[str, OrderSnapshot]:
     """Snapshots of the orders in the queryset ``orders``, by id, read as
     rows (no model instances: an order, its lines and addresses cost a few
     dictionaries) in two queries and the two of :func:`refunded_by_order`,
-    whatever their number.
+    whatever their number. With ``consent_key``, the order's metadata value
+    under it: Saleor copies the checkout's metadata onto the order it
+    completes into, so a consent set just before ``checkoutComplete`` is here.
     """
+    consent = {"marketing_consent": KeyTextTransform(consent_key, "metadata")}
     rows = list(
         orders.order_by("pk").values(
             "id",
@@ -155,6 +161,7 @@ def order_snapshots(orders) -> dict[str, OrderSnapshot]:
             account_confirmed=F("user__is_confirmed"),
             **_address_values("billing_address"),
             **_address_values("shipping_address"),
+            **(consent if consent_key else {}),
         )
     )
     if not rows:
@@ -220,6 +227,7 @@ def order_snapshots(orders) -> dict[str, OrderSnapshot]:
             billing_address=_address_from_row(row, "billing_address"),
             shipping_address=_address_from_row(row, "shipping_address"),
             lines=tuple(lines[row["id"]]),
+            marketing_consent=_consent_text(row.get("marketing_consent")),
         )
         for row in rows
     }
@@ -243,14 +251,32 @@ def consent_metadata_key() -> str:
     return key or ""
 
 
+def _consent_text(value: Any) -> str | None:
+    return None if value is None else str(value)[:64]
+
+
 def metadata_value(obj, key: str) -> str | None:
     """``obj.metadata[key]`` as text (None when unset): the column is on the
     row already loaded, so this costs no query.
     """
     if not key:
         return None
-    value = (getattr(obj, "metadata", None) or {}).get(key)
-    return None if value is None else str(value)[:64]
+    return _consent_text((getattr(obj, "metadata", None) or {}).get(key))
+
+
+def checkout_metadata_value(checkout, key: str) -> str | None:
+    """The checkout's metadata value under ``key``. Saleor keeps checkout
+    metadata in a CheckoutMetadata row, not on the checkout: loaded with
+    :func:`checkouts_queryset` (a join), or cached on the instance by the
+    mutation that changed it; else one query, and none without a key.
+    """
+    if not key:
+        return None
+    try:
+        storage = checkout.metadata_storage
+    except ObjectDoesNotExist:  # no metadata yet, or the checkout is gone
+        return None
+    return metadata_value(storage, key)
 
 
 def checkout_snapshot(checkout, consent_key: str = "") -> CheckoutSnapshot:
@@ -279,7 +305,7 @@ def checkout_snapshot(checkout, consent_key: str = "") -> CheckoutSnapshot:
         total_gross=checkout.total_gross_amount or Decimal(0),
         country=checkout.country.code if checkout.country else "",
         lines=lines,
-        marketing_consent=metadata_value(checkout, consent_key),
+        marketing_consent=checkout_metadata_value(checkout, consent_key),
     )
 
 

@@ -429,6 +429,7 @@ def clone_checkout(checkout):
 # Committed for real, as in production: the order hooks then run when
 # Saleor's transaction commits, inside the request, not after it.
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("consent_key", ["", "marketing_consent"])
 def test_plugin_adds_at_most_three_queries_to_checkout_complete(
     crm_plugin,
     settings,
@@ -438,10 +439,18 @@ def test_plugin_adds_at_most_three_queries_to_checkout_complete(
     payment_dummy,
     address,
     set_delivery,
+    consent_key,
 ):
     # given: three alike checkouts; the broker ask is not a query, leave it out
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    if consent_key:  # the consent import on: the hooks still read nothing
+        get_plugins_manager(allow_replica=False).save_plugin_configuration(
+            "saleor.crm",
+            None,
+            {"configuration": [{"name": "consent_metadata_key", "value": consent_key}]},
+        )
 
     asks = []
     monkeypatch.setattr(
@@ -471,7 +480,10 @@ def test_plugin_adds_at_most_three_queries_to_checkout_complete(
     # then
     added = len(on) - len(off)
     crm_sql = [q["sql"] for q in on.captured_queries if "saleor_crm_" in q["sql"]]
-    print(f"checkoutComplete: {len(off)} queries without the CRM, {len(on)} with it")  # noqa: T201
+    print(  # noqa: T201
+        f"checkoutComplete (consent key {consent_key!r}): {len(off)} queries without the "
+        f"CRM, {len(on)} with it"
+    )
     print("CRM queries:", *crm_sql, sep="\n  ")  # noqa: T201
     assert added <= 3, (added, crm_sql)
     assert len(crm_sql) <= 3

@@ -135,6 +135,7 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "segmentUpdate": MANAGE_USERS,
         "segmentDelete": MANAGE_USERS,
         "marketingConsentUpdate": MANAGE_USERS,
+        "marketingConsentUnsuppress": MANAGE_USERS,
         "myMarketingConsentUpdate": CUSTOMER,
         # Anonymous sign-up; throttled, answers the same for every address.
         "newsletterSubscribe": PUBLIC,

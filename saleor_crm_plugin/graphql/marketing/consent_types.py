@@ -46,11 +46,11 @@ MarketingConsentError = error_type(
 )
 
 
-def never_subscribed() -> SimpleNamespace:
+def never_subscribed(channel: str = ConsentChannel.EMAIL) -> SimpleNamespace:
     """What an address without a consent row shows."""
     return SimpleNamespace(
         status=ConsentStatus.NEVER_SUBSCRIBED,
-        channel=ConsentChannel.EMAIL,
+        channel=channel,
         occurred_at=NEVER,
         source="",
         suppressed_at=None,

@@ -18,6 +18,7 @@ from .mutations.campaign_create import CampaignCreate
 from .mutations.campaign_delete import CampaignDelete
 from .mutations.campaign_send import CampaignSend
 from .mutations.campaign_update import CampaignUpdate
+from .mutations.marketing_consent_unsuppress import MarketingConsentUnsuppress
 from .mutations.marketing_consent_update import MarketingConsentUpdate
 from .mutations.my_marketing_consent_update import MyMarketingConsentUpdate
 from .mutations.newsletter_subscribe import NewsletterSubscribe
@@ -83,6 +84,7 @@ class ConsentQueries(graphene.ObjectType):
 
 class ConsentMutations(graphene.ObjectType):
     marketing_consent_update = MarketingConsentUpdate.Field()
+    marketing_consent_unsuppress = MarketingConsentUnsuppress.Field()
     newsletter_subscribe = NewsletterSubscribe.Field()
     my_marketing_consent_update = MyMarketingConsentUpdate.Field()
 

@@ -49,7 +49,8 @@ def _sources() -> dict[str, tuple[str, Callable[[], QuerySet], Callable[[list], 
         return [(customer_snapshot(user, key), user.updated_at) for user in users]
 
     def orders(pks):
-        snapshots = order_snapshots(orders_queryset().filter(pk__in=pks))
+        key = consent_metadata_key()
+        snapshots = order_snapshots(orders_queryset().filter(pk__in=pks), key)
         return [(s, s.updated_at) for s in (snapshots.get(str(pk)) for pk in pks) if s]
 
     def checkouts(pks):
