@@ -298,6 +298,151 @@ def test_batch_records_consent_set_based(ann, django_assert_max_num_queries):
     assert sendable_emails().count() == 30
 
 
+# --- metadata is a choice only when it changes --------------------------------
+
+
+def test_metadata_still_true_after_an_unsubscribe_link_does_not_resubscribe(ann):
+    from tests import factories as f
+    from tests.factories import ingest
+
+    # given: metadata says true, then the customer unsubscribes by a link
+    ingest("customer_updated", f.customer(ann, updated_at=at(1), marketing_consent="true"))
+    assert state().status == "subscribed"
+    with freeze_time(at(2)):
+        unsubscribe("ann@example.com", source="campaign:spring")
+    ledger_before = MarketingConsentChange.objects.count()
+
+    # when: they change their address later; the metadata still says true
+    ingest(
+        "customer_updated",
+        f.customer(ann, updated_at=at(3), marketing_consent="true", first_name="Annie"),
+    )
+
+    # then
+    current = state()
+    assert (current.status, current.source) == ("unsubscribed", "campaign:spring")
+    assert MarketingConsentChange.objects.count() == ledger_before
+    assert not is_sendable("ann@example.com")
+
+    # when: the metadata changes to false and back to true: a new choice
+    ingest("customer_updated", f.customer(ann, updated_at=at(4), marketing_consent="false"))
+    ingest("customer_updated", f.customer(ann, updated_at=at(5), marketing_consent="true"))
+
+    # then
+    current = state()
+    assert (current.status, current.source, current.occurred_at) == (
+        "subscribed",
+        "customer_metadata",
+        at(5),
+    )
+    assert is_sendable("ann@example.com")
+
+
+def test_checkout_metadata_still_true_after_an_unsubscribe_does_not_resubscribe():
+    from tests import factories as f
+    from tests.factories import ingest
+
+    # given
+    ingest("checkout_created", f.checkout("c1", last_change=at(1), marketing_consent="yes"))
+    with freeze_time(at(2)):
+        unsubscribe("ann@example.com", source="unsubscribe")
+
+    # when: the checkout is updated later (and its order placed), still "yes"
+    ingest("checkout_updated", f.checkout("c1", last_change=at(3), marketing_consent="yes"))
+    ingest(
+        "order_created",
+        f.order("o1", created_at=at(4), marketing_consent="yes", checkout_token="c1"),
+    )
+
+    # then
+    assert (state().status, state().source) == ("unsubscribed", "unsubscribe")
+
+    # when: the storefront writes "no" then "yes" again
+    ingest("checkout_updated", f.checkout("c1", last_change=at(5), marketing_consent="no"))
+    ingest("checkout_updated", f.checkout("c1", last_change=at(6), marketing_consent="yes"))
+
+    # then
+    current = state()
+    assert (current.status, current.source, current.occurred_at) == (
+        "subscribed",
+        "checkout_metadata",
+        at(6),
+    )
+
+
+def test_first_metadata_value_is_recorded_and_replay_changes_nothing(ann):
+    from saleor_crm_plugin.marketing.models import MarketingConsentMetadataSeen
+    from tests import factories as f
+    from tests.factories import ingest
+
+    # when: the first value seen
+    snapshot = f.customer(ann, updated_at=at(1), marketing_consent="false")
+    ingest("customer_updated", snapshot)
+
+    # then: it is a choice
+    current = state()
+    assert (current.status, current.source, current.occurred_at) == (
+        "unsubscribed",
+        "customer_metadata",
+        at(1),
+    )
+    seen = list(MarketingConsentMetadataSeen.objects.values_list("source", "status", "seen_at"))
+    assert seen == [("customer_metadata", "unsubscribed", at(1))]
+    ledger = list(MarketingConsentChange.objects.values_list("pk", flat=True))
+
+    # when: replayed twice
+    ingest("customer_updated", snapshot)
+    ingest("customer_updated", snapshot)
+
+    # then
+    assert list(MarketingConsentChange.objects.values_list("pk", flat=True)) == ledger
+    assert (
+        list(MarketingConsentMetadataSeen.objects.values_list("source", "status", "seen_at"))
+        == seen
+    )
+
+
+def test_an_older_metadata_snapshot_with_another_value_does_not_override(ann):
+    from tests import factories as f
+    from tests.factories import ingest
+
+    # given: true at 5, and staff unsubscribed them at 6
+    ingest("customer_updated", f.customer(ann, updated_at=at(5), marketing_consent="true"))
+    record_consent("ann@example.com", ConsentStatus.UNSUBSCRIBED, source="staff", occurred_at=at(6))
+    ledger_before = MarketingConsentChange.objects.count()
+
+    # when: a late snapshot from before says false, then one after says true again
+    ingest("customer_updated", f.customer(ann, updated_at=at(3), marketing_consent="false"))
+    ingest("customer_updated", f.customer(ann, updated_at=at(7), marketing_consent="true"))
+
+    # then: neither is a choice (the older one is stale, the newer one unchanged)
+    assert (state().status, state().source) == ("unsubscribed", "staff")
+    assert MarketingConsentChange.objects.count() == ledger_before
+
+
+def test_erasure_deletes_the_metadata_seen(ann):
+    from saleor_crm_plugin.marketing.models import MarketingConsentMetadataSeen
+    from tests import factories as f
+    from tests.factories import ingest
+
+    ingest("customer_updated", f.customer(ann, updated_at=at(1), marketing_consent="true"))
+    ingest(
+        "checkout_created",
+        f.checkout("c1", email="bob@example.com", last_change=at(1), marketing_consent="true"),
+    )
+    assert MarketingConsentMetadataSeen.objects.count() == 2
+
+    # when
+    consent.erase_consent(["ann@example.com"], at(2))
+
+    # then: only bob's remains
+    from saleor_crm_plugin.profiles.identity import email_hash
+
+    assert list(MarketingConsentMetadataSeen.objects.values_list("email_hash", flat=True)) == [
+        email_hash("bob@example.com")
+    ]
+
+
 # --- API ----------------------------------------------------------------------
 
 import re  # noqa: E402

@@ -42,6 +42,7 @@ from .models import (
     ConsentStatus,
     MarketingConsent,
     MarketingConsentChange,
+    MarketingConsentMetadataSeen,
     SuppressionReason,
 )
 
@@ -96,6 +97,9 @@ class ConsentChange:
     actor: str = ""
     occurred_at: datetime | None = None
     sales_channel: str = ""
+    # A value read from Saleor metadata: a choice only when it changes
+    # (see :func:`_metadata_choices`).
+    from_metadata: bool = False
 
 
 def clean_email(email: str | None, field: str = "email") -> str:
@@ -142,7 +146,8 @@ def consent_from_snapshots(snapshots: Iterable[Any]) -> list[ConsentChange]:
     """The changes customer, checkout and order snapshots carry in their
     consent metadata (``marketing_consent``), dated by the snapshot's own
     time so that a replayed or late older snapshot never overrides a newer
-    choice. An order's metadata is its checkout's (Saleor copies it when the
+    choice. They are ``from_metadata``: :func:`record_consents` records one
+    only when the value differs from the last one seen for its source. An order's metadata is its checkout's (Saleor copies it when the
     checkout completes): dated by the order's creation, not by its later
     updates, which do not renew the choice.
     """
@@ -165,7 +170,13 @@ def consent_from_snapshots(snapshots: Iterable[Any]) -> list[ConsentChange]:
         if status is None or not normalize_email(snapshot.email):
             continue
         changes.append(
-            ConsentChange(email=snapshot.email, status=status, source=source, occurred_at=at)
+            ConsentChange(
+                email=snapshot.email,
+                status=status,
+                source=source,
+                occurred_at=at,
+                from_metadata=True,
+            )
         )
     return changes
 
@@ -197,11 +208,56 @@ def _lock_states(keys: set[tuple[str, str]], emails: dict[str, str]) -> dict:
     }
 
 
+def _metadata_choices(
+    by_key: dict[tuple[str, str], list[ConsentChange]], now: datetime
+) -> list[MarketingConsentMetadataSeen]:
+    """Keep, of the ``from_metadata`` changes in ``by_key``, only the choices:
+    a value that differs from the last one seen for its address, channel and
+    source, on a snapshot newer than that one (the first value seen is a
+    choice). A snapshot still carrying the value seen is no choice (the
+    customer unsubscribed by a link since, and a later ``customer_updated``
+    must not subscribe them again). Returns what is now seen (one select).
+    """
+    digests = sorted(
+        {digest for (digest, _), items in by_key.items() if any(c.from_metadata for c in items)}
+    )
+    if not digests:
+        return []
+    seen = {
+        (row.email_hash, row.channel, row.source): row
+        for row in MarketingConsentMetadataSeen.objects.filter(email_hash__in=digests)
+    }
+    moved: dict[tuple[str, str, str], MarketingConsentMetadataSeen] = {}
+    for key, items in by_key.items():
+        kept = []
+        for change in sorted(items, key=lambda c: c.occurred_at or now):
+            if not change.from_metadata:
+                kept.append(change)
+                continue
+            at = change.occurred_at or now
+            source = change.source[:MAX_SOURCE]
+            row = seen.get((*key, source))
+            if row is not None and at <= row.seen_at:
+                continue  # a replay, or older than what was seen: never overrides
+            if row is None:
+                row = MarketingConsentMetadataSeen(
+                    email_hash=key[0], channel=key[1], source=source, status=""
+                )
+                seen[(*key, source)] = row
+            if change.status != row.status:
+                kept.append(change)
+            row.status, row.seen_at, row.updated_at = change.status, at, now
+            moved[(*key, source)] = row
+        items[:] = kept
+    return list(moved.values())
+
+
 def record_consents(changes: Iterable[ConsentChange]) -> list[MarketingConsentChange]:
     """Record many changes in a constant number of statements (the batch
     ingestion path); returns the ledger entries written. Within one call
     the changes of an address apply in time order. Inside the caller's
-    transaction, or one of its own.
+    transaction, or one of its own. A change ``from_metadata`` is recorded
+    only when its value changed (:func:`_metadata_choices`).
     """
     now = timezone.now()
     by_key: dict[tuple[str, str], list[ConsentChange]] = defaultdict(list)
@@ -217,6 +273,14 @@ def record_consents(changes: Iterable[ConsentChange]) -> list[MarketingConsentCh
         return []
     with transaction.atomic():
         states = _lock_states(set(by_key), emails)
+        seen = _metadata_choices(by_key, now)
+        if seen:
+            MarketingConsentMetadataSeen.objects.bulk_create(
+                seen,
+                update_conflicts=True,
+                unique_fields=["email_hash", "channel", "source"],
+                update_fields=["status", "seen_at", "updated_at"],
+            )
         # Changes already in the ledger, applied or not: a replay of one that
         # the state has moved on from since records nothing.
         known = set(
@@ -497,6 +561,8 @@ def erase_consent(emails: Iterable[str], erased_at: datetime) -> None:
         )
         states = MarketingConsent.objects.filter(email_hash__in=sorted(digests))
         states.update(email="", updated_at=timezone.now())
+        # What metadata said is the erased person's data too.
+        MarketingConsentMetadataSeen.objects.filter(email_hash__in=sorted(digests)).delete()
         states.filter(suppressed_at__isnull=True).update(
             suppressed_at=erased_at,
             suppression_reason=SuppressionReason.ERASED,

@@ -192,6 +192,36 @@ class MarketingConsentChange(models.Model):
         ]
 
 
+class MarketingConsentMetadataSeen(models.Model):
+    """The last consent metadata value imported for one address, channel and
+    metadata source (``customer_metadata``, ``checkout_metadata``,
+    ``order_metadata``) and the time of the snapshot that carried it. A
+    metadata value is a choice only when it changes: a snapshot still
+    carrying the value already seen (a later ``customer_updated`` after an
+    unsubscribe link) records nothing. Keyed by hash only; erasure deletes
+    the rows.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    email_hash = models.CharField(max_length=64)
+    channel = models.CharField(
+        max_length=8, choices=ConsentChannel.choices, default=ConsentChannel.EMAIL
+    )
+    source = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=ConsentStatus.choices)
+    # The time of the snapshot that carried it (its own time, not arrival).
+    seen_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email_hash", "channel", "source"],
+                name="crm_consent_metadata_seen_unique",
+            ),
+        ]
+
+
 class Offer(models.Model):
     """A discount with one single-use code per recipient, issued under a
     caller's ``key`` (a campaign, a ticket's goodwill voucher): the same key
