@@ -328,6 +328,12 @@ def test_a_crash_mid_send_resumes_with_every_recipient_mailed_once(vips, setting
     finally:
         EmailBackend.send_messages = original
     assert len(mail.outbox) == 7
+    # Every confirmed message has its timeline entry, the dead batch's too.
+    confirmed = CampaignRecipient.objects.filter(campaign=campaign, status=RecipientStatus.SENT)
+    assert confirmed.count() == 6
+    assert sorted(
+        TimelineEvent.objects.filter(type="campaign_sent").values_list("dedupe_key", flat=True)
+    ) == sorted(f"campaign_sent:{pk}" for pk in confirmed.values_list("pk", flat=True))
     # A worker resumes too early: the claim is live, nothing is taken from it.
     sending.tick()
     sending.run_sender(campaign.pk)
@@ -344,8 +350,45 @@ def test_a_crash_mid_send_resumes_with_every_recipient_mailed_once(vips, setting
     assert rows.filter(status=RecipientStatus.SENT).count() == 11
     interrupted = rows.get(status=RecipientStatus.FAILED)
     assert interrupted.error == "interrupted"
+    assert TimelineEvent.objects.filter(type="campaign_sent").count() == 11
+    assert not TimelineEvent.objects.filter(dedupe_key=f"campaign_sent:{interrupted.pk}").exists()
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.SENT
+
+
+def test_a_live_batch_older_than_the_lease_keeps_its_claim(vips, settings):
+    # given a batch claimed longer ago than the lease (a slow, rate-limited
+    # send) that is still mailing
+    make_profiles(5)
+    campaign = new_campaign(vips)
+    schedule_campaign(campaign)
+    sending.start_campaign(campaign.pk)
+    lease = crm_setting("SALEOR_CRM_CAMPAIGN_LEASE_SECONDS")
+    claimed_at = timezone.now() - timedelta(seconds=lease + 60)
+    from django.core.mail.backends.locmem import EmailBackend
+
+    original = EmailBackend.send_messages
+    recovered = []
+
+    def tick_on_another_worker_after_the_second(self, messages):
+        sent = original(self, messages)
+        if len(mail.outbox) == 2:
+            recovered.append(sending.recover_stalled())
+        return sent
+
+    # when the minute tick runs while it mails
+    EmailBackend.send_messages = tick_on_another_worker_after_the_second
+    try:
+        sending.send_batch(campaign.pk, now=claimed_at)
+    finally:
+        EmailBackend.send_messages = original
+
+    # then nothing is taken from it: every recipient is mailed and confirmed
+    assert recovered == [{"requeued": 0, "interrupted": 0}]
+    rows = CampaignRecipient.objects.filter(campaign=campaign)
+    assert set(rows.values_list("status", flat=True)) == {RecipientStatus.SENT}
+    assert len(mail.outbox) == 5
+    assert TimelineEvent.objects.filter(type="campaign_sent").count() == 5
 
 
 def test_a_dropped_connection_requeues_the_unsent(vips, smtp, settings):
