@@ -516,6 +516,132 @@ def test_opens_and_clicks_are_recorded_once_and_only_known_links_redirect(client
     assert campaign.links == ["https://shop.example.com/sale?utm=mail&x=1"]
 
 
+def _email_links(message):
+    """The unsubscribe addresses a received email carries: the header's and
+    the body's ``{{unsubscribe_url}}``.
+    """
+    header = message["List-Unsubscribe"].split(",")[0].strip().strip("<>")
+    html = message.get_body(("html",)).get_content()
+    start = html.index("https://api.shop.example.com/plugins/global/saleor.crm/campaigns/unsub")
+    body = html[start : html.index('"', start)].replace("&amp;", "&")
+    return header, body
+
+
+@pytest.mark.parametrize("link", ["header", "body"])
+def test_the_emails_unsubscribe_links_record_consent_and_the_recipient(client, vips, smtp, link):
+    # given a campaign email as the mailbox received it
+    make_profiles(1)
+    campaign = run_to_end(new_campaign(vips))
+    header, body = _email_links(smtp.messages[0])
+    assert header == body
+
+    # when the customer follows it (RFC 8058's one-click POST, or the page's button)
+    path, query = _path(header if link == "header" else body)
+    if link == "header":
+        response = client.post(
+            f"{path}?t={query['t']}",
+            "List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        )
+    else:
+        response = client.post(path, {"t": query["t"]})
+
+    # then the consent ledger and the campaign's report both have it
+    assert response.status_code == 200
+    consent = MarketingConsent.objects.get()
+    assert consent.status == ConsentStatus.UNSUBSCRIBED
+    assert consent.source == f"campaign:{campaign.pk}"
+    assert CampaignRecipient.objects.get().unsubscribed_at is not None
+    data, _ = execute_stats(campaign)
+    assert data["unsubscribed"] == 1
+
+
+def execute_stats(campaign):
+    from saleor_crm_plugin.graphql.schema import execute
+
+    result = execute(
+        CAMPAIGN,
+        requestor=REQUESTORS["staff"],
+        variables={"id": to_global_id("Campaign", campaign.pk)},
+    )
+    return result.data["campaign"]["stats"], result.errors
+
+
+# --- bounces -------------------------------------------------------------------
+
+
+def post_bounce(client, payload):
+    import json
+
+    from saleor_crm_plugin.configuration.services import update_configuration
+    from saleor_crm_plugin.http.inbound import sign
+
+    secret = "s3cret-shared-with-the-mail-provider"
+    update_configuration(inbound_secret=secret)
+    body = json.dumps(payload).encode()
+    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in sign(secret, body).items()}
+    return client.post(
+        "/plugins/global/saleor.crm/marketing/inbound-bounce/",
+        body,
+        content_type="application/json",
+        **headers,
+    )
+
+
+def test_a_bounce_naming_the_message_id_marks_that_recipient_bounced(client, vips, smtp):
+    # given two campaigns mailed to the same customers
+    make_profiles(3)
+    first = run_to_end(new_campaign(vips, name="First"))
+    run_to_end(new_campaign(vips, name="Second"))
+    bounced = next(
+        m for m in smtp.messages if m["To"] == "c1@example.com" and m["Subject"] == "Hi First1"
+    )
+    mine = CampaignRecipient.objects.get(campaign=first, email="c1@example.com")
+    assert bounced["Message-ID"] == mine.message_id
+
+    # when the provider reports a hard bounce of the first campaign's message
+    response = post_bounce(
+        client,
+        {
+            "email": "C1@example.com",
+            "type": "HARD_BOUNCE",
+            "occurredAt": "2026-03-01T12:00:00Z",
+            "messageId": bounced["Message-ID"],
+        },
+    )
+    again = post_bounce(
+        client, {"email": "c1@example.com", "type": "HARD_BOUNCE", "messageId": mine.message_id}
+    )
+
+    # then that recipient (of that campaign) is BOUNCED, once, and counted
+    assert response.status_code == again.status_code == 200
+    rows = CampaignRecipient.objects.filter(status=RecipientStatus.BOUNCED)
+    assert list(rows.values_list("pk", flat=True)) == [mine.pk]
+    assert rows.get().bounced_at.isoformat() == "2026-03-01T12:00:00+00:00"
+    assert execute_stats(first)[0]["bounced"] == 1
+    assert MarketingConsent.objects.get(email="c1@example.com").suppressed_at is not None
+
+
+def test_a_complaint_without_message_id_marks_the_latest_send_soft_bounces_nothing(
+    client, vips, smtp
+):
+    make_profiles(2)
+    first = run_to_end(new_campaign(vips, name="First"))
+    second = run_to_end(new_campaign(vips, name="Second"))
+
+    soft = post_bounce(client, {"email": "c0@example.com", "type": "SOFT_BOUNCE"})
+    complaint = post_bounce(client, {"email": "c1@example.com", "type": "COMPLAINT"})
+    stranger = post_bounce(client, {"email": "nobody@example.com", "type": "HARD_BOUNCE"})
+
+    assert soft.status_code == complaint.status_code == stranger.status_code == 200
+    assert [
+        (r.campaign_id, r.email)
+        for r in CampaignRecipient.objects.filter(status=RecipientStatus.BOUNCED)
+    ] == [(second.pk, "c1@example.com")]
+    assert execute_stats(first)[0]["bounced"] == 0
+    assert execute_stats(second)[0]["bounced"] == 1
+
+
 # --- A/B -----------------------------------------------------------------------
 
 
