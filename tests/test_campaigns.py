@@ -328,6 +328,12 @@ def test_a_crash_mid_send_resumes_with_every_recipient_mailed_once(vips, setting
     finally:
         EmailBackend.send_messages = original
     assert len(mail.outbox) == 7
+    # Every confirmed message has its timeline entry, the dead batch's too.
+    confirmed = CampaignRecipient.objects.filter(campaign=campaign, status=RecipientStatus.SENT)
+    assert confirmed.count() == 6
+    assert sorted(
+        TimelineEvent.objects.filter(type="campaign_sent").values_list("dedupe_key", flat=True)
+    ) == sorted(f"campaign_sent:{pk}" for pk in confirmed.values_list("pk", flat=True))
     # A worker resumes too early: the claim is live, nothing is taken from it.
     sending.tick()
     sending.run_sender(campaign.pk)
@@ -344,8 +350,45 @@ def test_a_crash_mid_send_resumes_with_every_recipient_mailed_once(vips, setting
     assert rows.filter(status=RecipientStatus.SENT).count() == 11
     interrupted = rows.get(status=RecipientStatus.FAILED)
     assert interrupted.error == "interrupted"
+    assert TimelineEvent.objects.filter(type="campaign_sent").count() == 11
+    assert not TimelineEvent.objects.filter(dedupe_key=f"campaign_sent:{interrupted.pk}").exists()
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.SENT
+
+
+def test_a_live_batch_older_than_the_lease_keeps_its_claim(vips, settings):
+    # given a batch claimed longer ago than the lease (a slow, rate-limited
+    # send) that is still mailing
+    make_profiles(5)
+    campaign = new_campaign(vips)
+    schedule_campaign(campaign)
+    sending.start_campaign(campaign.pk)
+    lease = crm_setting("SALEOR_CRM_CAMPAIGN_LEASE_SECONDS")
+    claimed_at = timezone.now() - timedelta(seconds=lease + 60)
+    from django.core.mail.backends.locmem import EmailBackend
+
+    original = EmailBackend.send_messages
+    recovered = []
+
+    def tick_on_another_worker_after_the_second(self, messages):
+        sent = original(self, messages)
+        if len(mail.outbox) == 2:
+            recovered.append(sending.recover_stalled())
+        return sent
+
+    # when the minute tick runs while it mails
+    EmailBackend.send_messages = tick_on_another_worker_after_the_second
+    try:
+        sending.send_batch(campaign.pk, now=claimed_at)
+    finally:
+        EmailBackend.send_messages = original
+
+    # then nothing is taken from it: every recipient is mailed and confirmed
+    assert recovered == [{"requeued": 0, "interrupted": 0}]
+    rows = CampaignRecipient.objects.filter(campaign=campaign)
+    assert set(rows.values_list("status", flat=True)) == {RecipientStatus.SENT}
+    assert len(mail.outbox) == 5
+    assert TimelineEvent.objects.filter(type="campaign_sent").count() == 5
 
 
 def test_a_dropped_connection_requeues_the_unsent(vips, smtp, settings):
@@ -471,6 +514,132 @@ def test_opens_and_clicks_are_recorded_once_and_only_known_links_redirect(client
         assert response.status_code == 404
         assert "Location" not in response
     assert campaign.links == ["https://shop.example.com/sale?utm=mail&x=1"]
+
+
+def _email_links(message):
+    """The unsubscribe addresses a received email carries: the header's and
+    the body's ``{{unsubscribe_url}}``.
+    """
+    header = message["List-Unsubscribe"].split(",")[0].strip().strip("<>")
+    html = message.get_body(("html",)).get_content()
+    start = html.index("https://api.shop.example.com/plugins/global/saleor.crm/campaigns/unsub")
+    body = html[start : html.index('"', start)].replace("&amp;", "&")
+    return header, body
+
+
+@pytest.mark.parametrize("link", ["header", "body"])
+def test_the_emails_unsubscribe_links_record_consent_and_the_recipient(client, vips, smtp, link):
+    # given a campaign email as the mailbox received it
+    make_profiles(1)
+    campaign = run_to_end(new_campaign(vips))
+    header, body = _email_links(smtp.messages[0])
+    assert header == body
+
+    # when the customer follows it (RFC 8058's one-click POST, or the page's button)
+    path, query = _path(header if link == "header" else body)
+    if link == "header":
+        response = client.post(
+            f"{path}?t={query['t']}",
+            "List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        )
+    else:
+        response = client.post(path, {"t": query["t"]})
+
+    # then the consent ledger and the campaign's report both have it
+    assert response.status_code == 200
+    consent = MarketingConsent.objects.get()
+    assert consent.status == ConsentStatus.UNSUBSCRIBED
+    assert consent.source == f"campaign:{campaign.pk}"
+    assert CampaignRecipient.objects.get().unsubscribed_at is not None
+    data, _ = execute_stats(campaign)
+    assert data["unsubscribed"] == 1
+
+
+def execute_stats(campaign):
+    from saleor_crm_plugin.graphql.schema import execute
+
+    result = execute(
+        CAMPAIGN,
+        requestor=REQUESTORS["staff"],
+        variables={"id": to_global_id("Campaign", campaign.pk)},
+    )
+    return result.data["campaign"]["stats"], result.errors
+
+
+# --- bounces -------------------------------------------------------------------
+
+
+def post_bounce(client, payload):
+    import json
+
+    from saleor_crm_plugin.configuration.services import update_configuration
+    from saleor_crm_plugin.http.inbound import sign
+
+    secret = "s3cret-shared-with-the-mail-provider"
+    update_configuration(inbound_secret=secret)
+    body = json.dumps(payload).encode()
+    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in sign(secret, body).items()}
+    return client.post(
+        "/plugins/global/saleor.crm/marketing/inbound-bounce/",
+        body,
+        content_type="application/json",
+        **headers,
+    )
+
+
+def test_a_bounce_naming_the_message_id_marks_that_recipient_bounced(client, vips, smtp):
+    # given two campaigns mailed to the same customers
+    make_profiles(3)
+    first = run_to_end(new_campaign(vips, name="First"))
+    run_to_end(new_campaign(vips, name="Second"))
+    bounced = next(
+        m for m in smtp.messages if m["To"] == "c1@example.com" and m["Subject"] == "Hi First1"
+    )
+    mine = CampaignRecipient.objects.get(campaign=first, email="c1@example.com")
+    assert bounced["Message-ID"] == mine.message_id
+
+    # when the provider reports a hard bounce of the first campaign's message
+    response = post_bounce(
+        client,
+        {
+            "email": "C1@example.com",
+            "type": "HARD_BOUNCE",
+            "occurredAt": "2026-03-01T12:00:00Z",
+            "messageId": bounced["Message-ID"],
+        },
+    )
+    again = post_bounce(
+        client, {"email": "c1@example.com", "type": "HARD_BOUNCE", "messageId": mine.message_id}
+    )
+
+    # then that recipient (of that campaign) is BOUNCED, once, and counted
+    assert response.status_code == again.status_code == 200
+    rows = CampaignRecipient.objects.filter(status=RecipientStatus.BOUNCED)
+    assert list(rows.values_list("pk", flat=True)) == [mine.pk]
+    assert rows.get().bounced_at.isoformat() == "2026-03-01T12:00:00+00:00"
+    assert execute_stats(first)[0]["bounced"] == 1
+    assert MarketingConsent.objects.get(email="c1@example.com").suppressed_at is not None
+
+
+def test_a_complaint_without_message_id_marks_the_latest_send_soft_bounces_nothing(
+    client, vips, smtp
+):
+    make_profiles(2)
+    first = run_to_end(new_campaign(vips, name="First"))
+    second = run_to_end(new_campaign(vips, name="Second"))
+
+    soft = post_bounce(client, {"email": "c0@example.com", "type": "SOFT_BOUNCE"})
+    complaint = post_bounce(client, {"email": "c1@example.com", "type": "COMPLAINT"})
+    stranger = post_bounce(client, {"email": "nobody@example.com", "type": "HARD_BOUNCE"})
+
+    assert soft.status_code == complaint.status_code == stranger.status_code == 200
+    assert [
+        (r.campaign_id, r.email)
+        for r in CampaignRecipient.objects.filter(status=RecipientStatus.BOUNCED)
+    ] == [(second.pk, "c1@example.com")]
+    assert execute_stats(first)[0]["bounced"] == 0
+    assert execute_stats(second)[0]["bounced"] == 1
 
 
 # --- A/B -----------------------------------------------------------------------

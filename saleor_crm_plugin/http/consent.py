@@ -10,10 +10,14 @@ page's POST is also RFC 8058's one-click unsubscribe (``List-Unsubscribe-Post``)
 reports, signed like the other inbound endpoints (:func:`.inbound.verify`)::
 
     {"email": "ann@example.com", "type": "HARD_BOUNCE" | "SOFT_BOUNCE" | "COMPLAINT",
-     "occurredAt": "2026-03-01T12:00:00Z", "detail": "550 5.1.1 user unknown"}
+     "occurredAt": "2026-03-01T12:00:00Z", "detail": "550 5.1.1 user unknown",
+     "messageId": "<crm.…@shop.example.com>"}
 
-A hard bounce or a complaint suppresses the address (never mailed again);
-a soft bounce is acknowledged and changes nothing.
+A hard bounce or a complaint suppresses the address (never mailed again)
+and marks the campaign email it is about BOUNCED: the one ``messageId``
+(optional, the bounced message's ``Message-ID``) names, else the latest
+campaign email sent to the address. A soft bounce is acknowledged and
+changes nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.dateparse import parse_datetime
 
 from ..conf import crm_setting
-from ..marketing import consent
+from ..marketing import consent, tracking
 from ..marketing.models import SuppressionReason
 from ..marketing.subscription import (
     Proof,
@@ -188,6 +192,9 @@ def inbound_bounce(request: HttpRequest) -> HttpResponse:
             occurred_at = None
         if occurred_at is None or occurred_at.tzinfo is None:
             problems.append(("occurredAt", "INVALID", "An ISO 8601 date-time with a time zone."))
+    message_id = data.get("messageId")
+    if message_id is not None and (not isinstance(message_id, str) or len(message_id) > 998):
+        problems.append(("messageId", "INVALID", "The bounced message's Message-ID header."))
     if problems:
         return field_errors(400, *problems)
     reason = BOUNCE_TYPES[kind]
@@ -199,4 +206,5 @@ def inbound_bounce(request: HttpRequest) -> HttpResponse:
         source="bounce" if reason == SuppressionReason.HARD_BOUNCE else "complaint",
         occurred_at=occurred_at,
     )
+    tracking.record_bounce(address, message_id=message_id or "", occurred_at=occurred_at)
     return JsonResponse({"suppressed": True, "alreadySuppressed": entry is None})

@@ -17,15 +17,17 @@ LOCKED`` (other workers take other rows) and marks them SENDING under a
 claim token, in one committed statement; addresses no longer sendable are
 SKIPPED, offer codes are issued (idempotent per recipient: a retried batch
 gets the same codes). Then it opens one SMTP connection and, for each
-message, runs one statement that both confirms the previous message SENT
-and stamps this one's ``attempted_at``, and only then hands it to the mail
-server.
+message, runs one statement that confirms the previous message SENT,
+writes its ``CAMPAIGN_SENT`` timeline entry (dedupe key per recipient) and
+stamps this one's ``attempted_at``, and only then hands it to the mail
+server: a confirmed recipient always has its timeline entry.
 
 **A crash between the mail server's accept and the database commit.**
 Exactly-once is impossible over SMTP (the server cannot be asked what it
 accepted). The design keeps the unknown to the one message in flight: a
-batch whose claim is older than ``SALEOR_CRM_CAMPAIGN_LEASE_SECONDS`` is
-recovered (:func:`recover_stalled`): rows never attempted go back to the
+batch that made no progress (claimed, or its last message attempted) for
+``SALEOR_CRM_CAMPAIGN_LEASE_SECONDS`` is recovered
+(:func:`recover_stalled`): rows never attempted go back to the
 queue (no gap); the one row attempted but not confirmed is marked FAILED
 with ``error = "interrupted"`` and **not** sent again (no duplicate): a
 customer may miss that one email, never get it twice. A worker whose lease
@@ -52,11 +54,11 @@ from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ..conf import crm_setting
-from ..profiles.models import CustomerProfile, TimelineEventType
-from ..profiles.timeline import TimelineEntry, add_timeline_rows
+from ..profiles.models import CustomerProfile, TimelineEvent, TimelineEventType
 from . import tracking
 from .campaigns import offer_spec
 from .consent import sendable_emails
@@ -311,30 +313,57 @@ def build_message(
 
 
 _STEP = """
-UPDATE {table} SET
-    status = CASE WHEN id = %(previous)s THEN 'sent' ELSE status END,
-    sent_at = CASE WHEN id = %(previous)s THEN %(now)s ELSE sent_at END,
-    message_id = CASE WHEN id = %(previous)s THEN %(message_id)s ELSE message_id END,
-    attempted_at = CASE WHEN id = %(current)s THEN %(now)s ELSE attempted_at END
-WHERE claim_token = %(token)s AND status = 'sending' AND id IN (%(previous)s, %(current)s)
-RETURNING id
+WITH step AS (
+    UPDATE {table} SET
+        status = CASE WHEN id = %(previous)s THEN 'sent' ELSE status END,
+        sent_at = CASE WHEN id = %(previous)s THEN %(now)s ELSE sent_at END,
+        message_id = CASE WHEN id = %(previous)s THEN %(message_id)s ELSE message_id END,
+        attempted_at = CASE WHEN id = %(current)s THEN %(now)s ELSE attempted_at END
+    WHERE claim_token = %(token)s AND status = 'sending' AND id IN (%(previous)s, %(current)s)
+    RETURNING id, profile_id
+), timeline AS (
+    -- The "sent" entry commits with the confirmation: a crash cannot lose it.
+    INSERT INTO {timeline} (profile_id, type, occurred_at, object_type, object_id, data,
+        dedupe_key, created_at)
+    SELECT profile_id, %(type)s, %(now)s, 'campaign', %(campaign)s,
+        jsonb_build_object('campaign', %(name)s::text, 'subject', %(subject)s::text),
+        'campaign_sent:' || id, %(now)s
+    FROM step WHERE id = %(previous)s
+    ON CONFLICT (dedupe_key) DO NOTHING
+)
+SELECT id FROM step
 """
 
 
-def _step(token, previous, previous_mid: str, current, now: datetime) -> set[int]:
-    """Confirm ``previous`` sent and mark ``current`` attempted, in one
-    committed statement; the IDs it changed (neither: the claim was lost).
+@dataclass
+class _Sent:
+    """A message the mail server accepted, not yet confirmed in the database."""
+
+    recipient: CampaignRecipient
+    message_id: str
+    subject: str
+
+
+def _step(campaign: Campaign, token, previous: _Sent | None, current, now: datetime) -> set[int]:
+    """Confirm ``previous`` sent (with its timeline entry) and mark
+    ``current`` attempted, in one committed statement; the IDs it changed
+    (neither: the claim was lost).
     """
-    table = CampaignRecipient._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            _STEP.format(table=table),
+            _STEP.format(
+                table=CampaignRecipient._meta.db_table, timeline=TimelineEvent._meta.db_table
+            ),
             {
-                "previous": previous or 0,
+                "previous": previous.recipient.pk if previous else 0,
                 "current": current or 0,
-                "message_id": previous_mid,
+                "message_id": previous.message_id if previous else "",
+                "subject": previous.subject if previous else "",
                 "token": token,
                 "now": now,
+                "type": TimelineEventType.CAMPAIGN_SENT,
+                "campaign": str(campaign.pk),
+                "name": campaign.name,
             },
         )
         return {row[0] for row in cursor.fetchall()}
@@ -372,18 +401,17 @@ def send_batch(campaign_id, now: datetime | None = None) -> int:
     rate = crm_setting("SALEOR_CRM_CAMPAIGN_RATE_LIMIT")
     share = rate / max(1, crm_setting("SALEOR_CRM_CAMPAIGN_SEND_WORKERS")) if rate else None
     smtp = get_connection(fail_silently=False)
-    sent: list[CampaignRecipient] = []
+    sent = 0
     # Handed to the mail server and accepted, not yet confirmed in the database.
-    pending: tuple[CampaignRecipient, str] | None = None
+    pending: _Sent | None = None
 
     def confirm(current: CampaignRecipient | None) -> bool:
-        nonlocal pending
-        previous, mid = (pending[0].pk, pending[1]) if pending else (None, "")
+        nonlocal pending, sent
         changed = _step(
-            claimed.token, previous, mid, current.pk if current else None, timezone.now()
+            campaign, claimed.token, pending, current.pk if current else None, timezone.now()
         )
-        if pending and pending[0].pk in changed:
-            sent.append(pending[0])
+        if pending and pending.recipient.pk in changed:
+            sent += 1
         pending = None
         return current is None or current.pk in changed
 
@@ -391,7 +419,7 @@ def send_batch(campaign_id, now: datetime | None = None) -> int:
     try:
         smtp.open()
         for recipient in claimed.recipients:
-            _pace(started, len(sent), share)
+            _pace(started, sent, share)
             if not confirm(recipient):
                 logger.warning("CRM campaign %s: claim lost; batch stopped.", campaign.pk)
                 break
@@ -405,7 +433,7 @@ def send_batch(campaign_id, now: datetime | None = None) -> int:
                     status=RecipientStatus.FAILED, error=str(error)[:255]
                 )
                 continue
-            pending = (recipient, message.extra_headers["Message-ID"])
+            pending = _Sent(recipient, message.extra_headers["Message-ID"], message.subject)
         confirm(None)
     except (SMTPException, OSError):
         # The connection failed: what was not accepted goes back to the queue.
@@ -422,31 +450,7 @@ def send_batch(campaign_id, now: datetime | None = None) -> int:
             smtp.close()
         except Exception:  # noqa: BLE001 - closing a broken connection
             pass
-    _record_sent(campaign, sent)
     return len(claimed.recipients)
-
-
-def _record_sent(campaign: Campaign, recipients: list[CampaignRecipient]) -> None:
-    now = timezone.now()
-    add_timeline_rows(
-        [
-            (
-                r.profile_id,
-                TimelineEntry(
-                    type=TimelineEventType.CAMPAIGN_SENT,
-                    occurred_at=now,
-                    object_type="campaign",
-                    object_id=str(campaign.pk),
-                    data={
-                        "campaign": campaign.name,
-                        "subject": content(campaign, r.position or 0)[0],
-                    },
-                    dedupe_key=f"campaign_sent:{r.pk}",
-                ),
-            )
-            for r in recipients
-        ]
-    )
 
 
 def run_sender(campaign_id) -> int:
@@ -461,21 +465,65 @@ def run_sender(campaign_id) -> int:
 # --- recovery, A/B winner, finishing -----------------------------------------
 
 
+_RECOVER = """
+WITH stale AS (
+    SELECT claim_token FROM {table}
+    WHERE campaign_id = %(campaign)s AND status = 'sending'
+    GROUP BY claim_token
+    HAVING max(GREATEST(claimed_at, attempted_at)) < %(cutoff)s
+)
+UPDATE {table} AS r SET
+    status = CASE WHEN r.attempted_at IS NOT NULL THEN 'failed'
+                  WHEN %(cancelled)s THEN 'skipped' ELSE 'queued' END,
+    error = CASE WHEN r.attempted_at IS NOT NULL THEN %(interrupted)s
+                 WHEN %(cancelled)s THEN 'cancelled' ELSE r.error END,
+    claim_token = NULL,
+    claimed_at = CASE WHEN r.attempted_at IS NULL THEN NULL ELSE r.claimed_at END
+FROM stale
+WHERE r.claim_token = stale.claim_token AND r.status = 'sending'
+RETURNING r.attempted_at IS NOT NULL
+"""
+
+
 def recover_stalled(now: datetime | None = None) -> dict[str, int]:
-    """Claims past their lease: unattempted rows queued again, the one in
-    flight FAILED as ``interrupted`` (never sent twice).
+    """Claims that made no progress for a lease: unattempted rows queued
+    again, the one in flight FAILED as ``interrupted`` (never sent twice).
+
+    A claim's progress is the later of its claim and the ``attempted_at``
+    of the row in flight, which each message moves on: a live batch that
+    takes longer than the lease (a low rate limit) is never taken from its
+    worker. One statement per campaign, so a worker's step lands wholly
+    before or after it.
     """
     now = now or timezone.now()
-    expired = CampaignRecipient.objects.filter(
-        status=RecipientStatus.SENDING,
-        claimed_at__lt=now - timedelta(seconds=crm_setting("SALEOR_CRM_CAMPAIGN_LEASE_SECONDS")),
+    cutoff = now - timedelta(seconds=crm_setting("SALEOR_CRM_CAMPAIGN_LEASE_SECONDS"))
+    table = CampaignRecipient._meta.db_table
+    requeued = interrupted = 0
+    claims = CampaignRecipient.objects.filter(
+        campaign=OuterRef("pk"), status=RecipientStatus.SENDING
     )
-    interrupted = expired.filter(attempted_at__isnull=False).update(
-        status=RecipientStatus.FAILED, error=INTERRUPTED, claim_token=None
+    # A cancelled campaign's batch may have died too (its rows end SKIPPED).
+    campaigns = (
+        Campaign.objects.annotate(has_claims=Exists(claims))
+        .filter(Q(status__in=ACTIVE_STATUSES) | Q(status=CampaignStatus.CANCELLED, has_claims=True))
+        .values_list("pk", "status")
     )
-    requeued = expired.filter(attempted_at__isnull=True).update(
-        status=RecipientStatus.QUEUED, claim_token=None, claimed_at=None
-    )
+    for campaign_id, status in campaigns:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _RECOVER.format(table=table),
+                {
+                    "campaign": campaign_id,
+                    "cutoff": cutoff,
+                    "cancelled": status == CampaignStatus.CANCELLED,
+                    "interrupted": INTERRUPTED,
+                },
+            )
+            for (was_attempted,) in cursor.fetchall():
+                if was_attempted:
+                    interrupted += 1
+                else:
+                    requeued += 1
     return {"requeued": requeued, "interrupted": interrupted}
 
 

@@ -8,10 +8,14 @@ links stored with the recipient's content (``Campaign.links`` /
 was in that email: a forged or altered token matches nothing. Opens and
 clicks are recorded once per recipient (a click counts as an open too),
 each with a timeline entry on the profile.
+
+Bounces and complaints the mail provider reports (the consent bounce
+endpoint) mark the recipient they are about BOUNCED (:func:`record_bounce`).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -21,7 +25,8 @@ from django.utils import timezone
 from ..conf import crm_setting
 from ..profiles.models import TimelineEventType
 from ..profiles.timeline import TimelineEntry, add_timeline_rows
-from .models import CampaignRecipient
+from ..snapshots import normalize_email
+from .models import CampaignRecipient, RecipientStatus
 
 ROUTE = "/plugins/global/saleor.crm"
 UNSUBSCRIBE_PATH = "/campaigns/unsubscribe/"
@@ -160,3 +165,54 @@ def unsubscribe_recipient(
         unsubscribed_at=now
     ):
         _timeline(recipient, TimelineEventType.CAMPAIGN_UNSUBSCRIBED, now, "campaign_unsubscribed")
+
+
+# What sending.message_id writes: <crm.<campaign id>.<recipient id>@<domain>>.
+_MESSAGE_ID = re.compile(r"^\s*<?crm\.([0-9a-f-]{36})\.(\d{1,18})@[^>\s]+>?\s*$", re.IGNORECASE)
+
+
+def recipient_for_bounce(email: str, message_id: str = "") -> CampaignRecipient | None:
+    """The campaign email a bounce or complaint for ``email`` is about: the
+    one whose ``Message-ID`` the report names (a message recovered as
+    ``interrupted`` too: the bounce proves it went out), else the latest
+    sent to the address. None when no campaign mailed it.
+    """
+    from ..profiles.models import CustomerProfile
+
+    address = normalize_email(email)
+    if not address:
+        return None
+    mailed = CampaignRecipient.objects.filter(email=address)
+    if match := _MESSAGE_ID.match(message_id or ""):
+        named = mailed.filter(
+            campaign_id=match.group(1).lower(),
+            pk=int(match.group(2)),
+            status__in=(RecipientStatus.SENT, RecipientStatus.FAILED, RecipientStatus.BOUNCED),
+        ).first()
+        if named is not None:
+            return named
+    # By the address's profiles: the index on profile, not a scan of every send.
+    profiles = CustomerProfile.objects.filter(email=address).values("pk")
+    return (
+        mailed.filter(
+            profile__in=profiles, status__in=(RecipientStatus.SENT, RecipientStatus.BOUNCED)
+        )
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
+
+
+def record_bounce(
+    email: str, *, message_id: str = "", occurred_at: datetime | None = None
+) -> CampaignRecipient | None:
+    """A hard bounce or complaint: the recipient it is about (see
+    :func:`recipient_for_bounce`) becomes BOUNCED, once (the first report's
+    time is kept). The recipient, or None when no campaign mailed it.
+    """
+    recipient = recipient_for_bounce(email, message_id)
+    if recipient is None:
+        return None
+    CampaignRecipient.objects.filter(pk=recipient.pk).exclude(
+        status=RecipientStatus.BOUNCED
+    ).update(status=RecipientStatus.BOUNCED, bounced_at=occurred_at or timezone.now())
+    return recipient

@@ -1,0 +1,380 @@
+"""Campaign sending: personalised emails per second through real Celery
+workers to a local SMTP sink.
+
+    .venv/bin/python benchmarks/campaign_send.py                      # 100,000 recipients, 2 workers
+    .venv/bin/python benchmarks/campaign_send.py --recipients 10000   # a quick check
+    .venv/bin/python benchmarks/campaign_send.py --broker redis://127.0.0.1:6380/7
+
+A scratch database (``crm_bench_campaign`` beside the host's, dropped at
+the end) gets ``--recipients`` profiles, each SUBSCRIBED, written
+set-based in SQL, and a segment of them. A campaign with a personal offer
+(the local offers backend: one code per recipient) and personalised
+subject and body (first name, offer code and expiry, unsubscribe link,
+tracked links, open pixel, CSS inlined) is started by this process, as
+``campaignSend`` and the tick do: ``start_campaign`` materialises the
+audience in one statement and asks for ``SALEOR_CRM_CAMPAIGN_SEND_WORKERS``
+send tasks on the broker. ``--workers`` Celery worker processes (``celery
+worker --pool solo``, one task at a time each) mail the batches over SMTP
+to an aiosmtpd sink in its own process, which counts messages and
+duplicate Message-IDs and recipients.
+
+Prints: recipients, messages the sink received, duplicates (must be 0),
+wall time from the start to the last message, emails/s, the phases
+(materialise in this process; claim with the offer codes, issue codes,
+render, SMTP and the per-message confirmation summed over the workers)
+and each worker's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from scratch import database_url, drop_database, server_url  # noqa: E402
+
+BODY = (
+    "<style>p { color: #333; font-family: Georgia, serif; } .cta { font-weight: bold; }"
+    " .code { font-size: 20px; letter-spacing: 2px; }</style>"
+    "<p>Hi {{customer.first_name}} {{customer.last_name}},</p>"
+    "<p>Spring is here, and so is your own code:</p>"
+    '<p class="code">{{offer.code}}</p>'
+    "<p>It takes 10% off your next order until {{date offer.expires_at}}.</p>"
+    '<table width="600" cellpadding="8"><tr>'
+    '<td><a href="https://shop.example.com/coffee?utm_campaign=spring">Coffee</a></td>'
+    '<td><a href="https://shop.example.com/tea?utm_campaign=spring">Tea</a></td>'
+    '<td><a href="https://shop.example.com/sale?utm_campaign=spring">Sale</a></td>'
+    "</tr></table>"
+    '<p class="cta"><a href="https://shop.example.com/?utm_campaign=spring">Shop now</a></p>'
+    '<p><a href="{{unsubscribe_url}}">Unsubscribe</a> · {{shop.name}}</p>'
+)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--recipients", type=int, default=100_000, help="default 100,000")
+    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes (2)")
+    parser.add_argument("--batch-size", type=int, default=200, help="recipients per batch (200)")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6380/7", help="Celery broker URL")
+    parser.add_argument("--database", default="crm_bench_campaign")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for the mail")
+    parser.add_argument("--keep", action="store_true", help="leave the database in place")
+    args = parser.parse_args()
+    if not 1 <= args.recipients <= 1_000_000:
+        parser.error("--recipients must be from 1 to 1,000,000")
+    if args.workers < 1:
+        parser.error("--workers must be positive")
+    return args
+
+
+# --- the SMTP sink, in its own process ----------------------------------------
+
+
+def _sink(port: int, ready, counts, stop) -> None:
+    """The sink: an aiosmtpd server counting messages, duplicate Message-IDs and recipients."""
+    from aiosmtpd.controller import Controller
+
+    seen_ids: set[bytes] = set()
+    seen_to: set[str] = set()
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            content = envelope.original_content or envelope.content
+            head = content[: content.find(b"\r\n\r\n")]
+            message_id = b""
+            for line in head.split(b"\r\n"):
+                if line[:11].lower() == b"message-id:":
+                    message_id = line[11:].strip()
+                    break
+            with counts.get_lock():
+                counts[0] += 1
+                if message_id in seen_ids:
+                    counts[1] += 1
+                for to in envelope.rcpt_tos:
+                    if to in seen_to:
+                        counts[2] += 1
+                    seen_to.add(to)
+            seen_ids.add(message_id)
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    stop.wait()
+    controller.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- the store -----------------------------------------------------------------
+
+
+def fill(recipients: int) -> dict[str, float]:
+    """Profiles, their SUBSCRIBED consent and a segment, set-based."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from saleor_crm_plugin.marketing.services import create_segment
+
+    now = timezone.now()
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO saleor_crm_customerprofile (
+                id, email, first_name, last_name, language_code, country, city,
+                first_seen_at, orders_count, total_spent, average_order_value,
+                reporting_currency, spend_by_currency, channels, favourite_products,
+                favourite_categories, lifecycle_stage, rfm_segment, tags, note,
+                satisfaction_count, search_document, created_at, updated_at
+            )
+            SELECT md5('bench-campaign-' || i)::uuid, 'shopper' || i || '@example.com',
+                   (ARRAY['Ann', 'Björn', 'Chloé', 'Dmitri', 'Eve', 'Farah'])[1 + i %% 6],
+                   'Family' || i, 'en', '', '', %(now)s, 0, 0, 0, '', '{}', '{}', '[]', '[]',
+                   'prospect', '', ARRAY['newsletter']::varchar[], '', 0,
+                   'shopper' || i || '@example.com', %(now)s, %(now)s
+            FROM generate_series(1, %(n)s) i
+            """,
+            {"n": recipients, "now": now},
+        )
+        cursor.execute(
+            """
+            INSERT INTO saleor_crm_marketingconsent (
+                email, email_hash, channel, status, source, occurred_at,
+                suppression_reason, suppression_source, created_at, updated_at
+            )
+            SELECT email, encode(sha256(convert_to(email, 'UTF8')), 'hex'), 'email',
+                   'subscribed', 'benchmark', %(now)s, '', '', %(now)s, %(now)s
+            FROM saleor_crm_customerprofile
+            """,
+            {"now": now},
+        )
+    segment = create_segment(
+        "Newsletter",
+        {"conditions": [{"field": "TAG", "operator": "EQ", "value": "newsletter"}]},
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"fill_s": time.perf_counter() - started, "segment": segment}
+
+
+def start_workers(args, env: dict[str, str], logs: Path) -> list[subprocess.Popen]:
+    workers = []
+    for i in range(args.workers):
+        log = open(logs / f"worker-{i}.log", "w")  # noqa: SIM115 - closed with the process
+        workers.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "--app",
+                    "tests.host.celery:app",
+                    "worker",
+                    "--pool",
+                    "solo",
+                    "--concurrency",
+                    "1",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--hostname",
+                    f"crm-bench-{i}@%h",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                env=env,
+                cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
+    return workers
+
+
+def wait_for_workers(app, count: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        replies = app.control.ping(timeout=1.0) or []
+        if len(replies) >= count:
+            return
+    sys.exit(f"Only {len(replies)} of {count} Celery workers answered.")
+
+
+def run(args: argparse.Namespace) -> None:
+    base_url = server_url()
+    scratch_url = database_url(base_url, args.database)
+    timings = Path(tempfile.mkdtemp(prefix="crm-bench-campaign-"))
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": scratch_url,
+        "DJANGO_SETTINGS_MODULE": "campaign_settings",
+        "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "benchmarks")]),
+        "DEBUG": "0",
+        "CRM_BENCH_BROKER": args.broker,
+        "CRM_BENCH_SMTP_PORT": str(port),
+        "CRM_BENCH_BATCH_SIZE": str(args.batch_size),
+        "CRM_BENCH_WORKERS": str(args.workers),
+        "CRM_BENCH_TIMINGS": str(timings),
+    }
+    os.environ.update({k: env[k] for k in env if k.startswith(("CRM_BENCH", "DATABASE", "DJ"))})
+    os.environ["DEBUG"] = "0"
+    os.environ.pop("CRM_BENCH_TIMINGS")  # this process times its own phase
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from saleor_crm_plugin.marketing import sending
+    from saleor_crm_plugin.marketing.campaigns import create_campaign
+    from saleor_crm_plugin.marketing.models import (
+        Campaign,
+        CampaignRecipient,
+        CampaignStatus,
+        RecipientStatus,
+    )
+    from tests.host.celery import app
+
+    context = multiprocessing.get_context("spawn")
+    counts = context.Array("q", 3)  # messages, duplicate Message-IDs, duplicate recipients
+    ready, stop = context.Event(), context.Event()
+    sink = context.Process(target=_sink, args=(port, ready, counts, stop), daemon=True)
+    workers: list[subprocess.Popen] = []
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        print(f"Filling {args.recipients:,} profiles ...", file=sys.stderr, flush=True)
+        filled = fill(args.recipients)
+        sink.start()
+        ready.wait(30)
+        app.control.purge()
+        workers = start_workers(args, env, timings)
+        wait_for_workers(app, args.workers)
+        campaign = create_campaign(
+            {
+                "name": "Spring",
+                "segment": filled["segment"],
+                "subject": "{{customer.first_name}}, your spring code {{offer.code}}",
+                "body": BODY,
+                "offer": {
+                    "discount_type": "PERCENTAGE",
+                    "value": "10",
+                    "valid_days": 14,
+                    "channel": "default-channel",
+                },
+            }
+        )
+        now = timezone.now()
+        # Scheduled for now, as campaignSend does, but started by this
+        # process (not the start task) so that the materialisation is timed.
+        Campaign.objects.filter(pk=campaign.pk).update(
+            status=CampaignStatus.SCHEDULED, scheduled_at=now
+        )
+        print("Sending ...", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        # start_campaign as the start task does, with the materialisation timed.
+        materialise = sending.materialise
+        phase: dict[str, float] = {}
+
+        def timed_materialise(*a, **kw):
+            t0 = time.perf_counter()
+            try:
+                return materialise(*a, **kw)
+            finally:
+                phase["materialise"] = time.perf_counter() - t0
+
+        sending.materialise = timed_materialise
+        try:
+            sending.start_campaign(campaign.pk, now)
+        finally:
+            sending.materialise = materialise
+        expected = CampaignRecipient.objects.filter(campaign=campaign).count()
+        deadline = time.monotonic() + args.timeout
+        last, last_change = -1, time.monotonic()
+        while counts[0] < expected and time.monotonic() < deadline:
+            if counts[0] != last:
+                last, last_change = counts[0], time.monotonic()
+            elif time.monotonic() - last_change > 60:
+                print("No mail for 60 s; stopping.", file=sys.stderr)
+                break
+            time.sleep(0.05)
+        wall = time.perf_counter() - started
+        time.sleep(1.5)  # the workers' last confirmation and timing files
+        statuses = dict(
+            CampaignRecipient.objects.filter(campaign=campaign)
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        report(args, filled, phase, expected, counts, wall, statuses, timings, RecipientStatus)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            try:
+                worker.wait(20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        stop.set()
+        if sink.is_alive():
+            sink.join(10)
+        connections.close_all()
+        if not args.keep:
+            drop_database(base_url, args.database)
+
+
+def report(args, filled, phase, expected, counts, wall, statuses, timings, RecipientStatus):
+    workers = []
+    for path in sorted(timings.glob("worker-*.json")):
+        workers.append(json.loads(path.read_text()))
+    received, dup_ids, dup_to = counts[0], counts[1], counts[2]
+    load = os.getloadavg()
+    print()
+    print(f"Recipients (materialised)      {expected:>12,}")
+    print(f"Messages received by the sink  {received:>12,}")
+    print(f"Duplicates (Message-ID / To)   {dup_ids:>6,} / {dup_to:,}")
+    print(f"Recipients SENT in the database {statuses.get(RecipientStatus.SENT, 0):>11,}")
+    other = {k: v for k, v in statuses.items() if k != RecipientStatus.SENT}
+    print(f"Other statuses                 {other or '-'}")
+    print(f"Wall time (start to last mail) {wall:>11.1f} s")
+    print(f"Emails per second              {received / wall:>12,.0f}")
+    print(f"Fill (profiles, consent)       {filled['fill_s']:>11.1f} s")
+    print(f"Phase: materialise (1 stmt)    {phase.get('materialise', 0):>11.2f} s")
+    names = sorted({name for w in workers for name in w["seconds"]})
+    for name in names:
+        total = sum(w["seconds"].get(name, 0) for w in workers)
+        calls = sum(w["calls"].get(name, 0) for w in workers)
+        per = total / calls * 1000 if calls else 0
+        print(
+            f"Phase: {name:<23} {total:>11.2f} s  (workers' sum; {calls:,} calls,"
+            f" {per:.3f} ms each)"
+        )
+    for i, w in enumerate(workers):
+        print(f"Worker {i} peak RSS              {w['peak_rss_mb']:>11.0f} MB")
+    print(
+        f"Machine: {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+        f" at the end; batch size {args.batch_size}, {args.workers} workers"
+    )
+
+
+if __name__ == "__main__":
+    run(parse_args())
