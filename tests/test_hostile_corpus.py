@@ -19,7 +19,16 @@ from graphql_relay import to_global_id
 from saleor_crm_plugin.auth import CRMPermission
 from saleor_crm_plugin.configuration.services import update_configuration
 from saleor_crm_plugin.http.inbound import sign
-from saleor_crm_plugin.models import CustomerProfile, Interaction, Ticket, TimelineEvent
+from saleor_crm_plugin.models import (
+    CustomerProfile,
+    Interaction,
+    Offer,
+    Ticket,
+    TicketMessage,
+    TicketRefund,
+    TicketVoucher,
+    TimelineEvent,
+)
 from saleor_crm_plugin.tickets import services as desk
 from tests import factories as f
 from tests.factories import ingest
@@ -35,7 +44,11 @@ ROUTE = "/plugins/global/saleor.crm"
 SECRET = "corpus-secret-shared-with-the-tools"
 LEAKS = ("Traceback", "PostgreSQL", "psycopg", "django.", "<!DOCTYPE html", 'File "')
 
-STAFF_PERMISSIONS = (CRMPermission.MANAGE_USERS.value, CRMPermission.MANAGE_ORDERS.value)
+STAFF_PERMISSIONS = (
+    CRMPermission.MANAGE_USERS.value,
+    CRMPermission.MANAGE_ORDERS.value,
+    CRMPermission.MANAGE_DISCOUNTS.value,
+)
 TOKENS = {
     "anonymous": None,
     "customer": lambda: issue_token(kind="customer", user_id="1", email="ann@example.com"),
@@ -72,11 +85,13 @@ def given(name: str | None) -> dict[str, str]:
     ingest("order_created", f.order("o1", email="ann@example.com"))
     profile = CustomerProfile.objects.get(email="ann@example.com")
     names = {"$profile": to_global_id("CustomerProfile", profile.pk)}
-    if name == "a_ticket":
+    if name in ("a_ticket", "a_ticket_with_order"):
         ticket = desk.open_ticket(
             desk.NewTicket(subject="Grinder", body="Noisy.", email="ann@example.com"),
             desk.Author(kind="customer", name="Ann"),
         )
+        if name == "a_ticket_with_order":
+            ticket = desk.link_order(ticket, "o1")
         names["$ticket"] = to_global_id("Ticket", ticket.pk)
     return names
 
@@ -107,7 +122,16 @@ def send(client, request: dict, names: dict[str, str]):
 def rows() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (CustomerProfile, Ticket, Interaction, TimelineEvent)
+        for model in (
+            CustomerProfile,
+            Ticket,
+            Interaction,
+            TimelineEvent,
+            TicketMessage,
+            TicketRefund,
+            TicketVoucher,
+            Offer,
+        )
     }
 
 
