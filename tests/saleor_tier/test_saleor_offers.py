@@ -202,14 +202,19 @@ def test_ticket_refund_asked_twice_refunds_once(
 
 @pytest.fixture
 def transaction_order(
-    crm_plugin, order_with_lines, transaction_item_generator, app, manager_token, staff_user
+    crm_plugin,
+    order_with_lines,
+    transaction_item_generator,
+    app,
+    manager_token,
+    staff_user,
+    permission_manage_payments,
 ):
     """An order paid by a TransactionItem of ``app`` (as Saleor's own tests
     build one), known to the CRM through its ``order_created`` hook, with a
     ticket linked to it; the manager may also HANDLE_PAYMENTS, which
     Saleor's transaction refund needs.
     """
-    from django.contrib.auth.models import Permission
     from saleor.plugins.manager import get_plugins_manager
 
     order = order_with_lines
@@ -222,9 +227,7 @@ def transaction_order(
         desk.Author(kind="staff", name="Sam"),
     )
     desk.link_order(ticket, str(order.pk))
-    staff_user.groups.get(name="CRM managers").permissions.add(
-        Permission.objects.get(codename="handle_payments")
-    )
+    staff_user.groups.get(name="CRM managers").permissions.add(permission_manage_payments)
     return order, item, ticket
 
 
