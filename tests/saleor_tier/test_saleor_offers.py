@@ -209,6 +209,7 @@ def transaction_order(
     manager_token,
     staff_user,
     permission_manage_payments,
+    django_capture_on_commit_callbacks,
 ):
     """An order paid by a TransactionItem of ``app`` (as Saleor's own tests
     build one), known to the CRM through its ``order_created`` hook, with a
@@ -221,7 +222,9 @@ def transaction_order(
     item = transaction_item_generator(
         order_id=order.pk, charged_value=order.total_gross.amount, app=app
     )
-    get_plugins_manager(allow_replica=False).order_created(order)
+    # Saleor defers plugin hooks to on-commit inside a transaction (the test's).
+    with django_capture_on_commit_callbacks(execute=True):
+        get_plugins_manager(allow_replica=False).order_created(order)
     ticket = desk.open_ticket(
         desk.NewTicket(subject="Broken", body="Arrived broken.", email=order.user_email),
         desk.Author(kind="staff", name="Sam"),
