@@ -13,6 +13,8 @@ from django.db import connection, transaction
 
 from saleor_crm_plugin.ingestion.models import InboundEvent, InboundEventStatus
 from saleor_crm_plugin.ingestion.services import process_pending_events, record_event
+from saleor_crm_plugin.marketing.models import Offer, OfferCode
+from saleor_crm_plugin.marketing.offers import LocalOffersBackend, OfferSpec, issue_offer_codes
 from saleor_crm_plugin.models import CustomerProfile, OrderFact
 from tests import factories as f
 
@@ -159,3 +161,56 @@ def test_worker_whose_whole_batch_is_held_waits_for_it_instead_of_giving_up():
     # then: it waited for the other batch to commit, then applied the event
     assert result["processed"] == 1
     assert CustomerProfile.objects.get(email="ann@example.com").orders_count == 1
+
+
+class SlowOffersBackend(LocalOffersBackend):
+    """The local backend, slow to create an offer: both workers are inside
+    the window where the offer does not exist yet.
+    """
+
+    def create_offer(self, offer):
+        time.sleep(0.3)
+        return super().create_offer(offer)
+
+
+def test_two_workers_issuing_one_key_at_once_make_one_offer_and_no_duplicate_codes():
+    # given: two workers (a campaign send resumed while the first still runs)
+    # with overlapping recipients
+    spec = OfferSpec(discount_type="PERCENTAGE", value=Decimal(10), valid_days=7, channel="eu")
+    recipients = [[f"p{n}" for n in range(60)], [f"p{n}" for n in range(30, 90)]]
+    start = threading.Barrier(2)
+    issued, errors = [], []
+
+    def work(keys):
+        try:
+            start.wait(timeout=30)
+            issued.append(
+                issue_offer_codes(
+                    "campaign:race", spec, keys, name="Race", backend=SlowOffersBackend()
+                )
+            )
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(keys,)) for keys in recipients]
+
+    # when
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # then: one offer, one code per recipient, and both workers gave the
+    # shared recipients the same codes
+    assert not errors, errors
+    assert Offer.objects.filter(key="campaign:race").count() == 1
+    codes = list(OfferCode.objects.values_list("recipient_key", "code"))
+    assert len(codes) == 90
+    assert len({code for _, code in codes}) == 90
+    first, second = issued
+    assert all(first[key] == second[key] for key in set(first) & set(second))
+    assert {key: issued_code.code for result in issued for key, issued_code in result.items()} == (
+        dict(codes)
+    )

@@ -26,7 +26,11 @@ from saleor_crm_plugin.models import (
     Interaction,
     MarketingConsent,
     MarketingConsentChange,
+    Offer,
     Ticket,
+    TicketMessage,
+    TicketRefund,
+    TicketVoucher,
     TimelineEvent,
 )
 from saleor_crm_plugin.tickets import services as desk
@@ -44,7 +48,11 @@ ROUTE = "/plugins/global/saleor.crm"
 SECRET = "corpus-secret-shared-with-the-tools"
 LEAKS = ("Traceback", "PostgreSQL", "psycopg", "django.", "<!DOCTYPE html", 'File "')
 
-STAFF_PERMISSIONS = (CRMPermission.MANAGE_USERS.value, CRMPermission.MANAGE_ORDERS.value)
+STAFF_PERMISSIONS = (
+    CRMPermission.MANAGE_USERS.value,
+    CRMPermission.MANAGE_ORDERS.value,
+    CRMPermission.MANAGE_DISCOUNTS.value,
+)
 TOKENS = {
     "anonymous": None,
     "customer": lambda: issue_token(kind="customer", user_id="1", email="ann@example.com"),
@@ -84,11 +92,13 @@ def given(name: str | None) -> dict[str, str]:
     ingest("order_created", f.order("o1", email="ann@example.com"))
     profile = CustomerProfile.objects.get(email="ann@example.com")
     names = {"$profile": to_global_id("CustomerProfile", profile.pk)}
-    if name == "a_ticket":
+    if name in ("a_ticket", "a_ticket_with_order"):
         ticket = desk.open_ticket(
             desk.NewTicket(subject="Grinder", body="Noisy.", email="ann@example.com"),
             desk.Author(kind="customer", name="Ann"),
         )
+        if name == "a_ticket_with_order":
+            ticket = desk.link_order(ticket, "o1")
         names["$ticket"] = to_global_id("Ticket", ticket.pk)
     return names
 
@@ -126,6 +136,10 @@ def rows() -> dict[str, int]:
             TimelineEvent,
             MarketingConsent,
             MarketingConsentChange,
+            TicketMessage,
+            TicketRefund,
+            TicketVoucher,
+            Offer,
         )
     }
 

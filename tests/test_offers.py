@@ -363,6 +363,7 @@ def test_refund_more_than_the_order_total_is_refused(ticket):
 
 
 class RecordingActions:
+    available = True
     calls: list = []
 
     def refund(self, order_id, amount, reason, requestor):
@@ -391,7 +392,12 @@ def test_refund_through_the_order_actions_backend_is_recorded(ticket, settings):
     assert data == {"refund": {"amount": {"amount": 12.5, "currency": "USD"}}, "errors": []}
     assert RecordingActions.calls == [("o-ann", Decimal("12.50"), "Late", "3")]
     row = TicketRefund.objects.get()
-    assert (row.order_id, row.reference, row.status) == ("o-ann", "R1", "success")
+    assert (row.order_id, row.reference, row.status, row.store_status) == (
+        "o-ann",
+        "R1",
+        "started",
+        "success",
+    )
     event = TimelineEvent.objects.get(type=TimelineEventType.REFUND_STARTED)
     assert event.data["amount"] == "12.50"
     shown = run(TICKET_ACTIONS, {"id": to_global_id("Ticket", ticket.pk)})["ticket"]

@@ -400,6 +400,72 @@ describe("Dashboard extension in Chromium", { timeout: 240_000 }, () => {
     await context.close();
   });
 
+  test("ticket page: a goodwill voucher is issued and listed; a refund answers that it needs Saleor", async () => {
+    const { tickets } = await crm.graphql(`{
+      tickets(first: 50, filter: { statuses: [NEW, OPEN, PENDING] }) {
+        edges { node {
+          id number subject order
+          customer { orders(first: 20) { edges { node { id channel } } } }
+        } }
+      }
+    }`);
+    const ticket = tickets.edges
+      .map((edge) => edge.node)
+      .find((node) => node.customer && node.customer.orders.edges.length > 0);
+    assert.ok(ticket, "the demo help desk has a verified ticket of a customer with orders");
+    const orders = ticket.customer.orders.edges.map((edge) => edge.node);
+    let order = orders.find((node) => node.id === ticket.order);
+    if (!order) {
+      order = orders[0];
+      const { ticketLinkOrder } = await crm.graphql(
+        `mutation ($id: ID!, $order: ID) { ticketLinkOrder(id: $id, order: $order) { errors { code } } }`,
+        { id: ticket.id, order: order.id },
+      );
+      assert.deepEqual(ticketLinkOrder.errors, []);
+    }
+
+    const { page, frame, errors, context, shoot } = await open(`/app/tickets/${encodeURIComponent(ticket.id)}`);
+    await frame.getByText(`#${ticket.number} ${ticket.subject}`).waitFor();
+    await frame.getByRole("button", { name: "Issue voucher" }).click();
+    const voucherForm = frame.getByRole("form", { name: "Issue voucher" });
+    await voucherForm.waitFor();
+    assert.equal(await voucherForm.getByLabel("Channel").inputValue(), order.channel, "the order's channel by default");
+    await voucherForm.getByLabel("Percent off").fill("15");
+    await voucherForm.getByLabel("Valid days").fill("14");
+    await voucherForm.getByLabel("Note (optional)").fill("Sorry for the late parcel.");
+    await voucherForm.getByRole("button", { name: "Issue voucher" }).click();
+
+    const voucher = frame.getByTestId("ticket-voucher");
+    await voucher.waitFor();
+    const code = (await voucher.getByTestId("voucher-code").innerText()).trim();
+    assert.match(code, /^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/);
+    assert.ok((await voucher.innerText()).includes(`15% off · ${order.channel}`));
+    const notification = await waitForAction(page, "notification", (action) => action.payload.title === "Voucher issued");
+    assert.equal(notification.payload.text, code);
+    // The conversation records it too (a system note with the code).
+    await frame.getByRole("list", { name: "Conversation" }).waitFor();
+    await voucher.scrollIntoViewIfNeeded();
+    await shoot("ticket-voucher.png");
+
+    // Standalone there is no store: the refund's typed error, in its form.
+    await frame.getByRole("button", { name: "Refund order" }).click();
+    const refundForm = frame.getByRole("form", { name: "Refund order" });
+    await refundForm.getByLabel(/^Amount/).fill("1");
+    await refundForm.getByRole("button", { name: "Refund order" }).click();
+    const alert = refundForm.getByRole("alert");
+    await alert.waitFor();
+    assert.equal((await alert.innerText()).trim(), "Refunds need Saleor: the CRM runs without a store here.");
+
+    const { ticket: stored } = await crm.graphql(
+      `query ($id: ID!) { ticket(id: $id) { vouchers { code channel note } refunds { id } } }`,
+      { id: ticket.id },
+    );
+    assert.deepEqual(stored.vouchers, [{ code, channel: order.channel, note: "Sorry for the late parcel." }]);
+    assert.deepEqual(stored.refunds, [], "a refund refused for want of a store records nothing");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("tokenRefresh: an expired token is refused, the refreshed one is used and the page keeps working", async () => {
     const { page, frame, errors, context, jwt, shoot } = await open("/app/customers");
     const sent = [];

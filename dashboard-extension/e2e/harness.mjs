@@ -172,7 +172,8 @@ export async function startCrm({ customers = 60, logFile, dashboardOrigins = DAS
   // The host's requestors name users by primary key (Saleor's JWTs carry
   // the global ID, which Saleor's authenticator resolves).
   const tokenArgs = ["crm_token", "--kind", "staff", "--user-id", me.pk, "--email", me.email];
-  tokenArgs.push("--permissions", "MANAGE_USERS", "MANAGE_ORDERS");
+  // MANAGE_DISCOUNTS: the ticket page's goodwill vouchers.
+  tokenArgs.push("--permissions", "MANAGE_USERS", "MANAGE_ORDERS", "MANAGE_DISCOUNTS");
   const token = manage(tokenArgs, { capture: true });
   // The Dashboard's tokenRefresh hands the same staff member a new token
   // (signed a second or more later, so it differs).
@@ -463,8 +464,8 @@ export function dashboardToken(crmToken, staff, { ttlSeconds = 300, jti } = {}) 
     email: staff.email,
     user_id: staff.id,
     is_staff: true,
-    user_permissions: ["MANAGE_USERS", "MANAGE_ORDERS"],
-    permissions: ["MANAGE_USERS", "MANAGE_ORDERS"],
+    user_permissions: ["MANAGE_USERS", "MANAGE_ORDERS", "MANAGE_DISCOUNTS"],
+    permissions: ["MANAGE_USERS", "MANAGE_ORDERS", "MANAGE_DISCOUNTS"],
     crm_token: crmToken,
   };
   return `${b64url(header)}.${b64url(claims)}.e2e-unsigned`;

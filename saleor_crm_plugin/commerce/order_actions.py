@@ -22,13 +22,26 @@ from ..conf import crm_setting
 from ..errors import CRMError
 from ..tickets.error_codes import TicketErrorCode
 
+UNAVAILABLE = "Refunds need Saleor: the CRM runs without a store here."
+
 
 class OrderActionError(CRMError):
     """The store refused an order action; ``field`` is the action's input
-    field it is about (``amount``, ``order``) or None.
+    field it is about (``amount``, ``order``) or None; ``store_errors`` are
+    the store's own errors (``{field, code, message}``), when it gave any.
     """
 
     code_enum = TicketErrorCode
+
+    def __init__(
+        self,
+        field: str | None,
+        message: str,
+        code: TicketErrorCode | str = "invalid",
+        store_errors: list[dict] | None = None,
+    ) -> None:
+        super().__init__(field, message, code)
+        self.store_errors = store_errors or []
 
 
 @dataclass(frozen=True)
@@ -47,9 +60,15 @@ class Refund:
 
 
 class OrderActions(Protocol):
+    # False: the host has no store, every action is refused with
+    # ``unavailable`` (checked before anything is recorded).
+    available: bool
+
     def refund(self, order_id: str, amount: Decimal, reason: str, requestor: Requestor) -> Refund:
         """Start a refund of ``amount`` of order ``order_id`` in the store,
-        as ``requestor``; :class:`OrderActionError` when the store refuses.
+        as ``requestor``; :class:`OrderActionError` when the store refuses
+        (nothing was refunded). Runs outside the CRM's transaction: the
+        store commits its own work.
         """
         ...
 
@@ -57,12 +76,10 @@ class OrderActions(Protocol):
 class NoOrderActions:
     """The standalone host: there is no store to refund through."""
 
+    available = False
+
     def refund(self, order_id: str, amount: Decimal, reason: str, requestor: Requestor) -> Refund:
-        raise OrderActionError(
-            None,
-            "Refunds need Saleor: the CRM runs without a store here.",
-            TicketErrorCode.UNAVAILABLE,
-        )
+        raise OrderActionError(None, UNAVAILABLE, TicketErrorCode.UNAVAILABLE)
 
 
 @cache

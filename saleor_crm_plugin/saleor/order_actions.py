@@ -12,9 +12,12 @@ permission and channel checks:
 
 Nothing of those operations is repeated here: their ``perform_mutation`` is
 called with a Saleor request context for the requestor, and their
-``ValidationError``/``PermissionDenied`` become the CRM's typed errors. Both
-steps of a transaction refund run in one database transaction: a refused
-request leaves no granted refund behind.
+``ValidationError``/``PermissionDenied`` become the CRM's typed errors (with
+Saleor's own errors kept in ``store_errors``). The CRM calls this outside its
+own transaction (it records the request first, see
+:mod:`saleor_crm_plugin.tickets.order_actions`); Saleor's steps run in a
+transaction of their own, so a refused request leaves no granted refund
+behind.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from __future__ import annotations
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from graphene.utils.str_converters import to_camel_case
 from graphql_relay import to_global_id
 from saleor.account.models import User
 from saleor.app.models import App
@@ -80,19 +84,38 @@ def _permitted(info, *mutations) -> None:
             )
 
 
-def _error(error: ValidationError) -> OrderActionError:
+def _store_errors(error: ValidationError) -> list[dict]:
+    """Saleor's errors as ``{field, code, message}``, camel-cased fields as
+    its API gives them.
+    """
     if hasattr(error, "error_dict"):
-        field, errors = next(iter(error.error_dict.items()))
-        first = errors[0]
-        message = " ".join(first.messages)
-        field = "amount" if field == "amount" else None
+        items = [(field, item) for field, errors in error.error_dict.items() for item in errors]
     else:
-        message = " ".join(error.messages)
-        field = None
-    return OrderActionError(field, f"Saleor refused the refund: {message}", "cannot_refund")
+        items = [(None, item) for item in error.error_list]
+    return [
+        {
+            "field": to_camel_case(field) if field and field != NON_FIELD_ERRORS else None,
+            "code": str(getattr(item.code, "value", item.code) or "invalid").upper(),
+            "message": " ".join(item.messages),
+        }
+        for field, item in items
+    ]
+
+
+def _error(error: ValidationError) -> OrderActionError:
+    errors = _store_errors(error)
+    first = errors[0] if errors else {"field": None, "message": str(error)}
+    return OrderActionError(
+        "amount" if first["field"] == "amount" else None,
+        f"Saleor refused the refund: {first['message']}",
+        TicketErrorCode.CANNOT_REFUND,
+        store_errors=errors,
+    )
 
 
 class SaleorOrderActions:
+    available = True
+
     def refund(self, order_id: str, amount: Decimal, reason: str, requestor: Requestor) -> Refund:
         order = Order.objects.filter(pk=order_id).first()
         if order is None:
@@ -155,5 +178,8 @@ class SaleorOrderActions:
             raise _error(error) from None
         except (PermissionDenied, DjangoPermissionDenied) as error:
             raise OrderActionError(
-                None, f"Saleor refuses this refund: {error}", TicketErrorCode.PERMISSION_DENIED
+                None,
+                f"Saleor refuses this refund: {error}",
+                TicketErrorCode.PERMISSION_DENIED,
+                store_errors=[{"field": None, "code": "PERMISSION_DENIED", "message": str(error)}],
             ) from None

@@ -19,3 +19,8 @@ class TicketErrorCode(Enum):
     CANNOT_REFUND = "cannot_refund"
     # The store refused the requestor the action (its own permissions).
     PERMISSION_DENIED = "permission_denied"
+    # The same refund (its idempotency key) was asked for and has no outcome
+    # yet: in flight, or the store's answer could not be recorded.
+    IN_PROGRESS = "in_progress"
+    # The idempotency key already names another refund.
+    CONFLICT = "conflict"

@@ -192,8 +192,22 @@ class TicketVoucher(models.Model):
         ]
 
 
+class TicketRefundStatus(models.TextChoices):
+    # Recorded (and committed) before the store is asked: a refund whose
+    # outcome was never written stays here, and its key cannot refund again.
+    REQUESTED = "requested", "Requested"
+    STARTED = "started", "Started"
+    FAILED = "failed", "Failed"
+
+
 class TicketRefund(models.Model):
-    """A refund of the ticket's order that staff started through the store."""
+    """A refund of the ticket's order that staff asked the store for.
+
+    The row is written and committed before the store is asked, then marked
+    ``started`` (with the store's status and reference) or ``failed`` (with
+    the store's errors). ``idempotency_key`` names the request: asking again
+    with it answers with this row instead of refunding twice.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="refunds")
@@ -201,10 +215,17 @@ class TicketRefund(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=3)
     currency = models.CharField(max_length=3)
     reason = models.TextField(blank=True, default="")
-    # The store's: status when started, its reference, and how it refunds.
-    status = models.CharField(max_length=16)
+    status = models.CharField(
+        max_length=16, choices=TicketRefundStatus.choices, default=TicketRefundStatus.REQUESTED
+    )
+    # The client's key, or one derived from the order, amount and reason.
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    # The store's: its status when started (``success``, ``pending``,
+    # ``failure``), its reference, and how it refunds; its errors when it refused.
+    store_status = models.CharField(max_length=16, blank=True, default="")
     reference = models.CharField(max_length=255, blank=True, default="")
-    kind = models.CharField(max_length=16)
+    kind = models.CharField(max_length=16, blank=True, default="")
+    store_errors = models.JSONField(default=list, blank=True)
     requested_by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -214,7 +235,13 @@ class TicketRefund(models.Model):
     )
     requested_by_name = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ("created_at", "id")
         indexes = [models.Index(fields=["order_id"], name="crm_ticket_refund_order_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "idempotency_key"], name="crm_ticket_refund_key_unique"
+            ),
+        ]

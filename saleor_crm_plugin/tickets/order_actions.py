@@ -5,11 +5,15 @@ A voucher is a personal code of its own offer (the path campaigns use,
 :func:`~saleor_crm_plugin.marketing.offers.issue_offer_codes`); a refund is
 started by the store (:mod:`saleor_crm_plugin.commerce.order_actions`).
 Each is recorded on the ticket (a row, and an internal note staff see in the
-conversation) and on the customer's timeline, in the transaction that makes it.
+conversation) and on the customer's timeline. A voucher is made and recorded
+in one transaction; a refund moves money outside the CRM's database, so its
+record is committed before the store is asked and completed after.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from html import escape
@@ -20,7 +24,7 @@ from django.utils import timezone
 
 from ..auth import Requestor
 from ..commerce.models import OrderFact
-from ..commerce.order_actions import OrderActionError, order_actions
+from ..commerce.order_actions import UNAVAILABLE, OrderActionError, Refund, order_actions
 from ..currency import minor_units
 from ..marketing.models import OfferCode
 from ..marketing.offers import MAX_AMOUNT, OfferError, OfferSpec, issue_offer_codes, validate_offer
@@ -33,13 +37,17 @@ from .models import (
     TicketMessage,
     TicketMessageKind,
     TicketRefund,
+    TicketRefundStatus,
     TicketVoucher,
 )
 from .services import Author, TicketError, _locked, _timeline
 
 MAX_NOTE = 2000
 MAX_REASON = 2000
+MAX_KEY = 255
 OFFER_KEY = "ticket:{ticket}:{number}"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -147,17 +155,45 @@ def _amount(value, currency: str) -> Decimal:
     return amount
 
 
-def refund_order(
-    ticket: Ticket, amount, reason: str, author: Author, requestor: Requestor
-) -> TicketRefund:
-    """Start a refund of ``amount`` of the ticket's linked order through the
-    store (as ``requestor``, whose permissions the store checks again);
-    recorded on the ticket and the timeline. :class:`TicketError` when the
-    ticket has no order, the amount is not one the order was paid in, or
-    the store refuses (``unavailable`` outside Saleor, ``cannot_refund``).
+class RefundFailed(TicketError):
+    """The store refused the refund: ``refund`` is its record, marked failed
+    with the store's errors.
     """
-    reason = (reason or "").strip()
-    check_length(reason, MAX_REASON, "reason", TicketError)
+
+    def __init__(self, error: OrderActionError, refund: TicketRefund) -> None:
+        super().__init__(error.field, str(error), error.code)
+        self.refund = refund
+
+
+def _key(ticket: Ticket, amount: Decimal, reason: str, idempotency_key: str | None) -> str:
+    """The request's key: the client's, or one derived from what is
+    refunded, so that the same refund asked twice (a double click, a retried
+    request) is one refund. Refunding the same amount of the order again
+    with the same reason needs a key of its own.
+    """
+    if idempotency_key is not None:
+        key = idempotency_key.strip()
+        if not key or len(key) > MAX_KEY:
+            raise TicketError(
+                "idempotencyKey", f"From 1 to {MAX_KEY} characters.", TicketErrorCode.INVALID
+            )
+        return key
+    what = f"{ticket.order_id}\n{amount.normalize():f}\n{reason}"
+    return "derived:" + hashlib.sha256(what.encode()).hexdigest()[:40]
+
+
+def _request_refund(
+    ticket: Ticket,
+    amount,
+    reason: str,
+    author: Author,
+    idempotency_key: str | None,
+    available: bool,
+) -> tuple[TicketRefund, bool]:
+    """The refund's record, written in a transaction of its own (committed
+    when the caller is in none) before the store is asked; and whether the
+    store is to be asked (False: this key's refund was started already).
+    """
     with transaction.atomic():
         ticket = _locked(ticket)
         if not ticket.order_id:
@@ -171,36 +207,146 @@ def refund_order(
                 f"At most the order's total, {fact.total_gross:f} {currency}.",
                 TicketErrorCode.INVALID,
             )
-        try:
-            refund = order_actions().refund(ticket.order_id, amount, reason, requestor)
-        except OrderActionError as error:
-            raise TicketError(error.field, str(error), error.code) from None
+        key = _key(ticket, amount, reason, idempotency_key)
+        if not available:
+            # Nothing to record: the host cannot refund at all.
+            raise TicketError(None, UNAVAILABLE, TicketErrorCode.UNAVAILABLE)
+        # The ticket's lock serialises requests of one ticket: no two rows
+        # can be created for a key, nor can one be asked for twice at once.
+        row = TicketRefund.objects.filter(ticket=ticket, idempotency_key=key).first()
+        if row is not None:
+            if row.order_id != ticket.order_id or row.amount != amount:
+                raise TicketError(
+                    "idempotencyKey",
+                    "This key already names another refund of the ticket.",
+                    TicketErrorCode.CONFLICT,
+                )
+            if row.status == TicketRefundStatus.STARTED:
+                return row, False
+            if row.status == TicketRefundStatus.REQUESTED:
+                raise TicketError(
+                    None,
+                    "This refund was already asked for and has no outcome yet: check the "
+                    "order in Saleor before asking again with another key.",
+                    TicketErrorCode.IN_PROGRESS,
+                )
+            # Failed: the store refunded nothing; ask again.
+            row.status = TicketRefundStatus.REQUESTED
+            row.store_errors = []
+            row.reason = reason
+            row.requested_by_user_id = author.user_id
+            row.requested_by_name = author.name
+            row.save()
+            return row, True
         row = TicketRefund.objects.create(
             ticket=ticket,
             order_id=ticket.order_id,
-            amount=refund.amount,
-            currency=refund.currency,
+            amount=amount,
+            currency=currency,
             reason=reason,
-            status=refund.status,
-            reference=refund.reference,
-            kind=refund.kind,
+            status=TicketRefundStatus.REQUESTED,
+            idempotency_key=key,
             requested_by_user_id=author.user_id,
             requested_by_name=author.name,
         )
+    return row, True
+
+
+def _mark_started(row: TicketRefund, refund: Refund, author: Author) -> TicketRefund:
+    with transaction.atomic():
+        ticket = _locked(row.ticket)
+        row.status = TicketRefundStatus.STARTED
+        row.store_status = refund.status
+        row.reference = refund.reference
+        row.kind = refund.kind
+        row.currency = refund.currency or row.currency
+        row.store_errors = []
+        row.save()
         _record(
             ticket,
             author,
-            f"Refund of {refund.amount:f} {refund.currency} started ({refund.status})."
-            + (f" Reason: {reason}" if reason else ""),
+            f"Refund of {row.amount:f} {row.currency} started ({refund.status})."
+            + (f" Reason: {row.reason}" if row.reason else ""),
         )
         _timeline(
             ticket,
             TimelineEventType.REFUND_STARTED,
-            row.created_at,
+            row.updated_at,
             f"ticket-refund:{row.pk}",
-            order_id=ticket.order_id,
-            amount=f"{refund.amount:f}",
-            currency=refund.currency,
+            order_id=row.order_id,
+            amount=f"{row.amount:f}",
+            currency=row.currency,
             status=refund.status,
         )
     return row
+
+
+def _mark_failed(row: TicketRefund, error: OrderActionError, author: Author) -> TicketRefund:
+    with transaction.atomic():
+        ticket = _locked(row.ticket)
+        row.status = TicketRefundStatus.FAILED
+        row.store_errors = error.store_errors or [
+            {"field": error.field, "code": error.code.upper(), "message": str(error)}
+        ]
+        row.save()
+        _record(ticket, author, f"Refund of {row.amount:f} {row.currency} failed: {error}")
+    return row
+
+
+def refund_order(
+    ticket: Ticket,
+    amount,
+    reason: str,
+    author: Author,
+    requestor: Requestor,
+    idempotency_key: str | None = None,
+) -> TicketRefund:
+    """Start a refund of ``amount`` of the ticket's linked order through the
+    store (as ``requestor``, whose permissions the store checks again).
+
+    Call it outside a transaction. The request is recorded first
+    (``requested``) and committed; the store is asked outside the CRM's
+    transaction, so nothing the CRM writes afterwards can undo or lose what
+    the store did; then the record is marked ``started`` (on the ticket's
+    conversation and the customer's timeline too) or ``failed``
+    (:class:`RefundFailed`, with the store's errors). If marking it fails,
+    the record stays ``requested`` and its key refunds nothing again.
+
+    Asking again with the same ``idempotency_key`` (default: derived from
+    the order, amount and reason) answers with the started refund, retries a
+    failed one, and is refused with ``in_progress`` while its outcome is
+    unknown. :class:`TicketError` when the ticket has no order, the amount
+    is not one the order was paid in, or the host has no store
+    (``unavailable``).
+    """
+    reason = (reason or "").strip()
+    check_length(reason, MAX_REASON, "reason", TicketError)
+    actions = order_actions()
+    row, ask = _request_refund(
+        ticket, amount, reason, author, idempotency_key, getattr(actions, "available", True)
+    )
+    if not ask:
+        return row
+    try:
+        refund = actions.refund(row.order_id, row.amount, reason, requestor)
+    except OrderActionError as error:
+        raise RefundFailed(error, _mark_failed(row, error, author)) from None
+    except Exception:
+        # Whether the store refunded is unknown: the record stays requested.
+        logger.exception("CRM: the store's refund for ticket refund %s failed", row.pk)
+        raise TicketError(
+            None,
+            "Saleor's refund ended unexpectedly, so whether it refunded is unknown: the "
+            "request is kept as requested. Check the order in Saleor.",
+            TicketErrorCode.IN_PROGRESS,
+        ) from None
+    try:
+        return _mark_started(row, refund, author)
+    except Exception:
+        logger.exception("CRM: refund %s started in the store but could not be recorded", row.pk)
+        raise TicketError(
+            None,
+            f"Saleor started the refund ({refund.reference or refund.status}) but the CRM "
+            "could not record it: it is kept as requested. Check the order in Saleor.",
+            TicketErrorCode.IN_PROGRESS,
+        ) from None

@@ -30,8 +30,11 @@ mutation ($id: ID, $code: String!) {
 REFUND = """
 mutation ($id: ID!, $input: TicketRefundInput!) {
   ticketRefundOrder(id: $id, input: $input) {
-    refund { amount { amount currency } status kind reference }
-    ticket { refunds { status } }
+    refund {
+      amount { amount currency } status storeStatus kind reference
+      storeErrors { field code message }
+    }
+    ticket { refunds { status storeStatus } }
     errors { field code message }
   }
 }
@@ -138,7 +141,7 @@ def test_ticket_refund_goes_through_saleors_refund_and_shows_on_the_order(
     assert data["errors"] == [], data
     assert data["refund"]["kind"] == "payment"
     assert data["refund"]["amount"] == {"amount": 5.0, "currency": order.currency}
-    assert data["ticket"]["refunds"] == [{"status": "success"}]
+    assert data["ticket"]["refunds"] == [{"status": "STARTED", "storeStatus": "success"}]
     payment.refresh_from_db()
     assert payment.captured_amount == captured - Decimal("5.00")
     assert payment.transactions.filter(kind=TransactionKind.REFUND, is_success=True).exists()
@@ -166,6 +169,160 @@ def test_ticket_refund_more_than_paid_is_a_typed_error(
     assert errors
     assert errors[0]["field"] == "amount"
     assert not order.fulfillments.filter(status=FulfillmentStatus.REFUNDED).exists()
+
+
+def test_ticket_refund_asked_twice_refunds_once(
+    crm_plugin, api_client, checkout_with_item, payment_dummy, address, set_delivery, manager_token
+):
+    order = complete_checkout(api_client, checkout_with_item, payment_dummy, address, set_delivery)
+    ticket = desk.open_ticket(
+        desk.NewTicket(subject="Late", body="Still waiting.", email=order.user_email),
+        desk.Author(kind="staff", name="Sam"),
+    )
+    desk.link_order(ticket, str(order.pk))
+    payment = order.get_last_payment()
+    captured = payment.captured_amount
+    variables = {
+        "id": graphene.Node.to_global_id("Ticket", ticket.pk),
+        "input": {"amount": "5.00", "reason": "Late", "idempotencyKey": "form-1"},
+    }
+
+    first = crm(REFUND, variables, token=manager_token).json()["data"]["ticketRefundOrder"]
+    second = crm(REFUND, variables, token=manager_token).json()["data"]["ticketRefundOrder"]
+
+    assert first["errors"] == second["errors"] == []
+    assert first["refund"] == second["refund"]
+    payment.refresh_from_db()
+    assert payment.captured_amount == captured - Decimal("5.00")
+    assert payment.transactions.filter(kind=TransactionKind.REFUND).count() == 1
+
+
+# --- orders paid through transactions ----------------------------------------
+
+
+@pytest.fixture
+def transaction_order(
+    crm_plugin,
+    order_with_lines,
+    transaction_item_generator,
+    app,
+    manager_token,
+    staff_user,
+    permission_manage_payments,
+    django_capture_on_commit_callbacks,
+):
+    """An order paid by a TransactionItem of ``app`` (as Saleor's own tests
+    build one), known to the CRM through its ``order_created`` hook, with a
+    ticket linked to it; the manager may also HANDLE_PAYMENTS, which
+    Saleor's transaction refund needs.
+    """
+    from saleor.plugins.manager import get_plugins_manager
+
+    order = order_with_lines
+    item = transaction_item_generator(
+        order_id=order.pk, charged_value=order.total_gross.amount, app=app
+    )
+    # Saleor defers plugin hooks to on-commit inside a transaction (the test's).
+    with django_capture_on_commit_callbacks(execute=True):
+        get_plugins_manager(allow_replica=False).order_created(order)
+    ticket = desk.open_ticket(
+        desk.NewTicket(subject="Broken", body="Arrived broken.", email=order.user_email),
+        desk.Author(kind="staff", name="Sam"),
+    )
+    desk.link_order(ticket, str(order.pk))
+    staff_user.groups.get(name="CRM managers").permissions.add(permission_manage_payments)
+    return order, item, ticket
+
+
+def test_transaction_refund_no_app_handles_is_failed_with_saleors_error_and_leaves_nothing(
+    transaction_order, manager_token
+):
+    # given: the transaction's app has no TRANSACTION_REFUND_REQUESTED webhook
+    from saleor.payment.models import TransactionEvent
+
+    order, item, ticket = transaction_order
+
+    # when
+    content = crm(
+        REFUND,
+        {"id": graphene.Node.to_global_id("Ticket", ticket.pk), "input": {"amount": "10.00"}},
+        token=manager_token,
+    ).json()
+
+    # then: Saleor's own error, on the CRM's record of the failed request
+    assert "errors" not in content, content
+    data = content["data"]["ticketRefundOrder"]
+    assert [e["code"] for e in data["errors"]] == ["CANNOT_REFUND"], data
+    assert data["refund"]["status"] == "FAILED"
+    assert [e["code"] for e in data["refund"]["storeErrors"]] == [
+        "MISSING_TRANSACTION_ACTION_REQUEST_WEBHOOK"
+    ]
+    # The grant and the request ran in one transaction: neither is left.
+    assert not order.granted_refunds.exists()
+    assert not TransactionEvent.objects.filter(transaction=item, type="refund_request").exists()
+
+
+def test_transaction_refund_is_a_granted_refund_requested_from_the_payment_app(
+    transaction_order, manager_token, app
+):
+    # given: the app handles refund requests (its sync webhook stubbed, as
+    # Saleor's own tests of this mutation do)
+    from unittest.mock import patch
+
+    from saleor.order import OrderEvents
+    from saleor.payment import TransactionAction
+    from saleor.payment.models import TransactionEvent
+    from saleor.webhook.event_types import WebhookEventSyncType
+
+    order, item, ticket = transaction_order
+    webhook = app.webhooks.create(
+        name="Refunds", is_active=True, target_url="http://localhost:8000/endpoint/"
+    )
+    webhook.events.create(event_type=WebhookEventSyncType.TRANSACTION_REFUND_REQUESTED)
+
+    # when
+    with (
+        patch("saleor.plugins.manager.PluginsManager.is_event_active_for_any_plugin"),
+        patch("saleor.plugins.manager.PluginsManager.transaction_refund_requested") as requested,
+    ):
+        content = crm(
+            REFUND,
+            {
+                "id": graphene.Node.to_global_id("Ticket", ticket.pk),
+                "input": {"amount": "10.00", "reason": "Arrived broken"},
+            },
+            token=manager_token,
+        ).json()
+
+    # then: the CRM recorded it started, as a transaction refund
+    assert "errors" not in content, content
+    data = content["data"]["ticketRefundOrder"]
+    assert data["errors"] == [], data
+    assert data["refund"]["status"] == "STARTED"
+    assert data["refund"]["kind"] == "transaction"
+    # and Saleor: a granted refund for the transaction, its refund request
+    # event, the order's event, and the payment app asked once for 10.00
+    granted = order.granted_refunds.get()
+    assert data["refund"]["reference"] == graphene.Node.to_global_id(
+        "OrderGrantedRefund", granted.pk
+    )
+    assert data["refund"]["storeStatus"] == granted.status
+    assert (granted.amount_value, granted.reason, granted.transaction_item_id) == (
+        Decimal("10.00"),
+        "Arrived broken",
+        item.pk,
+    )
+    event = TransactionEvent.objects.get(transaction=item, type="refund_request")
+    assert event.amount_value == Decimal("10.00")
+    assert event.related_granted_refund_id == granted.pk
+    assert order.events.filter(type=OrderEvents.TRANSACTION_REFUND_REQUESTED).count() == 1
+    requested.assert_called_once()
+    action = requested.call_args.args[0]
+    assert (action.action_type, action.action_value, action.granted_refund) == (
+        TransactionAction.REFUND,
+        Decimal("10.00"),
+        granted,
+    )
 
 
 pytestmark = pytest.mark.django_db

@@ -27,6 +27,7 @@ domain error (:class:`~saleor_crm_plugin.errors.CRMError`), and the payload's
 from __future__ import annotations
 
 from collections import OrderedDict
+from contextlib import nullcontext
 from typing import Any
 
 import graphene
@@ -46,6 +47,7 @@ from .permissions import Rule, SignedInCustomer
 class BaseMutationOptions(MutationOptions):
     permission: Rule | None = None
     error_type_class: type | None = None
+    atomic: bool = True
 
 
 class BaseMutation(graphene.Mutation):
@@ -53,6 +55,10 @@ class BaseMutation(graphene.Mutation):
     transaction (a refused mutation leaves nothing half-written) and turns
     its errors into ``errors`` of ``Meta.error_type_class``, the payload's
     first field.
+
+    ``Meta.atomic = False`` runs ``perform_mutation`` outside a transaction,
+    for the few mutations that act outside the CRM's database (a refund):
+    they commit their own steps.
     """
 
     class Meta:
@@ -63,6 +69,7 @@ class BaseMutation(graphene.Mutation):
         cls,
         permission: Rule | None = None,
         error_type_class: type | None = None,
+        atomic: bool = True,
         _meta: BaseMutationOptions | None = None,
         **options: Any,
     ) -> None:
@@ -72,6 +79,7 @@ class BaseMutation(graphene.Mutation):
             _meta = BaseMutationOptions(cls)
         _meta.permission = permission
         _meta.error_type_class = error_type_class
+        _meta.atomic = atomic
         if cls.throttle.__func__ is not BaseMutation.throttle.__func__:
             assert getattr(error_type_class, "throttled", False), (
                 f"{cls.__name__} is throttled: build its error type with error_type(..., "
@@ -132,7 +140,7 @@ class BaseMutation(graphene.Mutation):
                 ]
             )
         try:
-            with transaction.atomic():
+            with transaction.atomic() if cls._meta.atomic else nullcontext():
                 response = cls.perform_mutation(root, info, **data)
         except (ValidationError, CRMError) as error:
             return cls(errors=cls.errors_from(error))

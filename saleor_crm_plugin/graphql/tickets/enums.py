@@ -1,7 +1,13 @@
 import graphene
 
 from ...tickets import error_codes
-from ...tickets.models import TicketAuthorKind, TicketMessageKind, TicketPriority, TicketStatus
+from ...tickets.models import (
+    TicketAuthorKind,
+    TicketMessageKind,
+    TicketPriority,
+    TicketRefundStatus,
+    TicketStatus,
+)
 from ..core.enums import enum_from_choices
 
 TicketStatusEnum = enum_from_choices(
@@ -25,6 +31,19 @@ TicketMessageKindEnum = enum_from_choices(
 )
 TicketAuthorKindEnum = enum_from_choices(
     "TicketAuthorKindEnum", TicketAuthorKind, "Who wrote a ticket message."
+)
+TicketRefundStatusEnum = enum_from_choices(
+    "TicketRefundStatusEnum",
+    TicketRefundStatus,
+    "What the CRM knows of a refund it asked Saleor for.",
+    {
+        TicketRefundStatus.REQUESTED: (
+            "Recorded, and Saleor asked; no outcome recorded yet (in flight, or Saleor's "
+            "answer could not be recorded: check the order in Saleor)."
+        ),
+        TicketRefundStatus.STARTED: "Saleor started it (see `storeStatus`).",
+        TicketRefundStatus.FAILED: "Saleor refused it and refunded nothing (see `storeErrors`).",
+    },
 )
 
 

@@ -25,6 +25,7 @@ from .enums import (
     TicketErrorCode,
     TicketMessageKindEnum,
     TicketPriorityEnum,
+    TicketRefundStatusEnum,
     TicketStatusEnum,
 )
 
@@ -147,6 +148,15 @@ class TicketVoucher(graphene.ObjectType):
         return saleor_id("User", root.issued_by_user_id)
 
 
+class TicketRefundStoreError(graphene.ObjectType):
+    field = graphene.String(description="Saleor's input field it is about, if any.")
+    code = graphene.String(required=True, description="Saleor's error code.")
+    message = graphene.String(description="Saleor's message.")
+
+    class Meta:
+        description = "An error Saleor gave when it refused a refund."
+
+
 class TicketRefund(graphene.ObjectType):
     id = graphene.ID(required=True, description="ID of the refund record.")
     order = graphene.ID(required=True, description="Saleor global ID of the order refunded.")
@@ -154,20 +164,25 @@ class TicketRefund(graphene.ObjectType):
         "saleor_crm_plugin.graphql.core.types.CrmMoney", required=True, description="Amount."
     )
     reason = graphene.String(required=True, description=f"Why. {PLAIN_TEXT}")
-    status = graphene.String(
+    status = graphene.Field(
+        TicketRefundStatusEnum, required=True, description="Requested, started or failed."
+    )
+    store_status = graphene.String(
+        description="Saleor's status when it was started: success, pending or failure."
+    )
+    store_errors = graphene.List(
+        graphene.NonNull(TicketRefundStoreError),
         required=True,
-        description="Saleor's status when it was started: success, pending or failure.",
+        description="Why Saleor refused it (FAILED); empty otherwise.",
     )
     kind = graphene.String(
-        required=True,
         description=(
             "How Saleor refunds it: `transaction` (a granted refund requested from the "
-            "payment app) or `payment` (the older payments' refund)."
+            "payment app) or `payment` (the older payments' refund); null until started."
         ),
     )
     reference = graphene.String(
-        required=True,
-        description="Saleor global ID of the granted refund or of the payment.",
+        description="Saleor global ID of the granted refund or of the payment; null until started.",
     )
     requested_by = graphene.ID(description="Saleor global ID of the staff member.")
     requested_by_name = graphene.String(required=True, description=f"Who. {PLAIN_TEXT}")
@@ -187,6 +202,27 @@ class TicketRefund(graphene.ObjectType):
     @staticmethod
     def resolve_amount(root, info):
         return money(root.amount, root.currency)
+
+    @staticmethod
+    def resolve_store_status(root, info):
+        return root.store_status or None
+
+    @staticmethod
+    def resolve_kind(root, info):
+        return root.kind or None
+
+    @staticmethod
+    def resolve_reference(root, info):
+        return root.reference or None
+
+    @staticmethod
+    def resolve_store_errors(root, info):
+        return [
+            TicketRefundStoreError(
+                field=error.get("field"), code=error.get("code") or "", message=error.get("message")
+            )
+            for error in root.store_errors or []
+        ]
 
     @staticmethod
     def resolve_requested_by(root, info):

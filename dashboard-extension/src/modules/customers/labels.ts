@@ -108,6 +108,8 @@ export const TIMELINE_LABELS: Record<TimelineEventType, string> = {
   TICKET_SOLVED: "Ticket solved",
   TICKET_SLA_BREACHED: "Ticket missed its SLA",
   TICKET_RATED: "Ticket rated",
+  VOUCHER_ISSUED: "Voucher issued",
+  REFUND_STARTED: "Refund started",
 };
 
 /** "fully_refunded" → "Fully refunded". */

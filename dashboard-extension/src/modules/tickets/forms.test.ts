@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
 
-import { mutationFieldErrors, parseTags, validateInteraction, validateNewTicket } from "./forms";
+import {
+  mutationFieldErrors,
+  parseTags,
+  refundInput,
+  tokenMayIssueVouchers,
+  validateInteraction,
+  validateNewTicket,
+  validateRefund,
+  validateVoucher,
+  VOUCHER_FIELDS,
+  voucherDefaults,
+  voucherInput,
+} from "./forms";
 
 describe("mutationFieldErrors", () => {
   it("puts errors on the fields the form has and the rest on the form", () => {
@@ -48,5 +60,101 @@ describe("validateInteraction", () => {
 describe("parseTags", () => {
   it("splits on commas, trims and drops repeats", () => {
     expect(parseTags("refund, damaged ,refund,, ")).toEqual(["refund", "damaged"]);
+  });
+});
+
+const token = (claims: Record<string, unknown>) =>
+  `e30.${btoa(JSON.stringify(claims)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}.sig`;
+
+describe("validateVoucher", () => {
+  const valid = voucherDefaults("default-channel");
+
+  it("accepts the defaults: 10% for 30 days in the order's channel", () => {
+    expect(valid).toMatchObject({ discountType: "PERCENTAGE", value: "10", validDays: "30", channel: "default-channel" });
+    expect(validateVoucher(valid)).toEqual({});
+  });
+
+  it.each([
+    [{ value: "" }, "value", "Say how much off."],
+    [{ value: "12,5" }, "value", "Enter the value as a number, like 12.50."],
+    [{ value: "0" }, "value", "Must be more than 0."],
+    [{ value: "101" }, "value", "A percentage is at most 100."],
+    [{ value: "1.0001" }, "value", "At most 3 decimal places."],
+    [{ value: "1e30", discountType: "FIXED" as const }, "value", "Enter the value as a number, like 12.50."],
+    [{ validDays: "0" }, "validDays", "From 1 to 365 days."],
+    [{ validDays: "366" }, "validDays", "From 1 to 365 days."],
+    [{ validDays: "7.5" }, "validDays", "Enter a whole number of days."],
+    [{ channel: "  " }, "channel", "Name the channel it is valid in."],
+    [{ minimumSpent: "-1" }, "minimumSpent", "Enter the minimum as a number, like 12.50."],
+    [{ note: "x".repeat(2001) }, "note", "Notes are at most 2000 characters."],
+  ])("%o is refused on %s", (change, field, message) => {
+    expect(validateVoucher({ ...valid, ...change })).toEqual({ [field]: message });
+  });
+
+  it("allows a fixed amount above 100", () => {
+    expect(validateVoucher({ ...valid, discountType: "FIXED", value: "150" })).toEqual({});
+  });
+
+  it("sends trimmed values, the days as a number, and leaves out empty optional fields", () => {
+    expect(voucherInput({ ...valid, value: " 15 ", channel: " eu ", validDays: " 14 " })).toEqual({
+      discountType: "PERCENTAGE",
+      value: "15",
+      validDays: 14,
+      channel: "eu",
+    });
+    expect(voucherInput({ ...valid, minimumSpent: "50", note: " Sorry " })).toMatchObject({
+      minimumSpent: "50",
+      note: "Sorry",
+    });
+  });
+
+  it("puts the server's typed errors on their fields", () => {
+    const errors = mutationFieldErrors(
+      [
+        { field: "channel", code: "NOT_FOUND", message: "The store has no active channel with this slug." },
+        { field: "id", code: "INVALID", message: "The ticket is unverified." },
+      ],
+      VOUCHER_FIELDS,
+    );
+    expect(errors).toEqual({
+      channel: "The store has no active channel with this slug.",
+      form: "The ticket is unverified.",
+    });
+  });
+});
+
+describe("validateRefund", () => {
+  const total = { amount: 59.9, currency: "EUR" };
+
+  it.each([
+    ["", "Say how much to refund."],
+    ["ten", "Enter the amount as a number, like 12.50."],
+    ["0", "Must be more than 0."],
+    ["59.91", "At most the order's total, 59.9 EUR."],
+  ])("refuses %j", (amount, message) => {
+    expect(validateRefund({ amount, reason: "" }, total)).toEqual({ amount: message });
+  });
+
+  it("accepts up to the order's total, and any amount when the total is unknown", () => {
+    expect(validateRefund({ amount: "59.90", reason: "Late" }, total)).toEqual({});
+    expect(validateRefund({ amount: "500", reason: "" }, undefined)).toEqual({});
+  });
+
+  it("sends the form's idempotency key with every attempt", () => {
+    expect(refundInput({ amount: " 5 ", reason: " " }, "refund-1")).toEqual({ amount: "5", idempotencyKey: "refund-1" });
+    expect(refundInput({ amount: "5", reason: "Late" }, "refund-1")).toEqual({
+      amount: "5",
+      reason: "Late",
+      idempotencyKey: "refund-1",
+    });
+  });
+});
+
+describe("tokenMayIssueVouchers", () => {
+  it("reads MANAGE_DISCOUNTS from the token's permissions", () => {
+    expect(tokenMayIssueVouchers(token({ permissions: ["MANAGE_USERS", "MANAGE_DISCOUNTS"] }))).toBe(true);
+    expect(tokenMayIssueVouchers(token({ permissions: ["MANAGE_USERS"] }))).toBe(false);
+    expect(tokenMayIssueVouchers(token({}))).toBeUndefined();
+    expect(tokenMayIssueVouchers(undefined)).toBeUndefined();
   });
 });

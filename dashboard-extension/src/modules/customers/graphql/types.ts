@@ -52,7 +52,9 @@ export type TimelineEventType =
   | "TICKET_OPENED"
   | "TICKET_SOLVED"
   | "TICKET_SLA_BREACHED"
-  | "TICKET_RATED";
+  | "TICKET_RATED"
+  | "VOUCHER_ISSUED"
+  | "REFUND_STARTED";
 
 export type SortField = "LAST_ORDER_AT" | "TOTAL_SPENT" | "ORDERS_COUNT" | "FIRST_SEEN_AT" | "EMAIL";
 export type SortDirection = "ASC" | "DESC";

@@ -70,6 +70,38 @@ describe("describeTimelineEvent", () => {
     ).toBe("Phone · inbound · Wholesale");
   });
 
+  it("describes vouchers and refunds from tickets", () => {
+    const voucher = event("8", {
+      type: "VOUCHER_ISSUED",
+      objectType: "ticket",
+      objectId: "42",
+      data: {
+        number: 17,
+        subject: "Late parcel",
+        code: "ABCD-EF12-3456",
+        terms: "15% off",
+        channel: "default-channel",
+        expires_at: "2026-12-20T10:00:00+00:00",
+      },
+    });
+    expect(describeTimelineEvent(voucher, "en-US")).toEqual({
+      title: "Voucher issued",
+      detail: "Ticket #17 · ABCD-EF12-3456 · 15% off · valid until Dec 20, 2026",
+      orderId: undefined,
+    });
+    const refund = event("9", {
+      type: "REFUND_STARTED",
+      objectType: "ticket",
+      objectId: "42",
+      data: { number: 17, subject: "Late parcel", order_id: "o-1", amount: "12.50", currency: "EUR", status: "pending" },
+    });
+    expect(describeTimelineEvent(refund, "en-US")).toEqual({
+      title: "Refund started",
+      detail: "Ticket #17 · €12.50 · Pending",
+      orderId: undefined,
+    });
+  });
+
   it("copes with missing or odd data", () => {
     expect(describeTimelineEvent(event("3", { type: "ACCOUNT_CREATED", data: null }))).toEqual({
       title: "Account created",

@@ -1,4 +1,4 @@
-import { formatMoney } from "../../core/format";
+import { formatDate, formatMoney } from "../../core/format";
 import type { Connection, TimelineEvent } from "../graphql/types";
 import { humanize, stageLabel, TIMELINE_LABELS } from "../labels";
 
@@ -71,6 +71,25 @@ export function describeTimelineEvent(event: TimelineEvent, locale?: string): Ti
     if (number) parts.push(`Ticket #${number}`);
     if (subject) parts.push(subject);
     if (rating) parts.push(`rated ${rating}/5`);
+  } else if (event.type === "VOUCHER_ISSUED") {
+    // A goodwill voucher from a ticket: its code, terms and expiry.
+    const number = text(data.number);
+    const code = text(data.code);
+    const terms = text(data.terms);
+    const expires = text(data.expires_at);
+    if (number) parts.push(`Ticket #${number}`);
+    if (code) parts.push(code);
+    if (terms) parts.push(terms);
+    if (expires) parts.push(`valid until ${formatDate(expires, locale)}`);
+  } else if (event.type === "REFUND_STARTED") {
+    // A refund of the ticket's order, started through Saleor.
+    const number = text(data.number);
+    const amount = Number(text(data.amount));
+    const currency = text(data.currency);
+    const status = text(data.status);
+    if (number) parts.push(`Ticket #${number}`);
+    if (currency && Number.isFinite(amount)) parts.push(formatMoney({ amount, currency }, locale));
+    if (status) parts.push(humanize(status));
   } else if (event.type === "PROFILES_MERGED") {
     const merged = text(data.email) ?? text(data.merged_email) ?? text(data.from);
     if (merged) parts.push(`Merged ${merged}`);

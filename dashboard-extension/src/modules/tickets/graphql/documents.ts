@@ -11,8 +11,10 @@ import ticketAddNote from "./ticket-add-note.graphql?raw";
 import ticketAssign from "./ticket-assign.graphql?raw";
 import ticketCreate from "./ticket-create.graphql?raw";
 import ticketDetails from "./ticket-details.graphql?raw";
+import ticketIssueVoucher from "./ticket-issue-voucher.graphql?raw";
 import ticketLinkOrder from "./ticket-link-order.graphql?raw";
 import ticketList from "./ticket-list.graphql?raw";
+import ticketRefundOrder from "./ticket-refund-order.graphql?raw";
 import ticketReply from "./ticket-reply.graphql?raw";
 import ticketUpdate from "./ticket-update.graphql?raw";
 import type {
@@ -28,13 +30,17 @@ import type {
   TicketCreateData,
   TicketCreateInput,
   TicketDetailsData,
+  TicketIssueVoucherData,
   TicketLinkOrderData,
   TicketListData,
   TicketListVariables,
+  TicketRefundInput,
+  TicketRefundOrderData,
   TicketReplyData,
   TicketReplyVariables,
   TicketUpdateData,
   TicketUpdateVariables,
+  TicketVoucherInput,
 } from "./types";
 
 export const { fragmentsFor, operation } = documentFactory(fragmentsSource);
@@ -49,6 +55,12 @@ export const TicketAssign = operation<TicketAssignData, { id: string; assignee: 
 );
 export const TicketLinkOrder = operation<TicketLinkOrderData, { id: string; order: string | null }>(
   ticketLinkOrder,
+);
+export const TicketIssueVoucher = operation<TicketIssueVoucherData, { id: string; input: TicketVoucherInput }>(
+  ticketIssueVoucher,
+);
+export const TicketRefundOrder = operation<TicketRefundOrderData, { id: string; input: TicketRefundInput }>(
+  ticketRefundOrder,
 );
 export const TicketCreate = operation<TicketCreateData, { input: TicketCreateInput }>(ticketCreate);
 export const InteractionCreate = operation<InteractionCreateData, { input: InteractionCreateInput }>(
@@ -70,6 +82,8 @@ export const allDocuments = {
   TicketUpdate,
   TicketAssign,
   TicketLinkOrder,
+  TicketIssueVoucher,
+  TicketRefundOrder,
   TicketCreate,
   InteractionCreate,
   OrderTickets,

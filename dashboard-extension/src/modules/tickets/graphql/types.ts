@@ -119,7 +119,80 @@ export interface TicketOrder {
   number: string;
   placedAt: string;
   status: OrderStatus;
+  /** Channel slug. */
+  channel: string;
   total: Money;
+}
+
+export type OfferDiscountType = "PERCENTAGE" | "FIXED";
+
+/** A goodwill voucher issued from the ticket (standalone: a local code, redeemable in no shop). */
+export interface TicketVoucher {
+  id: string;
+  code: string;
+  expiresAt: string;
+  discountType: OfferDiscountType;
+  /** Decimal string: percent off, or the amount off in `currency`. */
+  value: string;
+  currency: string | null;
+  channel: string;
+  minimumSpent: string | null;
+  note: string;
+  issuedByName: string;
+  createdAt: string;
+}
+
+export type TicketRefundStatus = "REQUESTED" | "STARTED" | "FAILED";
+
+export interface TicketRefundStoreError {
+  field: string | null;
+  code: string;
+  message: string | null;
+}
+
+/** A refund of the ticket's order asked of Saleor from the ticket. */
+export interface TicketRefund {
+  id: string;
+  amount: Money;
+  reason: string;
+  status: TicketRefundStatus;
+  /** Saleor's: success, pending or failure; null until started. */
+  storeStatus: string | null;
+  storeErrors: TicketRefundStoreError[];
+  kind: string | null;
+  requestedByName: string;
+  createdAt: string;
+}
+
+export interface TicketVoucherInput {
+  discountType: OfferDiscountType;
+  value: string;
+  validDays: number;
+  channel: string;
+  minimumSpent?: string;
+  note?: string;
+}
+
+export interface TicketIssueVoucherData {
+  ticketIssueVoucher: {
+    voucher: TicketVoucher | null;
+    ticket: { id: string; updatedAt: string } | null;
+    errors: MutationError[];
+  } | null;
+}
+
+export interface TicketRefundInput {
+  amount: string;
+  reason?: string;
+  idempotencyKey?: string;
+}
+
+export interface TicketRefundOrderData {
+  ticketRefundOrder: {
+    refund: TicketRefund | null;
+    ticket: { id: string; updatedAt: string } | null;
+    errors: MutationError[];
+  } | null;
 }
 
 export interface TicketDetails extends TicketDetailsFields {
@@ -130,6 +203,9 @@ export interface TicketDetails extends TicketDetailsFields {
         orders: { edges: Array<{ node: TicketOrder }> };
       })
     | null;
+  vouchers: TicketVoucher[];
+  /** Null for staff without MANAGE_ORDERS. */
+  refunds: TicketRefund[] | null;
   messages: {
     totalCount: number | null;
     pageInfo: { hasPreviousPage: boolean };
@@ -160,7 +236,19 @@ export interface TicketDetailsData {
   ticket: TicketDetails | null;
 }
 
-export type TicketErrorCode = "INVALID" | "NOT_FOUND" | "REQUIRED" | "CLOSED" | "EXPIRED" | "ERASED" | "THROTTLED";
+export type TicketErrorCode =
+  | "INVALID"
+  | "NOT_FOUND"
+  | "REQUIRED"
+  | "CLOSED"
+  | "EXPIRED"
+  | "ERASED"
+  | "THROTTLED"
+  | "UNAVAILABLE"
+  | "CANNOT_REFUND"
+  | "PERMISSION_DENIED"
+  | "IN_PROGRESS"
+  | "CONFLICT";
 
 export interface MutationError {
   field: string | null;

@@ -78,6 +78,7 @@ export function ticketDetails(overrides: Partial<TicketDetails> = {}): TicketDet
               id: ORDER_ID,
               number: "42",
               placedAt: "2026-11-01T10:00:00Z",
+              channel: "default-channel",
               status: "FULFILLED",
               total: { amount: 59.9, currency: "EUR" },
             },
@@ -85,6 +86,8 @@ export function ticketDetails(overrides: Partial<TicketDetails> = {}): TicketDet
         ],
       },
     },
+    vouchers: [],
+    refunds: [],
     messages: {
       totalCount: 3,
       pageInfo: { hasPreviousPage: false },

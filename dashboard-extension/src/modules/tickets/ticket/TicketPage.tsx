@@ -22,6 +22,7 @@ import { channelLabel, TICKET_PRIORITIES, TICKET_STATUSES } from "../labels";
 import { useStaffDirectory } from "../staff";
 import { AssigneeControl } from "./AssigneeControl";
 import { Conversation } from "./Conversation";
+import { OrderActionsCard } from "./OrderActions";
 import { isRequesterErased } from "./reply";
 import { ReplyBox } from "./ReplyBox";
 import { TicketTags } from "./TicketTags";
@@ -289,6 +290,7 @@ function TicketView({
             ticket={ticket}
             onLinked={(order, updatedAt) => onChange((current) => ({ ...current, order, updatedAt }))}
           />
+          <OrderActionsCard ticket={ticket} onChange={onChange} />
           <SlaCard ticket={ticket} />
           <SatisfactionCard
             satisfaction={ticket.satisfaction}
