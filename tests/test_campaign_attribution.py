@@ -396,4 +396,5 @@ def test_stats_are_a_fixed_number_of_queries(gql, vips):
 
     # then: no query per recipient or per order
     assert counts[0] == counts[1]
-    assert counts[0] <= 6
+    # the campaign, its counts, and the attribution (a savepoint, JIT off, the statement)
+    assert counts[0] <= 7
