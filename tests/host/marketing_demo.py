@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 
 from saleor_crm_plugin.ingestion.services import process_pending_events, record_events
@@ -187,6 +187,32 @@ class CampaignOutcome:
     orders: int = 0
 
 
+def _assign_by_email(campaign: Campaign) -> None:
+    """The demo's own bucket of each recipient, from its address instead
+    of its profile's ID (which is new on every reset), and the groups that
+    follow from it as :func:`~saleor_crm_plugin.marketing.sending.materialise`
+    sets them: the same shoppers are held out, open, click and buy on every
+    reset. A live campaign never does this.
+    """
+    holdout_end, _ = sending.group_bounds(campaign)
+    table = CampaignRecipient._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} r SET bucket = b.bucket,
+                "group" = CASE WHEN b.bucket < %s THEN 'holdout' ELSE 'main' END,
+                status = CASE WHEN b.bucket < %s THEN 'skipped' ELSE 'queued' END,
+                position = CASE WHEN b.bucket < %s THEN NULL ELSE 0 END
+            FROM (
+                SELECT id, ('x' || substr(md5(email), 1, 8))::bit(32)::bigint %% 10000 AS bucket
+                FROM {table} WHERE campaign_id = %s
+            ) b
+            WHERE r.id = b.id
+            """,
+            [holdout_end, holdout_end, holdout_end, campaign.pk],
+        )
+
+
 def build_campaign(now: datetime) -> CampaignOutcome:
     """Run after ingestion and before the recompute (its orders are then
     scored with the rest, so a second run re-ranks nothing). A campaign sent ``CAMPAIGN_SENT_DAYS_AGO`` days before ``now`` with a
@@ -217,23 +243,27 @@ def build_campaign(now: datetime) -> CampaignOutcome:
         Campaign.objects.filter(pk=campaign.pk).update(id=CAMPAIGN_ID)
         campaign = Campaign.objects.get(pk=CAMPAIGN_ID)
         started = now - timedelta(days=CAMPAIGN_SENT_DAYS_AGO)
-        # Scheduled a minute ahead of its start, which comes next: nothing
-        # is dispatched to start it at the real time.
-        with transaction.atomic():
+        # Scheduled a minute ahead of its start, started and sent in one
+        # transaction at the times given: the send tasks start_campaign asks
+        # for are dispatched at its end and find nothing left to send.
+        with (
+            transaction.atomic(),
+            # Mail goes to the host's test outbox, never to the shoppers' addresses.
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+        ):
             schedule_campaign(campaign, started, now=started - timedelta(minutes=1))
-        sending.start_campaign(campaign.pk, now=started)
-        # Mail goes to the host's test outbox, never to the shoppers' addresses.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            sending.start_campaign(campaign.pk, now=started)
+            _assign_by_email(campaign)
             while sending.send_batch(campaign.pk, now=started + timedelta(minutes=5)):
                 pass
-        sending.finish_if_done(campaign.pk, now=started + timedelta(minutes=10))
+            sending.finish_if_done(campaign.pk, now=started + timedelta(minutes=10))
         campaign.refresh_from_db()
         outcome.created = True
     started = campaign.started_at
     catalogue = build_catalogue()
     events = []
     recipients = CampaignRecipient.objects.filter(campaign=campaign).select_related("profile")
-    for number, recipient in enumerate(recipients.order_by("id")):
+    for number, recipient in enumerate(recipients.order_by("email")):
         roll = recipient.bucket % 100
         held = recipient.group == RecipientGroup.HOLDOUT
         outcome.holdout += held
@@ -259,11 +289,11 @@ def build_campaign(now: datetime) -> CampaignOutcome:
         if placed_at is None:
             continue
         profile = recipient.profile
-        rng = random.Random(f"campaign-order:{recipient.pk}")
+        rng = random.Random(f"campaign-order:{recipient.email}")
         order = store_order(
             rng,
             catalogue,
-            order_id=str(uuid.uuid5(CAMPAIGN_ID, f"{campaign.pk}:{recipient.pk}")),
+            order_id=str(uuid.uuid5(CAMPAIGN_ID, recipient.email)),
             number=CAMPAIGN_ORDER_NUMBERS + number,
             placed_at=placed_at,
             email=profile.email,

@@ -105,7 +105,7 @@ def test_a_sent_campaign_with_an_offer_and_its_attributed_order(
     manager_token,
 ):
     # given: two real Saleor customers, profiles from Saleor's hook, subscribed
-    other = User.objects.create_user("bea@example.com", "password", first_name="Bea")
+    other = User.objects.create(email="bea@example.com", first_name="Bea", is_confirmed=True)
     manager = get_plugins_manager(allow_replica=False)
     for user in (customer_user, other):
         manager.customer_created(user)
