@@ -26,6 +26,7 @@ from saleor_crm_plugin.marketing.consent import record_consent
 from saleor_crm_plugin.marketing.models import CampaignRecipient, ConsentStatus, RecipientStatus
 from saleor_crm_plugin.marketing.services import create_segment
 from saleor_crm_plugin.models import Offer
+from saleor_crm_plugin.profiles.models import CustomerProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -103,13 +104,20 @@ def test_a_sent_campaign_with_an_offer_and_its_attributed_order(
     set_delivery,
     channel_USD,
     manager_token,
+    django_capture_on_commit_callbacks,
 ):
     # given: two real Saleor customers, profiles from Saleor's hook, subscribed
     other = User.objects.create(email="bea@example.com", first_name="Bea", is_confirmed=True)
     manager = get_plugins_manager(allow_replica=False)
     for user in (customer_user, other):
-        manager.customer_created(user)
+        # Saleor defers hooks to the commit of the test's transaction.
+        with django_capture_on_commit_callbacks(execute=True):
+            manager.customer_created(user)
         record_consent(user.email, ConsentStatus.SUBSCRIBED, source="test")
+    assert set(CustomerProfile.objects.values_list("email", flat=True)) >= {
+        customer_user.email,
+        other.email,
+    }
     segment = create_segment(
         "Subscribed",
         {"conditions": [{"field": "EMAIL_CONSENT", "operator": "EQ", "value": "SUBSCRIBED"}]},
