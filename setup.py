@@ -81,6 +81,8 @@ setup(
         "pybars3>=0.9.7",
         # Campaign emails: <style> inlined into style attributes.
         "css-inline>=0.14",
+        # Campaign reports: the t quantile of the lift's interval.
+        "scipy>=1.11",
     ],
     extras_require={
         "test": [

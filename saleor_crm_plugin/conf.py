@@ -126,6 +126,10 @@ DEFAULTS: dict[str, Any] = {
     # mailbox whose mail reaches staff or an unsubscribe handler). None: the
     # campaign's sender address.
     "SALEOR_CRM_UNSUBSCRIBE_MAILTO": None,
+    # Attribution (marketing/attribution.py): an order placed this many days
+    # after a click on a campaign's email is the campaign's; the holdout's
+    # orders are counted over the same days after the send started.
+    "SALEOR_CRM_ATTRIBUTION_WINDOW_DAYS": 5,
 }
 
 

@@ -170,6 +170,8 @@ class OrderSnapshot(Snapshot):
     total_net: Decimal = Decimal(0)
     total_charged: Decimal = Decimal(0)
     total_refunded: Decimal = Decimal(0)
+    # The voucher code the order used (Saleor takes one per order): campaign
+    # attribution matches it against the recipients' personal codes.
     voucher_code: str | None = None
     checkout_token: str | None = None
     origin: str = ""

@@ -9,8 +9,10 @@ staff member's token issued for another App than the CRM's.
 """
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from graphql.type import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -37,6 +39,8 @@ from saleor_crm_plugin.graphql.schema import execute, schema
 from saleor_crm_plugin.interactions.models import Interaction
 from saleor_crm_plugin.interactions.services import InteractionInput, log_interaction
 from saleor_crm_plugin.marketing.consent import SuppressionReason, suppress
+from saleor_crm_plugin.marketing.models import Campaign, CampaignRecipient
+from saleor_crm_plugin.profiles.models import CustomerProfile
 from saleor_crm_plugin.tickets import services as desk
 from saleor_crm_plugin.tickets.models import Ticket
 from tests import factories as f
@@ -192,6 +196,11 @@ REACH = {
         "query { interactions(first: 1) { edges { node { %s } } } }",
         ("interactions", "edges", 0, "node"),
     ),
+    # The campaign of the sent_campaign fixture, which every figure has.
+    "CampaignStats": (
+        "query { campaigns(first: 1) { edges { node { stats { %s } } } } }",
+        ("campaigns", "edges", 0, "node", "stats"),
+    ),
 }
 # A document setting each argument of ARGUMENT_PERMISSIONS (the EU order).
 ARGUMENT_DOCUMENTS = {
@@ -248,6 +257,41 @@ def ann_buys_in_two_channels(db):
     suppress("ann@example.com", SuppressionReason.COMPLAINT, source="complaint")
 
 
+@pytest.fixture
+def sent_campaign(db):
+    """A campaign sent a day ago to 12 customers and held out from 12, some
+    of each group buying in the days after: every stats figure has a value.
+    """
+    now = timezone.now()
+    started = now - timedelta(days=1)
+    profiles = CustomerProfile.objects.bulk_create(
+        CustomerProfile(email=f"m{i}@example.com", first_seen_at=started) for i in range(24)
+    )
+    campaign = Campaign.objects.create(
+        name="Sent", subject="Hi", body="<p>x</p>", status="sent", started_at=started
+    )
+    CampaignRecipient.objects.bulk_create(
+        CampaignRecipient(
+            campaign=campaign,
+            profile=p,
+            email=p.email,
+            bucket=i,
+            group="holdout" if i % 2 else "main",
+            position=None if i % 2 else 0,
+            status="skipped" if i % 2 else "sent",
+            sent_at=None if i % 2 else started,
+            clicked_at=None if i % 2 else started,
+        )
+        for i, p in enumerate(profiles)
+    )
+    for i in range(4):
+        ingest(
+            "order_created",
+            f.order(f"o-m{i}", email=f"m{i}@example.com", total=str(10 + i), created_at=now),
+        )
+    return campaign
+
+
 def select(type_name: str, field_name: str) -> str:
     field = schema.get_type(type_name).fields[field_name]
     inner = field.type
@@ -274,9 +318,11 @@ def test_the_walks_cover_the_tables():
 @pytest.mark.django_db
 @pytest.mark.parametrize("requestor", REACHING)
 @pytest.mark.parametrize(("type_name", "field_name", "rule"), FIELDS, ids=lambda v: str(v)[:20])
-def test_field_access(ann_buys_in_two_channels, type_name, field_name, rule, requestor):
+def test_field_access(ann_buys_in_two_channels, request, type_name, field_name, rule, requestor):
     # given
     document, path = REACH[type_name]
+    if type_name == "CampaignStats":
+        request.getfixturevalue("sent_campaign")
 
     # when
     result = execute(document % select(type_name, field_name), requestor=REQUESTORS[requestor])

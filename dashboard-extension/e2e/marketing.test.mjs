@@ -207,6 +207,10 @@ describe("Marketing in Chromium", { timeout: 240_000 }, () => {
     await reloaded.getByTestId("funnel-sent").getByText(String(audience), { exact: true }).waitFor();
     await reloaded.getByTestId("funnel-opened").waitFor();
     await reloaded.getByTestId("funnel-clicked").waitFor();
+    // What it earned: nothing bought yet, so no interval, and the report says why.
+    await reloaded.getByTestId("funnel-ordered").waitFor();
+    await reloaded.getByTestId("revenue-revenue").getByText("0 attributed orders").waitFor();
+    await reloaded.getByTestId("lift-explanation").waitFor();
     await shoot("marketing-campaign-report.png");
 
     // The Marketing tab: the campaign with its figures, the segment with its count.

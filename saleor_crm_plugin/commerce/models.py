@@ -60,6 +60,12 @@ class OrderFact(models.Model):
             models.Index(fields=["profile", "placed_at"], name="crm_order_profile_idx"),
             models.Index(fields=["placed_at"], name="crm_order_placed_idx"),
             models.Index(fields=["checkout_token"], name="crm_order_checkout_idx"),
+            # Campaign attribution: the order that used a personal code.
+            models.Index(
+                fields=["voucher_code"],
+                name="crm_order_voucher_idx",
+                condition=models.Q(voucher_code__isnull=False),
+            ),
         ]
 
 

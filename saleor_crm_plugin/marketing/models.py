@@ -443,4 +443,10 @@ class CampaignRecipient(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status"], name="crm_campaign_rcpt_status_idx"),
             models.Index(fields=["profile"], name="crm_campaign_rcpt_profile_idx"),
+            # Attribution (attribution.py): whose code an order used.
+            models.Index(
+                fields=["offer_code"],
+                name="crm_campaign_rcpt_code_idx",
+                condition=~models.Q(offer_code=""),
+            ),
         ]

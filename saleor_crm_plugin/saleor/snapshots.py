@@ -13,11 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import CharField, F, Prefetch, Sum
+from django.db.models import CharField, F, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from saleor.account.models import User
 from saleor.checkout.models import Checkout, CheckoutLine
+from saleor.discount.models import OrderDiscount, OrderLineDiscount
 from saleor.order.models import Order, OrderLine
 from saleor.payment import TransactionKind
 from saleor.payment.models import Transaction, TransactionItem
@@ -125,6 +126,26 @@ def _address_from_row(row: dict[str, Any], prefix: str) -> AddressSnapshot | Non
     )
 
 
+def _voucher_code():
+    """The code the order used: ``Order.voucher_code`` (set from the checkout
+    at completion, or by a draft order's voucher), else the code of one of
+    its voucher discounts, order- or line-level (Saleor takes one voucher
+    per order). Subqueries of the orders' own statement: no query more.
+    """
+    order_level = OrderDiscount.objects.filter(
+        order_id=OuterRef("pk"), voucher_code__isnull=False
+    ).order_by("pk")
+    line_level = OrderLineDiscount.objects.filter(
+        line__order_id=OuterRef("pk"), voucher_code__isnull=False
+    ).order_by("pk")
+    return Coalesce(
+        F("voucher_code"),
+        Subquery(order_level.values("voucher_code")[:1]),
+        Subquery(line_level.values("voucher_code")[:1]),
+        output_field=CharField(),
+    )
+
+
 def orders_queryset():
     """Every order, for the backfill's keyset walk."""
     return Order.objects.all()
@@ -153,9 +174,9 @@ def order_snapshots(orders, consent_key: str = "") -> dict[str, OrderSnapshot]:
             "total_gross_amount",
             "total_net_amount",
             "total_charged_amount",
-            "voucher_code",
             "checkout_token",
             "origin",
+            code=_voucher_code(),
             channel_slug=F("channel__slug"),
             account_email=F("user__email"),
             account_confirmed=F("user__is_confirmed"),
@@ -220,7 +241,7 @@ def order_snapshots(orders, consent_key: str = "") -> dict[str, OrderSnapshot]:
             total_net=row["total_net_amount"],
             total_charged=row["total_charged_amount"],
             total_refunded=refunded.get(row["id"], Decimal(0)),
-            voucher_code=row["voucher_code"],
+            voucher_code=row["code"] or None,
             checkout_token=row["checkout_token"] or None,
             origin=row["origin"] or "",
             is_fulfilled=row["status"] == "fulfilled",

@@ -181,6 +181,18 @@ FIELD_PERMISSIONS: dict[str, dict[str, Rule]] = {
     # channels get null for another channel's (order_access.shows_order).
     "Ticket": {"order": MANAGE_ORDERS, "refunds": MANAGE_ORDERS},
     "Interaction": {"order": MANAGE_ORDERS},
+    # Computed from every channel's orders (marketing/attribution.py).
+    "CampaignStats": dict.fromkeys(
+        (
+            "orders",
+            "revenue",
+            "revenuePerRecipient",
+            "holdoutRevenuePerRecipient",
+            "lift",
+            "liftInterval",
+        ),
+        MANAGE_ORDERS_ALL_CHANNELS,
+    ),
 }
 
 # Fields whose reading is a read of the profile for its audit (``reads``,

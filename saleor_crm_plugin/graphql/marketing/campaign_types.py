@@ -1,15 +1,19 @@
 """Campaigns in the API: the campaign, its variants, offer, stats and preview."""
 
+from functools import cached_property
+
 import graphene
 from django.db.models import Count, Q
 from graphql_relay import to_global_id
 
+from ...currency import minor_units, round_amount
 from ...marketing import error_codes, models
+from ...marketing.attribution import CampaignRevenue, campaign_revenue
 from ...marketing.offers import DiscountType
 from ..core.connection import connection_type
 from ..core.enums import CrmSortDirection, enum_from_choices
 from ..core.mutations import error_type
-from ..core.types import CrmDecimal
+from ..core.types import CrmDecimal, CrmMoney, money
 from ..core.utils import saleor_id
 
 CampaignStatusEnum = enum_from_choices(
@@ -166,6 +170,29 @@ class CampaignVariant(graphene.ObjectType):
         description = "An alternative subject and body of an A/B test."
 
 
+# Said on the stats computed from orders (FIELD_PERMISSIONS).
+ORDER_FIGURES = (
+    "Requires MANAGE_ORDERS with access to all channels (null otherwise, with a "
+    "PermissionDenied error)."
+)
+# Per-member figures keep two decimals more than the currency: a lift of a
+# fraction of a cent per recipient is still money over 100k recipients.
+PER_MEMBER_EXTRA_DECIMALS = 2
+
+
+class CampaignLiftInterval(graphene.ObjectType):
+    low = graphene.Float(required=True, description="Lower end, per recipient.")
+    high = graphene.Float(required=True, description="Upper end, per recipient.")
+    confidence = graphene.Float(required=True, description="Confidence level (0.95).")
+
+    class Meta:
+        description = (
+            "A 95% confidence interval for the lift (Welch's t interval for a difference of "
+            "means): the range of lifts consistent with what the two groups bought. If it "
+            "spans zero, the campaign's effect cannot be told apart from chance yet."
+        )
+
+
 class CampaignStats(graphene.ObjectType):
     recipients = graphene.Int(required=True, description="Audience mailed or to be mailed.")
     holdout = graphene.Int(required=True, description="Held out (never mailed).")
@@ -179,9 +206,93 @@ class CampaignStats(graphene.ObjectType):
     clicked = graphene.Int(required=True, description="Clicked at least one link.")
     unsubscribed = graphene.Int(required=True, description="Unsubscribed from this email.")
     bounced = graphene.Int(required=True, description="Bounced.")
+    orders = graphene.Int(
+        description="Orders attributed to the campaign: placed with a recipient's personal code, "
+        "or within the attribution window after a click (SALEOR_CRM_ATTRIBUTION_WINDOW_DAYS, "
+        "default 5), each counted once by last touch; fully refunded orders are not counted. "
+        f"{ORDER_FIGURES}"
+    )
+    revenue = graphene.Field(
+        CrmMoney,
+        description="What the attributed orders brought, net of refunds, in the reporting "
+        "currency (orders in currencies without an exchange rate add nothing). "
+        f"{ORDER_FIGURES}",
+    )
+    revenue_per_recipient = graphene.Float(
+        description="Mean revenue of the mailed recipients from every order they placed in the "
+        "attribution window after the send started (those who bought nothing count as zero), "
+        "in the reporting currency: measured as the holdout is, so the two compare. Null "
+        f"before the campaign starts. {ORDER_FIGURES}"
+    )
+    holdout_revenue_per_recipient = graphene.Float(
+        description="The same for the holdout's members (who got no email); null without a "
+        f"holdout. {ORDER_FIGURES}"
+    )
+    lift = graphene.Float(
+        description="revenuePerRecipient minus holdoutRevenuePerRecipient: what the email added "
+        f"per recipient. Null without a holdout. {ORDER_FIGURES}"
+    )
+    lift_interval = graphene.Field(
+        CampaignLiftInterval,
+        description="95% interval of the lift; null without a holdout, with fewer than 10 "
+        f"members in either group, or when no member of either group bought. {ORDER_FIGURES}",
+    )
 
     class Meta:
         description = "How a campaign went, counted once per recipient."
+
+    @staticmethod
+    def resolve_orders(root: "StatsRoot", info):
+        return root.revenue_figures.orders
+
+    @staticmethod
+    def resolve_revenue(root: "StatsRoot", info):
+        figures = root.revenue_figures
+        return money(round_amount(figures.revenue, figures.currency), figures.currency)
+
+    @staticmethod
+    def resolve_revenue_per_recipient(root: "StatsRoot", info):
+        return root.per_member(root.revenue_figures.revenue_per_recipient)
+
+    @staticmethod
+    def resolve_holdout_revenue_per_recipient(root: "StatsRoot", info):
+        return root.per_member(root.revenue_figures.holdout_revenue_per_member)
+
+    @staticmethod
+    def resolve_lift(root: "StatsRoot", info):
+        return root.per_member(root.revenue_figures.lift)
+
+    @staticmethod
+    def resolve_lift_interval(root: "StatsRoot", info):
+        interval = root.revenue_figures.lift_interval
+        if interval is None:
+            return None
+        low, high = interval
+        return CampaignLiftInterval(
+            low=root.per_member(low), high=root.per_member(high), confidence=0.95
+        )
+
+
+class StatsRoot:
+    """A campaign's stats: the recipient counts (one query) and, when an
+    order figure is asked for, the attribution (one more, whichever and
+    however many of those fields are selected).
+    """
+
+    def __init__(self, campaign: models.Campaign, info) -> None:
+        self.campaign = campaign
+        self.info = info
+        self.__dict__.update(stats_of(campaign))
+
+    @cached_property
+    def revenue_figures(self) -> CampaignRevenue:
+        return campaign_revenue(self.campaign, self.info.context.configuration)
+
+    def per_member(self, value) -> float | None:
+        if value is None:
+            return None
+        places = minor_units(self.revenue_figures.currency) + PER_MEMBER_EXTRA_DECIMALS
+        return round(float(value), places)
 
 
 class CampaignVariantResult(graphene.ObjectType):
@@ -271,7 +382,7 @@ class Campaign(graphene.ObjectType):
 
     @staticmethod
     def resolve_stats(root: models.Campaign, info):
-        return CampaignStats(**stats_of(root))
+        return StatsRoot(root, info)
 
     @staticmethod
     def resolve_created_by(root: models.Campaign, info):

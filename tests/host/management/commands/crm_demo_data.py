@@ -36,10 +36,17 @@ from saleor_crm_plugin.commerce.services import mark_abandoned_checkouts
 from saleor_crm_plugin.configuration.services import get_configuration, update_configuration
 from saleor_crm_plugin.ingestion.models import InboundEvent, InboundEventStatus
 from saleor_crm_plugin.ingestion.services import process_pending_events, record_events
+from saleor_crm_plugin.marketing.attribution import campaign_revenue
 from saleor_crm_plugin.profiles.models import CustomerProfile
 from saleor_crm_plugin.tickets.services import NUMBER_SEQUENCE
 from tests.host.helpdesk_demo import HelpdeskOutcome, build_helpdesk
-from tests.host.marketing_demo import CONSENT_METADATA_KEY, MarketingOutcome, build_marketing
+from tests.host.marketing_demo import (
+    CAMPAIGN_NAME,
+    CONSENT_METADATA_KEY,
+    MarketingOutcome,
+    build_campaign,
+    build_marketing,
+)
 from tests.host.store import DEMO_USERNAME_PREFIX, USD_PER_EUR, generate_store
 
 # Events written per statement (the recorder's batched insert).
@@ -133,6 +140,10 @@ class Command(BaseCommand):
                     break
         process_seconds = time.perf_counter() - started - record_seconds
 
+        # Its orders come in before the recompute ranks everyone.
+        campaign_started = time.perf_counter()
+        campaign = build_campaign(anchor)
+        campaign_seconds = time.perf_counter() - campaign_started
         abandoned = mark_abandoned_checkouts(after_hours=config.checkout_abandoned_after_hours)
         recompute = recompute_all_profiles()
         helpdesk_started = time.perf_counter()
@@ -147,10 +158,12 @@ class Command(BaseCommand):
             recompute=recompute,
             helpdesk=helpdesk,
             marketing=marketing,
+            campaign=campaign,
             timings=(
                 record_seconds,
                 process_seconds,
                 helpdesk_seconds,
+                campaign_seconds,
                 time.perf_counter() - started,
             ),
         )
@@ -170,9 +183,19 @@ class Command(BaseCommand):
         )
 
     def _summary(
-        self, *, recorded, new_events, processed, abandoned, recompute, helpdesk, marketing, timings
+        self,
+        *,
+        recorded,
+        new_events,
+        processed,
+        abandoned,
+        recompute,
+        helpdesk,
+        marketing,
+        campaign,
+        timings,
     ):
-        record_seconds, process_seconds, helpdesk_seconds, total_seconds = timings
+        record_seconds, process_seconds, helpdesk_seconds, campaign_seconds, total_seconds = timings
         pending = Counter(
             InboundEvent.objects.exclude(status=InboundEventStatus.PROCESSED).values_list(
                 "status", flat=True
@@ -197,13 +220,14 @@ class Command(BaseCommand):
             + self._breakdown(profiles.exclude(rfm_segment=""), "rfm_segment"),
             f"Recompute          {recompute}",
             *self._helpdesk_lines(helpdesk),
-            *self._marketing_lines(marketing),
+            *self._marketing_lines(marketing, campaign),
             f"Seconds            record {record_seconds:.1f}, process {process_seconds:.1f},"
-            f" help desk {helpdesk_seconds:.1f}, total {total_seconds:.1f}",
+            f" help desk {helpdesk_seconds:.1f}, campaign {campaign_seconds:.1f},"
+            f" total {total_seconds:.1f}",
         ]
         self.stdout.write("\n".join(lines))
 
-    def _marketing_lines(self, marketing: MarketingOutcome) -> list[str]:
+    def _marketing_lines(self, marketing: MarketingOutcome, campaign) -> list[str]:
         consent = crm_models.MarketingConsent.objects.all()
         return [
             "Newsletter consent "
@@ -211,6 +235,21 @@ class Command(BaseCommand):
             + f" ({marketing.bounced} newly suppressed by a hard bounce)",
             f"Segments           {marketing.segments_created} new,"
             f" {marketing.segments_existing} kept, {marketing.members} memberships",
+            *self._campaign_lines(campaign),
+        ]
+
+    def _campaign_lines(self, outcome) -> list[str]:
+        if outcome is None:
+            return []
+        campaign = crm_models.Campaign.objects.get(name=CAMPAIGN_NAME)
+        figures = campaign_revenue(campaign)
+        lift = figures.lift
+        return [
+            f"Campaign           {CAMPAIGN_NAME!r} ({'sent now' if outcome.created else 'kept'}):"
+            f" {outcome.recipients} mailed, {outcome.holdout} held out,"
+            f" {outcome.opened} opened, {outcome.clicked} clicked;"
+            f" {figures.orders} attributed orders, {figures.revenue:.2f} {figures.currency},"
+            f" lift {'—' if lift is None else f'{lift:.2f}'} per recipient",
         ]
 
     def _helpdesk_lines(self, helpdesk: HelpdeskOutcome) -> list[str]:

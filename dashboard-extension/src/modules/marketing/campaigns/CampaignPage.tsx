@@ -18,7 +18,13 @@ import {
   MarketingCampaignUpdate,
   MarketingSegments,
 } from "../graphql/documents";
-import type { CampaignDetails, CampaignDiscountType, CampaignWinnerMetric, MarketingError } from "../graphql/types";
+import type {
+  CampaignDetails,
+  CampaignDiscountType,
+  CampaignWinnerMetric,
+  CampaignWithRevenue,
+  MarketingError,
+} from "../graphql/types";
 import { CAMPAIGN_STATUSES, isEditable } from "../labels";
 import {
   MAX_VARIANTS,
@@ -71,7 +77,7 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
   return <CampaignEditor key={campaign?.updatedAt ?? "new"} campaign={campaign} onChanged={refetch} />;
 }
 
-function CampaignEditor({ campaign, onChanged }: { campaign?: CampaignDetails; onChanged: () => void }) {
+function CampaignEditor({ campaign, onChanged }: { campaign?: CampaignWithRevenue; onChanged: () => void }) {
   const { client, navigate, dashboard, locale } = useCrm();
   const [values, setValues] = useState<CampaignValues>(() => (campaign ? fromCampaign(campaign) : emptyCampaign()));
   const [errors, setErrors] = useState<CampaignErrors>({});

@@ -3,14 +3,15 @@ import { Box, Text } from "@saleor/macaw-ui";
 import { formatNumber } from "../../core/format";
 import { Card } from "../../core/ui/Card";
 import { useCrm } from "../../core/use-crm";
-import type { CampaignDetails } from "../graphql/types";
-import { abResult, deliveryLines, formatRate, funnelSteps } from "./report";
+import type { CampaignWithRevenue } from "../graphql/types";
+import { abResult, deliveryLines, formatRate, funnelSteps, revenueSummary } from "./report";
 
-/** How a campaign went: the funnel, what did not arrive, and the A/B test. */
-export function CampaignReport({ campaign }: { campaign: CampaignDetails }) {
+/** How a campaign went: the funnel, what it earned, what did not arrive, and the A/B test. */
+export function CampaignReport({ campaign }: { campaign: CampaignWithRevenue }) {
   const { locale } = useCrm();
   const { stats } = campaign;
   const steps = funnelSteps(stats);
+  const revenue = revenueSummary(stats, locale);
   const lines = deliveryLines(stats);
   const ab = abResult(campaign);
   const widest = Math.max(stats.sent, 1);
@@ -50,6 +51,43 @@ export function CampaignReport({ campaign }: { campaign: CampaignDetails }) {
           </Box>
         ))}
       </Box>
+      {revenue && (
+        <Box display="flex" flexDirection="column" gap={2} data-testid="campaign-revenue">
+          <Box display="grid" __gridTemplateColumns="repeat(auto-fit, minmax(140px, 1fr))" gap={3}>
+            {[
+              { key: "revenue", label: "Revenue", value: revenue.revenue, note: `${formatNumber(revenue.orders, locale)} attributed orders` },
+              { key: "per-recipient", label: "Per recipient", value: revenue.perRecipient, note: "mailed" },
+              {
+                key: "per-holdout",
+                label: "Per holdout member",
+                value: revenue.perHoldoutMember ?? "—",
+                note: "got no email",
+              },
+              { key: "lift", label: "Lift", value: revenue.lift ?? "—", note: revenue.interval ? `95%: ${revenue.interval}` : "per recipient" },
+            ].map((figure) => (
+              <Box key={figure.key} display="flex" flexDirection="column" gap={0.5} data-testid={`revenue-${figure.key}`}>
+                <Text size={2} color="default2">
+                  {figure.label}
+                </Text>
+                <Text size={5} fontWeight="bold">
+                  {figure.value}
+                </Text>
+                <Text size={1} color="default2">
+                  {figure.note}
+                </Text>
+              </Box>
+            ))}
+          </Box>
+          <Text size={2} color={revenue.verdict === "negative" ? "critical1" : "default2"} data-testid="lift-explanation">
+            {revenue.explanation}
+          </Text>
+          <Text size={1} color="default2">
+            Orders count when placed with a recipient&apos;s code or within the attribution window after a click (the
+            latest touch wins, refunds deducted). Per-recipient figures count every order of each group in the window
+            after the send, so recipients and the holdout are measured the same way.
+          </Text>
+        </Box>
+      )}
       {lines.length > 0 && (
         <Box display="flex" flexDirection="column" gap={1}>
           {lines.map((line) => (

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 
 import type { CampaignStats } from "../graphql/types";
-import { abResult, deliveryLines, formatRate, funnelSteps, variantLabel } from "./report";
+import {
+  abResult,
+  deliveryLines,
+  formatPerRecipient,
+  formatRate,
+  funnelSteps,
+  revenueSummary,
+  variantLabel,
+} from "./report";
 
 const stats: CampaignStats = {
   recipients: 120,
@@ -85,5 +93,62 @@ describe("A/B result", () => {
   it("is absent without variants, and names positions by letter", () => {
     expect(abResult({ ...campaign, variants: [] })).toBeUndefined();
     expect(variantLabel(2)).toBe("Variant C");
+  });
+});
+
+describe("campaign revenue and lift", () => {
+  const revenue = {
+    orders: 7,
+    revenue: { amount: 812.5, currency: "USD" },
+    revenuePerRecipient: 4.25,
+    holdoutRevenuePerRecipient: 1.5,
+    lift: 2.75,
+    liftInterval: { low: 0.8, high: 4.7, confidence: 0.95 },
+  };
+
+  it("shows revenue, both groups and the lift with its interval", () => {
+    const summary = revenueSummary(revenue, "en-US")!;
+    expect(summary).toMatchObject({
+      orders: 7,
+      revenue: "$812.50",
+      perRecipient: "$4.25",
+      perHoldoutMember: "$1.50",
+      lift: "+$2.75",
+      interval: "$0.80 to $4.70",
+      verdict: "positive",
+    });
+    expect(summary.explanation).toContain("very likely added revenue");
+    expect(summary.explanation).toContain("$0.80 to $4.70");
+  });
+
+  it("says plainly when the interval includes zero, or is below it", () => {
+    const unclear = revenueSummary({ ...revenue, lift: 0.4, liftInterval: { low: -1.2, high: 2, confidence: 0.95 } }, "en-US")!;
+    expect(unclear.verdict).toBe("unclear");
+    expect(unclear.explanation).toContain("includes zero");
+    const negative = revenueSummary({ ...revenue, lift: -2, liftInterval: { low: -3, high: -1, confidence: 0.95 } }, "en-US")!;
+    expect(negative.verdict).toBe("negative");
+    expect(negative.lift).toBe("-$2.00");
+  });
+
+  it("explains a missing holdout or a missing interval", () => {
+    const noHoldout = revenueSummary(
+      { ...revenue, holdoutRevenuePerRecipient: null, lift: null, liftInterval: null },
+      "en-US",
+    )!;
+    expect([noHoldout.verdict, noHoldout.perHoldoutMember, noHoldout.lift]).toEqual(["no-holdout", null, null]);
+    const tooFew = revenueSummary({ ...revenue, liftInterval: null }, "en-US")!;
+    expect(tooFew.verdict).toBe("too-few");
+    expect(tooFew.interval).toBeNull();
+  });
+
+  it("is absent when the user may not see order figures", () => {
+    expect(revenueSummary({ orders: null, revenue: null }, "en-US")).toBeUndefined();
+    expect(revenueSummary({}, "en-US")).toBeUndefined();
+  });
+
+  it("keeps fractions of a cent per recipient", () => {
+    expect(formatPerRecipient(0.0042, "USD", "en-US")).toBe("$0.0042");
+    expect(formatPerRecipient(12.3456, "USD", "en-US")).toBe("$12.35");
+    expect(formatPerRecipient(null, "USD", "en-US")).toBe("—");
   });
 });

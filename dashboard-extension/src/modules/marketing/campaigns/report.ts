@@ -2,10 +2,12 @@
  * What a campaign's report shows, from `Campaign.stats` and
  * `Campaign.variantResults`: the funnel (sent → opened → clicked, and
  * ordered once the API reports attributed orders), delivery problems, and
- * the A/B test's result by the campaign's winner metric.
+ * the A/B test's result by the campaign's winner metric; and what it
+ * earned: attributed orders and revenue, revenue per recipient against the
+ * holdout, and the lift with its 95% interval in plain words.
  */
-import { formatNumber } from "../../core/format";
-import type { CampaignDetails, CampaignStats, CampaignWinnerMetric } from "../graphql/types";
+import { EMPTY, formatMoney, formatNumber } from "../../core/format";
+import type { CampaignDetails, CampaignRevenueStats, CampaignStats, CampaignWinnerMetric } from "../graphql/types";
 
 /** "42.5%" of `whole`; "—" when nothing to divide by. */
 export function formatRate(part: number, whole: number, locale?: string): string {
@@ -117,4 +119,81 @@ export function abResult(campaign: Pick<
     for (const row of rows) row.isLeading = row.rate === best;
   }
   return { metric: campaign.winnerMetric, rows, decided: campaign.winnerPosition != null };
+}
+
+/** An amount per recipient: a fraction of a cent still shows below one unit. */
+export function formatPerRecipient(amount: number | null | undefined, currency: string, locale?: string): string {
+  if (amount === null || amount === undefined || !Number.isFinite(amount)) return EMPTY;
+  if (Math.abs(amount) >= 1 || amount === 0) return formatMoney({ amount, currency }, locale);
+  try {
+    return new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 4,
+    }).format(amount);
+  } catch {
+    return `${formatNumber(amount, locale, 4)} ${currency}`;
+  }
+}
+
+export type LiftVerdict = "no-holdout" | "too-few" | "positive" | "negative" | "unclear";
+
+export interface RevenueSummary {
+  orders: number;
+  revenue: string;
+  perRecipient: string;
+  perHoldoutMember: string | null;
+  lift: string | null;
+  interval: string | null;
+  verdict: LiftVerdict;
+  /** What the lift and its interval mean, for a merchant. */
+  explanation: string;
+}
+
+/**
+ * The revenue part of the report, or undefined when the user may not see
+ * order figures (the API gave them null) or the API has none.
+ */
+export function revenueSummary(
+  stats: Partial<CampaignRevenueStats>,
+  locale?: string,
+): RevenueSummary | undefined {
+  if (typeof stats.orders !== "number" || !stats.revenue) return undefined;
+  const currency = stats.revenue.currency;
+  const per = (value: number | null | undefined) => formatPerRecipient(value, currency, locale);
+  const hasHoldout = typeof stats.holdoutRevenuePerRecipient === "number";
+  const lift = typeof stats.lift === "number" ? stats.lift : null;
+  const interval = stats.liftInterval ?? null;
+  const range = interval ? `${per(interval.low)} to ${per(interval.high)}` : null;
+  let verdict: LiftVerdict;
+  let explanation: string;
+  if (!hasHoldout || lift === null) {
+    verdict = "no-holdout";
+    explanation =
+      "No holdout, so there is nothing to compare with: hold out a share of the audience next time to learn what the email itself added.";
+  } else if (!interval || !range) {
+    verdict = "too-few";
+    explanation =
+      "Too few customers (or no purchases yet) in one of the groups to say how sure the lift is; it may change a lot as orders come in.";
+  } else if (interval.low > 0) {
+    verdict = "positive";
+    explanation = `The email very likely added revenue: with 95% confidence, between ${range} per recipient compared with customers who got nothing.`;
+  } else if (interval.high < 0) {
+    verdict = "negative";
+    explanation = `Recipients very likely spent less than the holdout: with 95% confidence, the difference is between ${range} per recipient.`;
+  } else {
+    verdict = "unclear";
+    explanation = `Not clear yet: the true lift is, with 95% confidence, between ${range} per recipient. That range includes zero, so the difference may be chance.`;
+  }
+  return {
+    orders: stats.orders,
+    revenue: formatMoney(stats.revenue, locale),
+    perRecipient: per(stats.revenuePerRecipient),
+    perHoldoutMember: hasHoldout ? per(stats.holdoutRevenuePerRecipient) : null,
+    lift: lift === null ? null : `${lift > 0 ? "+" : ""}${per(lift)}`,
+    interval: range,
+    verdict,
+    explanation,
+  };
 }

@@ -223,6 +223,17 @@ export interface CampaignStats {
   bounced: number;
 }
 
+/** `CampaignRevenueFields`: null where the user may not see order figures. */
+export interface CampaignRevenueStats {
+  orders: number | null;
+  revenue: { amount: number; currency: string } | null;
+  /** In the revenue's currency, per mailed recipient (every order in the window after the send). */
+  revenuePerRecipient: number | null;
+  holdoutRevenuePerRecipient: number | null;
+  lift: number | null;
+  liftInterval: { low: number; high: number; confidence: number } | null;
+}
+
 export interface CampaignSummary {
   id: string;
   name: string;
@@ -296,8 +307,9 @@ export interface MarketingCampaignsData {
   } | null;
 }
 
+export type CampaignWithRevenue = CampaignDetails & { stats: CampaignStats & Partial<CampaignRevenueStats> };
 export interface MarketingCampaignDetailsData {
-  campaign: CampaignDetails | null;
+  campaign: CampaignWithRevenue | null;
 }
 
 type CampaignPayload = { campaign: CampaignDetails | null; errors: MarketingError<CampaignErrorCode>[] } | null;
