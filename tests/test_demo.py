@@ -153,3 +153,23 @@ def test_crm_token_takes_the_user_id_the_api_shows(demo_store):
 def test_crm_token_for_a_customer_needs_a_user(db):
     with pytest.raises(Exception, match="--user-id"):
         call_command("crm_token", "--kind", "customer", stdout=StringIO())
+
+
+def test_demo_reset_empties_every_crm_table_but_the_settings():
+    # --fresh must start from nothing: a table left behind (what consent
+    # metadata was already seen, say) changes what the new store records.
+    from django.apps import apps
+
+    from tests.host.management.commands.crm_demo_data import RESET_MODELS
+
+    kept = {"CRMConfiguration", "ThrottleBucket"}
+    reset = set(RESET_MODELS)
+    for model in apps.get_app_config("saleor_crm").get_models():
+        if model.__name__ in kept or model in reset:
+            continue
+        cascades = any(
+            field.many_to_one and field.related_model in reset
+            for field in model._meta.get_fields()
+            if getattr(field, "related_model", None)
+        )
+        assert cascades, f"{model.__name__} is neither reset nor removed with a reset table"

@@ -120,6 +120,24 @@ describe("The demo's Dashboard stand-in", { timeout: 180_000 }, () => {
     await context.close();
   });
 
+  test("the demo's sent campaign shows its report: funnel, attributed revenue and lift", async () => {
+    const { context, page, errors, shoot } = await openDemo("#/app/marketing");
+    let frame = await crmFrame(page);
+    const row = frame.getByTestId("campaign-row").filter({ hasText: "Spring coffee sale" });
+    await row.waitFor();
+    await row.click();
+    await page.waitForFunction(() => /^#\/app\/marketing\/campaigns\/.+/.test(location.hash));
+    frame = await crmFrame(page);
+    const report = frame.getByTestId("campaign-report");
+    await report.waitFor();
+    await report.getByText("Lift", { exact: true }).waitFor();
+    await frame.getByTestId("lift-explanation").waitFor();
+    await report.scrollIntoViewIfNeeded();
+    await shoot("demo-campaign.png");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("the address follows the CRM page, so reload and Back keep the place", async () => {
     const { context, page, errors } = await openDemo("#/app");
     let frame = await crmFrame(page);

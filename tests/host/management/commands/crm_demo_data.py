@@ -69,6 +69,7 @@ RESET_MODELS = (
     crm_models.SegmentMember,
     crm_models.Segment,
     crm_models.MarketingConsentChange,
+    crm_models.MarketingConsentMetadataSeen,
     crm_models.MarketingConsent,
     crm_models.TicketMessage,
     crm_models.Ticket,
