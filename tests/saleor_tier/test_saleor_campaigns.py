@@ -184,6 +184,8 @@ def test_a_sent_campaign_with_an_offer_and_its_attributed_order(
     undiscounted = Decimal(str(total))
     discounted = Decimal(str(applied["checkout"]["totalPrice"]["gross"]["amount"]))
     assert discounted < undiscounted
+    checkout.refresh_from_db()  # completing saves it: keep the code Saleor stored
+    assert checkout.voucher_code == code
     order = complete_checkout(user_api_client, checkout, payment_dummy, address, set_delivery)
     assert order.voucher_code == code
 
