@@ -415,6 +415,15 @@ def test_customer_stats_period_bounds(gql):
     assert "1 to 36" in errors[0].message
 
 
+@pytest.mark.parametrize("last", [True, False])
+def test_customer_stats_refuse_a_boolean_period_count(gql, last):
+    # graphene 2 lets a JSON boolean through an Int variable: it must not
+    # reach the SQL as one.
+    data, errors = gql(STATS, {"period": "WEEK", "last": last})
+    assert data["crmCustomerStats"]["newVsReturning"] is None
+    assert "1 to 36" in errors[0].message
+
+
 UNCONVERTED = """
 query ($email: String) {
   customerProfile(email: $email) { totalSpent { amount currency } unconvertedSpend { amount currency } }

@@ -902,3 +902,15 @@ def test_ids_with_malformed_keys_are_typed_not_found_errors():
     for result in inbox:
         assert result.errors is None
         assert result.data["tickets"]["totalCount"] == 0
+
+
+@pytest.mark.django_db
+def test_ticket_stats_refuse_a_boolean_period_count(gql):
+    # graphene 2 lets a JSON true through an Int variable: it must not reach
+    # the SQL as a boolean (the fuzz found "boolean - integer").
+    query = (
+        "query($l: Int!) { crmTicketStats { slaAttainment(period: MONTH, last: $l) { solved } } }"
+    )
+    data, errors = gql(query, {"l": True})
+    assert data is None  # crmTicketStats is non-null: the error empties the response
+    assert [error.message for error in errors] == ["Ask for 1 to 36 periods."]

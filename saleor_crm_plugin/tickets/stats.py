@@ -16,7 +16,8 @@ from .services import missed_target
 def _periods(period: str, last: int) -> str:
     if period not in PERIODS:
         raise ValueError(f"Unknown period {period}.")
-    if not 1 <= last <= MAX_PERIODS:
+    # graphene 2 lets a JSON true through an Int variable (bool is an int).
+    if isinstance(last, bool) or not 1 <= last <= MAX_PERIODS:
         raise ValueError(f"Ask for 1 to {MAX_PERIODS} periods.")
     step = PERIODS[period]
     return f"""
