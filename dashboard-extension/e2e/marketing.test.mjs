@@ -173,7 +173,8 @@ describe("Marketing in Chromium", { timeout: 240_000 }, () => {
       `query ($id: ID!) { campaignPreview(id: $id) { subject html } }`,
       { id: campaignId },
     );
-    assert.match(campaignPreview.subject, /^Hello /);
+    // The first member may be a guest without a first name: "Hello".
+    assert.match(campaignPreview.subject, /^Hello\b/);
     await frame.getByTestId("campaign-preview-subject").getByText(campaignPreview.subject).waitFor();
     const previewBody = frame.frameLocator('[data-testid="campaign-preview-frame"]').locator("body");
     await previewBody.getByText("spring is here", { exact: false }).waitFor();

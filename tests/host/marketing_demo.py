@@ -158,7 +158,7 @@ CAMPAIGN_BODY = (
     "<style>p { font-family: Georgia, serif; } .code { font-weight: bold; }</style>"
     "<p>Hi {{customer.first_name}},</p>"
     "<p>Spring roasts are in. Your personal code: <span class='code'>{{offer.code}}</span>"
-    " (20% off until {{date offer.expires_at \"%d %B\"}}).</p>"
+    ' (20% off until {{date offer.expires_at "%d %B"}}).</p>'
     '<p><a href="https://shop.example.com/spring">See the spring roasts</a></p>'
     '<p><a href="{{unsubscribe_url}}">Unsubscribe</a> · {{shop.name}}</p>'
 )
