@@ -90,6 +90,7 @@ DEFAULTS: dict[str, Any] = {
         "newsletter_confirm": {"ip": "30/h", "email": "10/h"},
         "consent_update": {"ip": "30/h", "email": "10/h"},
         "inbound_bounce": {"ip": "600/m", "email": "20/h"},
+        "inbound_unsubscribe": {"ip": "600/m"},
     },
     # Proxies in front of the store that append to X-Forwarded-For (a load
     # balancer, nginx): the client is the address the nearest of them saw,

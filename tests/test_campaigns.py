@@ -6,7 +6,7 @@ the API's typed errors and permissions.
 import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -284,7 +284,11 @@ def test_sent_through_smtp_with_one_click_unsubscribe_headers(vips, smtp):
     assert unsubscribe.startswith(
         "<https://api.shop.example.com/plugins/global/saleor.crm/campaigns/unsubscribe/?t="
     )
-    assert "<mailto:news@shop.example.com?subject=unsubscribe>" in unsubscribe
+    mailto = unsubscribe.split(",")[1].strip().strip("<>")
+    assert mailto.startswith("mailto:news@shop.example.com?subject=unsubscribe%20")
+    assert tracking.recipient_for_mailto(unquote(mailto.partition("subject=")[2])).email == (
+        "c0@example.com"
+    )
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     html = message.get_body(("html",)).get_content()
     text = message.get_body(("plain",)).get_content()
@@ -570,22 +574,94 @@ def execute_stats(campaign):
 # --- bounces -------------------------------------------------------------------
 
 
-def post_bounce(client, payload):
+def post_bounce(client, payload, path="inbound-bounce", secret=None):
     import json
 
     from saleor_crm_plugin.configuration.services import update_configuration
     from saleor_crm_plugin.http.inbound import sign
 
-    secret = "s3cret-shared-with-the-mail-provider"
-    update_configuration(inbound_secret=secret)
+    shared = "s3cret-shared-with-the-mail-provider"
+    update_configuration(inbound_secret=shared)
     body = json.dumps(payload).encode()
-    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in sign(secret, body).items()}
+    signed = sign(secret or shared, body)
+    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in signed.items()}
     return client.post(
-        "/plugins/global/saleor.crm/marketing/inbound-bounce/",
+        f"/plugins/global/saleor.crm/marketing/{path}/",
         body,
         content_type="application/json",
         **headers,
     )
+
+
+def test_mail_to_the_mailto_address_unsubscribes_the_recipient_its_subject_names(
+    client, vips, smtp
+):
+    # given a campaign email and the mail a client writes from its mailto:
+    make_profiles(2)
+    campaign = run_to_end(new_campaign(vips, from_email="news@shop.example.com"))
+    message = next(m for m in smtp.messages if m["To"] == "c1@example.com")
+    mailto = message["List-Unsubscribe"].split(",")[1].strip().strip("<>")
+    subject = unquote(mailto.partition("?subject=")[2])
+
+    # when the provider posts it, with a From naming someone else and a reply prefix
+    response = post_bounce(
+        client,
+        {"subject": f"Re: {subject}", "from": "c0@example.com", "to": "news@shop.example.com"},
+        path="inbound-unsubscribe",
+    )
+
+    # then the recipient the token names is unsubscribed, not the From
+    assert response.status_code == 200, response.content
+    assert response.json() == {"unsubscribed": True}
+    consent = MarketingConsent.objects.get(status=ConsentStatus.UNSUBSCRIBED)
+    assert consent.source == f"campaign:{campaign.pk}"
+    recipient = CampaignRecipient.objects.get(email="c1@example.com")
+    assert recipient.unsubscribed_at is not None
+    assert not CampaignRecipient.objects.filter(
+        email="c0@example.com", unsubscribed_at__isnull=False
+    ).exists()
+    data, _ = execute_stats(campaign)
+    assert data["unsubscribed"] == 1
+
+    # and a second copy of the same mail changes nothing
+    assert post_bounce(client, {"subject": subject}, path="inbound-unsubscribe").json() == {
+        "unsubscribed": True
+    }
+    assert execute_stats(campaign)[0]["unsubscribed"] == 1
+    assert TimelineEvent.objects.filter(type="campaign_unsubscribed").count() == 1
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "unsubscribe",
+        "unsubscribe 1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "please take me off the list",
+    ],
+)
+def test_mail_to_the_mailto_address_without_a_valid_token_changes_nothing(
+    client, vips, smtp, subject
+):
+    make_profiles(1)
+    run_to_end(new_campaign(vips))
+    response = post_bounce(client, {"subject": subject}, path="inbound-unsubscribe")
+    assert response.status_code == 200
+    assert response.json() == {"unsubscribed": False, "reason": "NO_VALID_TOKEN"}
+    assert not MarketingConsent.objects.filter(status=ConsentStatus.UNSUBSCRIBED).exists()
+
+
+def test_the_mailto_endpoint_is_signed_and_refuses_bad_input_on_its_field(client, vips, smtp):
+    make_profiles(1)
+    run_to_end(new_campaign(vips))
+    message = smtp.messages[0]
+    mailto = message["List-Unsubscribe"].split(",")[1].strip().strip("<>")
+    subject = unquote(mailto.partition("?subject=")[2])
+    forged = post_bounce(client, {"subject": subject}, path="inbound-unsubscribe", secret="no")
+    assert forged.status_code == 401
+    bad = post_bounce(client, {"subject": ["x"]}, path="inbound-unsubscribe")
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["field"] == "subject"
+    assert not MarketingConsent.objects.filter(status=ConsentStatus.UNSUBSCRIBED).exists()
 
 
 def test_a_bounce_naming_the_message_id_marks_that_recipient_bounced(client, vips, smtp):

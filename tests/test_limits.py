@@ -404,6 +404,8 @@ def test_nul_in_a_base64_part_of_an_inbound_email_is_400(client, inbound_secret)
             "UNSUPPORTED_MEDIA_TYPE",
         ),
         ("put", "/tickets/rate/", "application/json", 405, "METHOD_NOT_ALLOWED"),
+        ("get", "/marketing/inbound-unsubscribe/", "application/json", 405, "METHOD_NOT_ALLOWED"),
+        ("post", "/marketing/inbound-unsubscribe/", "text/plain", 415, "UNSUPPORTED_MEDIA_TYPE"),
     ],
 )
 def test_inbound_endpoints_answer_wrong_requests_in_json(

@@ -18,6 +18,19 @@ and marks the campaign email it is about BOUNCED: the one ``messageId``
 (optional, the bounced message's ``Message-ID``) names, else the latest
 campaign email sent to the address. A soft bounce is acknowledged and
 changes nothing.
+
+``POST <route>/marketing/inbound-unsubscribe/`` takes a mail sent to the
+``mailto:`` of a campaign email's ``List-Unsubscribe``, as the provider's
+inbound route parsed it, signed the same way::
+
+    {"subject": "unsubscribe 123:…", "from": "ann@example.com", "to": "unsubscribe@…"}
+
+The subject the mail client filled in from the ``mailto:`` carries that
+recipient's signed unsubscribe token, so the mail names its recipient as
+the one-click link does; ``from`` and ``to`` are not trusted (anyone can
+write them) and not needed. Mail without a valid token is answered 200
+with ``"unsubscribed": false`` (the provider need not retry it) and
+changes nothing: route such mail to a person.
 """
 
 from __future__ import annotations
@@ -159,8 +172,8 @@ def unsubscribe_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def inbound_bounce(request: HttpRequest) -> HttpResponse:
-    """A bounce or complaint from the mail provider (signed)."""
+def _signed_json(request: HttpRequest) -> dict | HttpResponse:
+    """The verified JSON object of a signed inbound request, or the refusal."""
     require_post(request)
     require_content_type(request, "application/json")
     body = read_body(request, crm_setting("SALEOR_CRM_MAX_REQUEST_BYTES"))
@@ -172,6 +185,34 @@ def inbound_bounce(request: HttpRequest) -> HttpResponse:
         return field_errors(400, (None, "INVALID_JSON", "The body is not valid JSON."))
     if not isinstance(data, dict):
         return field_errors(400, (None, "INVALID_JSON", "Send a JSON object."))
+    return data
+
+
+def inbound_unsubscribe(request: HttpRequest) -> HttpResponse:
+    """A mail to the ``mailto:`` unsubscribe address (signed)."""
+    data = _signed_json(request)
+    if isinstance(data, HttpResponse):
+        return data
+    throttle(request, "inbound_unsubscribe", None)
+    subject = data.get("subject")
+    if not isinstance(subject, str) or len(subject) > 998:
+        return field_errors(
+            400, ("subject", "INVALID", "The subject of the mail, as received (998 at most).")
+        )
+    if find_unstorable(subject) is not None:
+        return field_errors(400, ("subject", "INVALID", "Unstorable content."))
+    recipient = tracking.recipient_for_mailto(subject)
+    if recipient is None:
+        return JsonResponse({"unsubscribed": False, "reason": "NO_VALID_TOKEN"})
+    tracking.unsubscribe_recipient(recipient, user_agent="mailto")
+    return JsonResponse({"unsubscribed": True})
+
+
+def inbound_bounce(request: HttpRequest) -> HttpResponse:
+    """A bounce or complaint from the mail provider (signed)."""
+    data = _signed_json(request)
+    if isinstance(data, HttpResponse):
+        return data
     email = data.get("email")
     throttle(request, "inbound_bounce", email if isinstance(email, str) else None)
     if (path := find_unstorable(data)) is not None:

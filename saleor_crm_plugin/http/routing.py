@@ -38,6 +38,7 @@ ROUTES: dict[str, Callable[[HttpRequest], HttpResponse]] = {
     "/marketing/confirm/": consent.confirm_page,
     "/marketing/unsubscribe/": consent.unsubscribe_page,
     "/marketing/inbound-bounce/": consent.inbound_bounce,
+    "/marketing/inbound-unsubscribe/": consent.inbound_unsubscribe,
     "/campaigns/unsubscribe/": campaigns.unsubscribe_page,
     "/campaigns/open/": campaigns.open_pixel,
     "/campaigns/click/": campaigns.click_redirect,

@@ -294,7 +294,9 @@ def build_message(
         pixel_url=tracking.url("open", recipient.pk),
     )
     unsubscribe = tracking.url("unsubscribe", recipient.pk)
-    mailto = crm_setting("SALEOR_CRM_UNSUBSCRIBE_MAILTO") or sender(campaign)
+    mailto = tracking.mailto(
+        recipient.pk, crm_setting("SALEOR_CRM_UNSUBSCRIBE_MAILTO") or sender(campaign)
+    )
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
@@ -303,7 +305,7 @@ def build_message(
         connection=smtp,
         headers={
             "Message-ID": message_id(campaign, recipient),
-            "List-Unsubscribe": f"<{unsubscribe}>, <mailto:{mailto}?subject=unsubscribe>",
+            "List-Unsubscribe": f"<{unsubscribe}>, <{mailto}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Precedence": "bulk",
         },

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.core import signing
 from django.utils import timezone
@@ -64,6 +64,29 @@ def url(kind: str, recipient_id: int, link: int | None = None) -> str:
     base = (crm_setting("SALEOR_CRM_PUBLIC_URL") or "").rstrip("/")
     path = {"unsubscribe": UNSUBSCRIBE_PATH, "open": OPEN_PATH, "click": CLICK_PATH}[kind]
     return f"{base}{ROUTE}{path}?{urlencode({'t': token(kind, recipient_id, link)})}"
+
+
+def mailto(recipient_id: int, address: str) -> str:
+    """The ``mailto:`` of the email's ``List-Unsubscribe``: the subject a
+    mail client fills in carries the recipient's unsubscribe token, so the
+    mail that comes back names its recipient as the one-click link does
+    (anyone can write a ``From``; nobody can forge the token).
+    """
+    return f"mailto:{address}?subject={quote('unsubscribe ' + token('unsubscribe', recipient_id))}"
+
+
+# A signed unsubscribe token: the recipient's ID, ":", Django's URL-safe signature.
+_TOKEN_IN_TEXT = re.compile(r"(?<![\w:-])(\d{1,18}:[A-Za-z0-9_-]{20,100})(?![\w:-])")
+
+
+def recipient_for_mailto(subject: str) -> CampaignRecipient | None:
+    """The recipient the subject of a mail sent to the ``mailto:`` address
+    names (a client may prefix or quote it); None when no valid token is in it.
+    """
+    for candidate in _TOKEN_IN_TEXT.findall(subject or ""):
+        if (recipient := recipient_for_unsubscribe(candidate)) is not None:
+            return recipient
+    return None
 
 
 def _timeline(recipient: CampaignRecipient, type: str, at: datetime, key: str) -> None:
