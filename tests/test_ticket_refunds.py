@@ -270,3 +270,90 @@ def test_refund_also_works_inside_a_callers_transaction(ticket, store):
         )
     assert TicketRefund.objects.get(pk=row.pk).status == TicketRefundStatus.STARTED
     assert Decimal(str(store.calls[0][1])) == 1
+
+
+# --- the store's refund reasons (Saleor 3.22+ may require one of staff) --------
+
+REASONS = "{ ticketRefundReasons { required reasons { id title } } }"
+
+
+class StoreWithReasons(FakeStore):
+    """A store whose settings name refund reasons, required of staff."""
+
+    def refund_reasons(self, requestor=None):
+        return commerce_actions.RefundReasons(
+            required=requestor is None or requestor.kind == RequestorKind.STAFF,
+            reasons=(
+                commerce_actions.RefundReason("UGFnZTo3", "Damaged item"),
+                commerce_actions.RefundReason("UGFnZTo4", "Package lost"),
+            ),
+        )
+
+    def refund(self, order_id, amount, reason, requestor, reason_reference=None):
+        StoreWithReasons.references.append(reason_reference)
+        return super().refund(order_id, amount, reason, requestor)
+
+
+@pytest.fixture
+def store_with_reasons(store, settings):
+    settings.SALEOR_CRM_ORDER_ACTIONS = "tests.test_ticket_refunds.StoreWithReasons"
+    commerce_actions._actions_class.cache_clear()
+    StoreWithReasons.references = []
+    return StoreWithReasons
+
+
+def test_the_stores_refund_reasons_are_listed_for_staff(store_with_reasons):
+    result = execute(REASONS, requestor=STAFF)
+    assert result.errors is None
+    assert result.data["ticketRefundReasons"] == {
+        "required": True,
+        "reasons": [
+            {"id": "UGFnZTo3", "title": "Damaged item"},
+            {"id": "UGFnZTo4", "title": "Package lost"},
+        ],
+    }
+
+
+def test_without_a_store_there_are_no_reasons_and_none_is_required(db):
+    result = execute(REASONS, requestor=STAFF)
+    assert result.data["ticketRefundReasons"] == {"required": False, "reasons": []}
+
+
+@pytest.mark.parametrize(
+    ("reference", "code"), [(None, "REQUIRED"), ("", "REQUIRED"), ("UGFnZTo5", "INVALID")]
+)
+def test_a_refund_without_one_of_the_required_reasons_is_refused_and_not_recorded(
+    ticket, store_with_reasons, reference, code
+):
+    extra = {} if reference is None else {"reasonReference": reference}
+    data = refund(ticket, **extra)
+    assert [(e["field"], e["code"]) for e in data["errors"]] == [("reasonReference", code)]
+    assert data["refund"] is None
+    assert not TicketRefund.objects.exists()
+    assert store_with_reasons.calls == []
+
+
+def test_the_chosen_reason_goes_to_the_store_and_is_kept_on_the_refund(ticket, store_with_reasons):
+    data = refund(ticket, reasonReference="UGFnZTo4")
+    assert data["errors"] == []
+    assert store_with_reasons.references == ["UGFnZTo4"]
+    row = TicketRefund.objects.get()
+    assert (row.reason_reference, row.reason_title) == ("UGFnZTo4", "Package lost")
+    note = TicketMessage.objects.filter(ticket=ticket).order_by("-created_at", "-id").first()
+    assert "Reason: Package lost. Note: Late" in note.body
+    result = execute(
+        "query ($id: ID!) { ticket(id: $id) { refunds { reasonReference reasonTitle } } }",
+        requestor=STAFF,
+        variables={"id": to_global_id("Ticket", ticket.pk)},
+    )
+    assert result.data["ticket"]["refunds"] == [
+        {"reasonReference": "UGFnZTo4", "reasonTitle": "Package lost"}
+    ]
+
+
+def test_a_store_without_reasons_is_asked_as_before(ticket, store):
+    # FakeStore's refund takes no reason reference, and offers no reasons
+    data = refund(ticket)
+    assert data["errors"] == []
+    assert store.calls == [("o-ann", Decimal("12.50"), "Late")]
+    assert TicketRefund.objects.get().reason_reference == ""

@@ -59,16 +59,54 @@ class Refund:
     kind: str
 
 
+@dataclass(frozen=True)
+class RefundReason:
+    """A reason the store offers for refunds (Saleor: a page of the refund
+    reason type its settings name), by the store's global ID.
+    """
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RefundReasons:
+    """The store's refund reasons, and whether staff must pick one (Saleor
+    3.22+: a refund reason reference type is set in the store's settings).
+    """
+
+    required: bool
+    reasons: tuple[RefundReason, ...] = ()
+
+
+NO_REASONS = RefundReasons(required=False)
+
+
 class OrderActions(Protocol):
     # False: the host has no store, every action is refused with
     # ``unavailable`` (checked before anything is recorded).
     available: bool
 
-    def refund(self, order_id: str, amount: Decimal, reason: str, requestor: Requestor) -> Refund:
+    def refund(
+        self,
+        order_id: str,
+        amount: Decimal,
+        reason: str,
+        requestor: Requestor,
+        reason_reference: str | None = None,
+    ) -> Refund:
         """Start a refund of ``amount`` of order ``order_id`` in the store,
-        as ``requestor``; :class:`OrderActionError` when the store refuses
-        (nothing was refunded). Runs outside the CRM's transaction: the
-        store commits its own work.
+        as ``requestor``, with one of :meth:`refund_reasons` when given;
+        :class:`OrderActionError` when the store refuses (nothing was
+        refunded). Runs outside the CRM's transaction: the store commits its
+        own work.
+        """
+        ...
+
+    def refund_reasons(self, requestor: Requestor | None = None) -> RefundReasons:
+        """The reasons the store offers for refunds, and whether
+        ``requestor`` must give one (optional: a backend without it offers
+        none and requires none).
         """
         ...
 
@@ -78,8 +116,18 @@ class NoOrderActions:
 
     available = False
 
-    def refund(self, order_id: str, amount: Decimal, reason: str, requestor: Requestor) -> Refund:
+    def refund(
+        self,
+        order_id: str,
+        amount: Decimal,
+        reason: str,
+        requestor: Requestor,
+        reason_reference: str | None = None,
+    ) -> Refund:
         raise OrderActionError(None, UNAVAILABLE, TicketErrorCode.UNAVAILABLE)
+
+    def refund_reasons(self, requestor: Requestor | None = None) -> RefundReasons:
+        return NO_REASONS
 
 
 @cache
@@ -98,3 +146,14 @@ def _actions_class() -> type:
 
 def order_actions() -> OrderActions:
     return _actions_class()()
+
+
+def refund_reasons(
+    requestor: Requestor | None = None, actions: OrderActions | None = None
+) -> RefundReasons:
+    """The backend's refund reasons for ``requestor``; none (and none
+    required) for a backend that does not offer them.
+    """
+    actions = actions or order_actions()
+    read = getattr(actions, "refund_reasons", None)
+    return read(requestor) if read is not None else NO_REASONS

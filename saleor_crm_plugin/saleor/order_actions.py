@@ -10,6 +10,11 @@ permission and channel checks:
   ``HANDLE_PAYMENTS``);
 - orders paid with the older payments: ``orderRefund`` (``MANAGE_ORDERS``).
 
+Saleor 3.22+ may require a refund reason of staff: when the store's
+settings name a refund reason reference type, a granted refund a staff
+member asks for needs one of that type's pages (``reasonReference``).
+:meth:`SaleorOrderActions.refund_reasons` offers them.
+
 Nothing of those operations is repeated here: their ``perform_mutation`` is
 called with a Saleor request context for the requestor, and their
 ``ValidationError``/``PermissionDenied`` become the CRM's typed errors (with
@@ -25,6 +30,7 @@ from __future__ import annotations
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.contrib.sites.models import Site
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
@@ -42,9 +48,16 @@ from saleor.graphql.payment.mutations.transaction.transaction_request_refund_for
     TransactionRequestRefundForGrantedRefund,
 )
 from saleor.order.models import Order
+from saleor.page.models import Page
 
 from ..auth import Requestor, RequestorKind
-from ..commerce.order_actions import OrderActionError, Refund
+from ..commerce.order_actions import (
+    NO_REASONS,
+    OrderActionError,
+    Refund,
+    RefundReason,
+    RefundReasons,
+)
 from ..tickets.error_codes import TicketErrorCode
 
 
@@ -113,10 +126,38 @@ def _error(error: ValidationError) -> OrderActionError:
     )
 
 
+# Refund reasons offered at most (a store keeps a handful).
+MAX_REASONS = 100
+
+
 class SaleorOrderActions:
     available = True
 
-    def refund(self, order_id: str, amount: Decimal, reason: str, requestor: Requestor) -> Refund:
+    def refund_reasons(self, requestor: Requestor | None = None) -> RefundReasons:
+        """The pages of the store's refund reason reference type (Saleor
+        3.22+, site settings), by title; required of staff, as Saleor's
+        ``orderGrantRefundCreate`` requires it of users and not of apps.
+        """
+        site_settings = Site.objects.get_current().settings
+        type_id = getattr(site_settings, "refund_reason_reference_type_id", None)
+        if type_id is None:
+            return NO_REASONS
+        pages = Page.objects.filter(page_type_id=type_id).order_by("title", "pk")[:MAX_REASONS]
+        return RefundReasons(
+            required=requestor is None or requestor.kind == RequestorKind.STAFF,
+            reasons=tuple(
+                RefundReason(to_global_id("Page", page.pk), page.title) for page in pages
+            ),
+        )
+
+    def refund(
+        self,
+        order_id: str,
+        amount: Decimal,
+        reason: str,
+        requestor: Requestor,
+        reason_reference: str | None = None,
+    ) -> Refund:
         order = Order.objects.filter(pk=order_id).first()
         if order is None:
             raise OrderActionError("id", "Saleor has no such order.", TicketErrorCode.NOT_FOUND)
@@ -147,6 +188,7 @@ class SaleorOrderActions:
                             "transaction_id": to_global_id(
                                 "TransactionItem", transaction_item.token
                             ),
+                            **({"reason_reference": reason_reference} if reason_reference else {}),
                         },
                     ).granted_refund.node
                     TransactionRequestRefundForGrantedRefund.perform_mutation(

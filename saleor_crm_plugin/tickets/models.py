@@ -215,6 +215,10 @@ class TicketRefund(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=3)
     currency = models.CharField(max_length=3)
     reason = models.TextField(blank=True, default="")
+    # The store's refund reason (Saleor: a page of its refund reason type),
+    # by global ID, and its title when asked for.
+    reason_reference = models.CharField(max_length=255, blank=True, default="")
+    reason_title = models.CharField(max_length=255, blank=True, default="")
     status = models.CharField(
         max_length=16, choices=TicketRefundStatus.choices, default=TicketRefundStatus.REQUESTED
     )

@@ -24,7 +24,14 @@ from django.utils import timezone
 
 from ..auth import Requestor
 from ..commerce.models import OrderFact
-from ..commerce.order_actions import UNAVAILABLE, OrderActionError, Refund, order_actions
+from ..commerce.order_actions import (
+    UNAVAILABLE,
+    OrderActionError,
+    Refund,
+    RefundReason,
+    order_actions,
+    refund_reasons,
+)
 from ..currency import minor_units
 from ..marketing.models import OfferCode
 from ..marketing.offers import MAX_AMOUNT, OfferError, OfferSpec, issue_offer_codes, validate_offer
@@ -165,7 +172,39 @@ class RefundFailed(TicketError):
         self.refund = refund
 
 
-def _key(ticket: Ticket, amount: Decimal, reason: str, idempotency_key: str | None) -> str:
+def _reason_reference(
+    actions, requestor: Requestor, reason_reference: str | None
+) -> RefundReason | None:
+    """The store's refund reason the request names, checked against what
+    the store offers; required when the store requires one of ``requestor``.
+    """
+    offered = refund_reasons(requestor, actions)
+    if reason_reference is None or not str(reason_reference).strip():
+        if offered.required:
+            raise TicketError(
+                "reasonReference",
+                "Saleor asks for a refund reason: choose one of ticketRefundReasons.",
+                TicketErrorCode.REQUIRED,
+            )
+        return None
+    wanted = str(reason_reference).strip()
+    for reason in offered.reasons:
+        if reason.id == wanted:
+            return reason
+    raise TicketError(
+        "reasonReference",
+        "Not one of the store's refund reasons (ticketRefundReasons).",
+        TicketErrorCode.INVALID,
+    )
+
+
+def _key(
+    ticket: Ticket,
+    amount: Decimal,
+    reason: str,
+    idempotency_key: str | None,
+    reason_reference: RefundReason | None = None,
+) -> str:
     """The request's key: the client's, or one derived from what is
     refunded, so that the same refund asked twice (a double click, a retried
     request) is one refund. Refunding the same amount of the order again
@@ -179,6 +218,8 @@ def _key(ticket: Ticket, amount: Decimal, reason: str, idempotency_key: str | No
             )
         return key
     what = f"{ticket.order_id}\n{amount.normalize():f}\n{reason}"
+    if reason_reference is not None:
+        what += f"\n{reason_reference.id}"
     return "derived:" + hashlib.sha256(what.encode()).hexdigest()[:40]
 
 
@@ -189,6 +230,7 @@ def _request_refund(
     author: Author,
     idempotency_key: str | None,
     available: bool,
+    reason_reference: RefundReason | None = None,
 ) -> tuple[TicketRefund, bool]:
     """The refund's record, written in a transaction of its own (committed
     when the caller is in none) before the store is asked; and whether the
@@ -207,7 +249,7 @@ def _request_refund(
                 f"At most the order's total, {fact.total_gross:f} {currency}.",
                 TicketErrorCode.INVALID,
             )
-        key = _key(ticket, amount, reason, idempotency_key)
+        key = _key(ticket, amount, reason, idempotency_key, reason_reference)
         if not available:
             # Nothing to record: the host cannot refund at all.
             raise TicketError(None, UNAVAILABLE, TicketErrorCode.UNAVAILABLE)
@@ -234,6 +276,8 @@ def _request_refund(
             row.status = TicketRefundStatus.REQUESTED
             row.store_errors = []
             row.reason = reason
+            row.reason_reference = reason_reference.id if reason_reference else ""
+            row.reason_title = reason_reference.title if reason_reference else ""
             row.requested_by_user_id = author.user_id
             row.requested_by_name = author.name
             row.save()
@@ -244,6 +288,8 @@ def _request_refund(
             amount=amount,
             currency=currency,
             reason=reason,
+            reason_reference=reason_reference.id if reason_reference else "",
+            reason_title=reason_reference.title if reason_reference else "",
             status=TicketRefundStatus.REQUESTED,
             idempotency_key=key,
             requested_by_user_id=author.user_id,
@@ -266,7 +312,8 @@ def _mark_started(row: TicketRefund, refund: Refund, author: Author) -> TicketRe
             ticket,
             author,
             f"Refund of {row.amount:f} {row.currency} started ({refund.status})."
-            + (f" Reason: {row.reason}" if row.reason else ""),
+            + (f" Reason: {row.reason_title}." if row.reason_title else "")
+            + (f" {'Note' if row.reason_title else 'Reason'}: {row.reason}" if row.reason else ""),
         )
         _timeline(
             ticket,
@@ -300,6 +347,7 @@ def refund_order(
     author: Author,
     requestor: Requestor,
     idempotency_key: str | None = None,
+    reason_reference: str | None = None,
 ) -> TicketRefund:
     """Start a refund of ``amount`` of the ticket's linked order through the
     store (as ``requestor``, whose permissions the store checks again).
@@ -315,20 +363,24 @@ def refund_order(
     Asking again with the same ``idempotency_key`` (default: derived from
     the order, amount and reason) answers with the started refund, retries a
     failed one, and is refused with ``in_progress`` while its outcome is
-    unknown. :class:`TicketError` when the ticket has no order, the amount
-    is not one the order was paid in, or the host has no store
+    unknown. ``reason_reference`` is one of the store's refund reasons
+    (:func:`~saleor_crm_plugin.commerce.order_actions.refund_reasons`),
+    required when the store requires one. :class:`TicketError` when the
+    ticket has no order, the amount is not one the order was paid in, the
+    reason is missing or not the store's, or the host has no store
     (``unavailable``).
     """
     reason = (reason or "").strip()
     check_length(reason, MAX_REASON, "reason", TicketError)
     actions = order_actions()
-    row, ask = _request_refund(
-        ticket, amount, reason, author, idempotency_key, getattr(actions, "available", True)
-    )
+    available = getattr(actions, "available", True)
+    chosen = _reason_reference(actions, requestor, reason_reference) if available else None
+    row, ask = _request_refund(ticket, amount, reason, author, idempotency_key, available, chosen)
     if not ask:
         return row
     try:
-        refund = actions.refund(row.order_id, row.amount, reason, requestor)
+        extra = {"reason_reference": chosen.id} if chosen is not None else {}
+        refund = actions.refund(row.order_id, row.amount, reason, requestor, **extra)
     except OrderActionError as error:
         raise RefundFailed(error, _mark_failed(row, error, author)) from None
     except Exception:

@@ -326,3 +326,60 @@ def test_transaction_refund_is_a_granted_refund_requested_from_the_payment_app(
 
 
 pytestmark = pytest.mark.django_db
+
+
+# --- refund reasons (Saleor 3.22+) --------------------------------------------
+
+REASONS = "{ ticketRefundReasons { required reasons { id title } } }"
+
+
+def test_refund_reasons_are_the_pages_saleors_settings_name_and_staff_must_give_one(
+    transaction_order, manager_token, app, site_settings, page
+):
+    # given: the store's settings name the page's type as the refund reason type
+    from unittest.mock import patch
+
+    from saleor.webhook.event_types import WebhookEventSyncType
+
+    if not hasattr(site_settings, "refund_reason_reference_type"):
+        pytest.skip("Saleor before 3.22 has no refund reasons")
+    site_settings.refund_reason_reference_type = page.page_type
+    site_settings.save(update_fields=["refund_reason_reference_type"])
+    order, item, ticket = transaction_order
+    ticket_id = graphene.Node.to_global_id("Ticket", ticket.pk)
+    page_id = graphene.Node.to_global_id("Page", page.pk)
+
+    # when staff ask for the reasons
+    reasons = crm(REASONS, {}, token=manager_token).json()["data"]["ticketRefundReasons"]
+
+    # then they are the type's pages, and one is required
+    assert reasons == {"required": True, "reasons": [{"id": page_id, "title": page.title}]}
+
+    # when a refund gives none: refused on its field, nothing asked of Saleor
+    content = crm(REFUND, {"id": ticket_id, "input": {"amount": "10.00"}}, token=manager_token)
+    data = content.json()["data"]["ticketRefundOrder"]
+    assert [(e["field"], e["code"]) for e in data["errors"]] == [("reasonReference", "REQUIRED")]
+    assert data["refund"] is None
+    assert not order.granted_refunds.exists()
+
+    # when it gives the page (the payment app handles refund requests)
+    webhook = app.webhooks.create(
+        name="Refunds", is_active=True, target_url="http://localhost:8000/endpoint/"
+    )
+    webhook.events.create(event_type=WebhookEventSyncType.TRANSACTION_REFUND_REQUESTED)
+    with (
+        patch("saleor.plugins.manager.PluginsManager.is_event_active_for_any_plugin"),
+        patch("saleor.plugins.manager.PluginsManager.transaction_refund_requested"),
+    ):
+        content = crm(
+            REFUND,
+            {"id": ticket_id, "input": {"amount": "10.00", "reasonReference": page_id}},
+            token=manager_token,
+        ).json()
+
+    # then Saleor's granted refund carries it
+    data = content["data"]["ticketRefundOrder"]
+    assert data["errors"] == [], data
+    assert data["refund"]["status"] == "STARTED"
+    granted = order.granted_refunds.get()
+    assert granted.reason_reference_id == page.pk

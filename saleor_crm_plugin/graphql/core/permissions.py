@@ -101,6 +101,7 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "myTickets": CUSTOMER,
         "myTicket": CUSTOMER,
         "ticketByAccessToken": PUBLIC,
+        "ticketRefundReasons": MANAGE_USERS_AND_ORDERS,
         # Segments list customers, as customerProfiles does; conditions on
         # order data need more (graphql/marketing/utils.py: ORDER_FIELDS).
         "segments": MANAGE_USERS,

@@ -2,6 +2,7 @@
 
 import graphene
 
+from ...commerce.order_actions import refund_reasons
 from ..core.connection import connection_args
 from .filters import TicketFilterInput
 from .mutations.my_ticket_reply import MyTicketReply
@@ -33,6 +34,7 @@ from .types import (
     SlaPolicy,
     Ticket,
     TicketCountableConnection,
+    TicketRefundReasons,
 )
 
 
@@ -53,6 +55,14 @@ class TicketQueries(graphene.ObjectType):
         graphene.NonNull(SlaPolicy),
         required=True,
         description="SLA targets per priority. Requires MANAGE_USERS.",
+    )
+    ticket_refund_reasons = graphene.Field(
+        TicketRefundReasons,
+        required=True,
+        description=(
+            "The reasons the store offers for refunds started from tickets, and whether "
+            "ticketRefundOrder needs one. Requires MANAGE_USERS and MANAGE_ORDERS."
+        ),
     )
     my_tickets = graphene.Field(
         CustomerTicketCountableConnection,
@@ -88,6 +98,10 @@ class TicketQueries(graphene.ObjectType):
     @staticmethod
     def resolve_sla_policies(root, info):
         return resolve_sla_policies()
+
+    @staticmethod
+    def resolve_ticket_refund_reasons(root, info):
+        return refund_reasons(info.context.requestor)
 
     @staticmethod
     def resolve_my_tickets(root, info, **pagination):

@@ -164,6 +164,12 @@ class TicketRefund(graphene.ObjectType):
         "saleor_crm_plugin.graphql.core.types.CrmMoney", required=True, description="Amount."
     )
     reason = graphene.String(required=True, description=f"Why. {PLAIN_TEXT}")
+    reason_reference = graphene.ID(
+        description="Saleor global ID of the store's refund reason given, if any."
+    )
+    reason_title = graphene.String(
+        description=f"Title of that refund reason when the refund was asked for. {PLAIN_TEXT}"
+    )
     status = graphene.Field(
         TicketRefundStatusEnum, required=True, description="Requested, started or failed."
     )
@@ -198,6 +204,14 @@ class TicketRefund(graphene.ObjectType):
     @staticmethod
     def resolve_order(root, info):
         return saleor_id("Order", root.order_id)
+
+    @staticmethod
+    def resolve_reason_reference(root, info):
+        return root.reason_reference or None
+
+    @staticmethod
+    def resolve_reason_title(root, info):
+        return root.reason_title or None
 
     @staticmethod
     def resolve_amount(root, info):
@@ -477,3 +491,29 @@ class SlaPolicy(graphene.ObjectType):
 TicketError = error_type(
     "TicketError", TicketErrorCode, "An error from a help desk mutation.", throttled=True
 )
+
+
+class TicketRefundReason(graphene.ObjectType):
+    id = graphene.ID(required=True, description="Saleor global ID of the reason (a page).")
+    title = graphene.String(required=True, description=f"The reason's title. {PLAIN_TEXT}")
+
+    class Meta:
+        description = "A reason the store offers for refunds."
+
+
+class TicketRefundReasons(graphene.ObjectType):
+    required = graphene.Boolean(
+        required=True,
+        description="Whether ticketRefundOrder needs a `reasonReference` from you.",
+    )
+    reasons = graphene.List(
+        graphene.NonNull(TicketRefundReason),
+        required=True,
+        description="The reasons, by title (at most 100); empty when the store has none.",
+    )
+
+    class Meta:
+        description = (
+            "The store's refund reasons (Saleor 3.22+: the pages of the refund reason "
+            "reference type its settings name; Saleor requires one of staff)."
+        )

@@ -150,6 +150,31 @@ describe("validateRefund", () => {
   });
 });
 
+describe("refund reasons", () => {
+  const total = { amount: 59.9, currency: "EUR" };
+
+  it("asks for one of the store's reasons when Saleor requires one", () => {
+    expect(validateRefund({ amount: "5", reason: "", reasonReference: "" }, total, true)).toEqual({
+      reasonReference: "Saleor asks for a refund reason: choose one.",
+    });
+    expect(validateRefund({ amount: "5", reason: "", reasonReference: "UGFnZTo3" }, total, true)).toEqual({});
+    expect(validateRefund({ amount: "5", reason: "" }, total, false)).toEqual({});
+  });
+
+  it("sends the chosen reason, and none when none is chosen", () => {
+    expect(refundInput({ amount: "5", reason: "Torn", reasonReference: "UGFnZTo3" }, "refund-1")).toEqual({
+      amount: "5",
+      reason: "Torn",
+      reasonReference: "UGFnZTo3",
+      idempotencyKey: "refund-1",
+    });
+    expect(refundInput({ amount: "5", reason: "", reasonReference: "" }, "refund-1")).toEqual({
+      amount: "5",
+      idempotencyKey: "refund-1",
+    });
+  });
+});
+
 describe("tokenMayIssueVouchers", () => {
   it("reads MANAGE_DISCOUNTS from the token's permissions", () => {
     expect(tokenMayIssueVouchers(token({ permissions: ["MANAGE_USERS", "MANAGE_DISCOUNTS"] }))).toBe(true);

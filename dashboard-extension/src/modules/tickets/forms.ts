@@ -196,13 +196,22 @@ export function voucherInput(values: VoucherFormValues): TicketVoucherInput {
 export interface RefundFormValues {
   amount: string;
   reason: string;
+  /** One of the store's refund reasons (`ticketRefundReasons`), by ID; "" for none. */
+  reasonReference?: string;
 }
 
-export const REFUND_FIELDS = ["amount", "reason", "idempotencyKey"] as const;
+export const REFUND_FIELDS = ["amount", "reason", "reasonReference", "idempotencyKey"] as const;
 export type RefundErrors = Partial<Record<(typeof REFUND_FIELDS)[number] | "form", string>>;
 
-/** Checks a refund: an amount above 0, at most the order's total when it is known. */
-export function validateRefund(values: RefundFormValues, orderTotal?: Money | null): RefundErrors {
+/**
+ * Checks a refund: an amount above 0, at most the order's total when it is
+ * known, and a refund reason when the store requires one.
+ */
+export function validateRefund(
+  values: RefundFormValues,
+  orderTotal?: Money | null,
+  reasonRequired = false,
+): RefundErrors {
   const errors: RefundErrors = {};
   const amount = values.amount.trim();
   if (!amount) errors.amount = "Say how much to refund.";
@@ -215,6 +224,7 @@ export function validateRefund(values: RefundFormValues, orderTotal?: Money | nu
     }
   }
   if (values.reason.trim().length > MAX_NOTE_LENGTH) errors.reason = `Reasons are at most ${MAX_NOTE_LENGTH} characters.`;
+  if (reasonRequired && !values.reasonReference) errors.reasonReference = "Saleor asks for a refund reason: choose one.";
   return errors;
 }
 
@@ -224,7 +234,12 @@ export function validateRefund(values: RefundFormValues, orderTotal?: Money | nu
  */
 export function refundInput(values: RefundFormValues, idempotencyKey: string): TicketRefundInput {
   const reason = values.reason.trim();
-  return { amount: values.amount.trim(), ...(reason ? { reason } : {}), idempotencyKey };
+  return {
+    amount: values.amount.trim(),
+    ...(reason ? { reason } : {}),
+    ...(values.reasonReference ? { reasonReference: values.reasonReference } : {}),
+    idempotencyKey,
+  };
 }
 
 /** A key for one refund form. */

@@ -11,6 +11,12 @@ from ..utils import get_ticket, staff_author
 class TicketRefundInput(graphene.InputObjectType):
     amount = CrmDecimal(required=True, description="Amount, in the order's currency.")
     reason = graphene.String(description="Why (kept on the ticket and given to Saleor).")
+    reason_reference = graphene.ID(
+        description=(
+            "One of the store's refund reasons (`ticketRefundReasons`): Saleor 3.22+ asks "
+            "staff for one when its settings name a refund reason reference type."
+        )
+    )
     idempotency_key = graphene.String(
         description=(
             "Names this refund request (up to 255 characters): asking again with the same key "
@@ -70,6 +76,7 @@ class TicketRefundOrder(BaseMutation):
                 staff_author(info),
                 requestor,
                 idempotency_key=input.get("idempotency_key"),
+                reason_reference=input.get("reason_reference"),
             )
         except order_actions.RefundFailed as failed:
             return cls(

@@ -15,6 +15,7 @@ import ticketIssueVoucher from "./ticket-issue-voucher.graphql?raw";
 import ticketLinkOrder from "./ticket-link-order.graphql?raw";
 import ticketList from "./ticket-list.graphql?raw";
 import ticketRefundOrder from "./ticket-refund-order.graphql?raw";
+import ticketRefundReasons from "./ticket-refund-reasons.graphql?raw";
 import ticketReply from "./ticket-reply.graphql?raw";
 import ticketUpdate from "./ticket-update.graphql?raw";
 import type {
@@ -36,6 +37,7 @@ import type {
   TicketListVariables,
   TicketRefundInput,
   TicketRefundOrderData,
+  TicketRefundReasonsData,
   TicketReplyData,
   TicketReplyVariables,
   TicketUpdateData,
@@ -62,6 +64,7 @@ export const TicketIssueVoucher = operation<TicketIssueVoucherData, { id: string
 export const TicketRefundOrder = operation<TicketRefundOrderData, { id: string; input: TicketRefundInput }>(
   ticketRefundOrder,
 );
+export const TicketRefundReasons = operation<TicketRefundReasonsData, Record<string, never>>(ticketRefundReasons);
 export const TicketCreate = operation<TicketCreateData, { input: TicketCreateInput }>(ticketCreate);
 export const InteractionCreate = operation<InteractionCreateData, { input: InteractionCreateInput }>(
   interactionCreate,
@@ -84,6 +87,7 @@ export const allDocuments = {
   TicketLinkOrder,
   TicketIssueVoucher,
   TicketRefundOrder,
+  TicketRefundReasons,
   TicketCreate,
   InteractionCreate,
   OrderTickets,

@@ -155,6 +155,8 @@ export interface TicketRefund {
   id: string;
   amount: Money;
   reason: string;
+  /** The store's refund reason given (Saleor 3.22+), when one was. */
+  reasonTitle?: string | null;
   status: TicketRefundStatus;
   /** Saleor's: success, pending or failure; null until started. */
   storeStatus: string | null;
@@ -184,7 +186,15 @@ export interface TicketIssueVoucherData {
 export interface TicketRefundInput {
   amount: string;
   reason?: string;
+  reasonReference?: string;
   idempotencyKey?: string;
+}
+
+export interface TicketRefundReasonsData {
+  ticketRefundReasons: {
+    required: boolean;
+    reasons: { id: string; title: string }[];
+  };
 }
 
 export interface TicketRefundOrderData {

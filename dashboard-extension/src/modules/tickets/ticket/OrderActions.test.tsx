@@ -190,7 +190,9 @@ describe("OrderActionsCard", () => {
       },
       { ticketRefundOrder: { refund: REFUND, ticket: { id: "T1", updatedAt: "2026-11-20T12:01:00Z" }, errors: [] } },
     ];
-    const { request } = renderWithCrm(<Page initial={ticketDetails()} />, () => answers.shift());
+    const { request } = renderWithCrm(<Page initial={ticketDetails()} />, (name) =>
+      name === "TicketRefundReasons" ? { ticketRefundReasons: { required: false, reasons: [] } } : answers.shift(),
+    );
     fireEvent.click(screen.getByRole("button", { name: "Refund order" }));
     const form = screen.getByRole("form", { name: "Refund order" });
     fireEvent.change(within(form).getByLabelText("Amount (EUR)"), { target: { value: "12.50" } });
@@ -202,10 +204,45 @@ describe("OrderActionsCard", () => {
     fireEvent.click(within(form).getByRole("button", { name: "Refund order" }));
     await waitFor(() => expect(screen.getByTestId("ticket-refund").textContent).toContain("Started"));
     expect(screen.getAllByTestId("ticket-refund")).toHaveLength(1);
-    const keys = request.mock.calls.map((call) => (call[1] as { input: { idempotencyKey: string } }).input.idempotencyKey);
+    const keys = request.mock.calls
+      .filter((call) => call[0].operationName === "TicketRefundOrder")
+      .map((call) => (call[1] as { input: { idempotencyKey: string } }).input.idempotencyKey);
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^refund-/);
     expect(keys[1]).toBe(keys[0]);
     expect(screen.queryByRole("form", { name: "Refund order" })).toBeNull();
+  });
+
+  it("asks for one of the store's refund reasons when Saleor requires one, and sends it", async () => {
+    const reasons = {
+      ticketRefundReasons: {
+        required: true,
+        reasons: [
+          { id: "UGFnZTo3", title: "Damaged item" },
+          { id: "UGFnZTo4", title: "Package lost" },
+        ],
+      },
+    };
+    const started = { ...REFUND, reasonTitle: "Package lost" };
+    const { request } = renderWithCrm(<Page initial={ticketDetails()} />, (name) =>
+      name === "TicketRefundReasons"
+        ? reasons
+        : { ticketRefundOrder: { refund: started, ticket: { id: "T1", updatedAt: "2026-11-20T12:00:00Z" }, errors: [] } },
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Refund order" }));
+    const form = screen.getByRole("form", { name: "Refund order" });
+    fireEvent.change(within(form).getByLabelText("Amount (EUR)"), { target: { value: "12.50" } });
+    await within(form).findByLabelText("Refund reason");
+    fireEvent.click(within(form).getByRole("button", { name: "Refund order" }));
+    expect(await within(form).findByText("Saleor asks for a refund reason: choose one.")).toBeTruthy();
+    expect(request.mock.calls.filter((call) => call[0].operationName === "TicketRefundOrder")).toHaveLength(0);
+
+    fireEvent.click(within(form).getByLabelText("Refund reason"));
+    fireEvent.click(await screen.findByRole("option", { name: "Package lost" }));
+    fireEvent.click(within(form).getByRole("button", { name: "Refund order" }));
+
+    await waitFor(() => expect(screen.getByTestId("ticket-refund").textContent).toContain("Package lost"));
+    const [call] = request.mock.calls.filter((entry) => entry[0].operationName === "TicketRefundOrder");
+    expect((call?.[1] as { input: { reasonReference?: string } }).input.reasonReference).toBe("UGFnZTo4");
   });
 });

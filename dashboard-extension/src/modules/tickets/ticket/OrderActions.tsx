@@ -23,8 +23,15 @@ import {
   type VoucherErrors,
   type VoucherFormValues,
 } from "../forms";
-import { TicketIssueVoucher, TicketRefundOrder } from "../graphql/documents";
-import type { OfferDiscountType, TicketDetails, TicketOrder, TicketRefund, TicketVoucher } from "../graphql/types";
+import { TicketIssueVoucher, TicketRefundOrder, TicketRefundReasons } from "../graphql/documents";
+import type {
+  OfferDiscountType,
+  TicketDetails,
+  TicketOrder,
+  TicketRefund,
+  TicketRefundReasonsData,
+  TicketVoucher,
+} from "../graphql/types";
 import { isRequesterErased } from "./reply";
 
 const discountOptions: Option[] = [
@@ -142,6 +149,7 @@ export function RefundList({ refunds }: { refunds: TicketRefund[] }) {
             </Box>
             <Text size={2} color="default2">
               {formatDate(refund.createdAt, locale)} · by {refund.requestedByName || "staff"}
+              {refund.reasonTitle ? ` · ${refund.reasonTitle}` : ""}
               {refund.reason ? ` · ${refund.reason}` : ""}
             </Text>
             {detail && (
@@ -301,14 +309,30 @@ export function RefundOrderForm({
   onCancel: () => void;
 }) {
   const { client, dashboard, locale } = useCrm();
-  const [values, setValues] = useState<RefundFormValues>({ amount: "", reason: "" });
+  const [values, setValues] = useState<RefundFormValues>({ amount: "", reason: "", reasonReference: "" });
   const [errors, setErrors] = useState<RefundErrors>({});
   const [saving, setSaving] = useState(false);
   const [idempotencyKey] = useState(newIdempotencyKey);
+  // The store's refund reasons (Saleor 3.22+); none offered until they load.
+  const [reasons, setReasons] = useState<TicketRefundReasonsData["ticketRefundReasons"]>();
+  useEffect(() => {
+    let live = true;
+    client
+      .request(TicketRefundReasons, {})
+      .then((data) => live && setReasons(data.ticketRefundReasons))
+      .catch(() => live && setReasons({ required: false, reasons: [] }));
+    return () => {
+      live = false;
+    };
+  }, [client]);
+  const reasonOptions: Option[] = [
+    ...(reasons?.required ? [] : [{ value: "", label: "No reason" }]),
+    ...(reasons?.reasons ?? []).map((reason) => ({ value: reason.id, label: reason.title })),
+  ];
 
   const submit = async () => {
     if (saving) return;
-    const local = validateRefund(values, order?.total);
+    const local = validateRefund(values, order?.total, reasons?.required ?? false);
     setErrors(local);
     if (Object.keys(local).length) return;
     setSaving(true);
@@ -353,8 +377,20 @@ export function RefundOrderForm({
         helperText={errors.amount ?? (order ? `Order #${order.number}: ${formatMoney(order.total, locale)}` : "In the order's currency")}
         onChange={(event) => setValues((current) => ({ ...current, amount: event.target.value }))}
       />
+      {reasons && reasons.reasons.length > 0 && (
+        <Select
+          size="small"
+          label={reasons.required ? "Refund reason" : "Refund reason (optional)"}
+          options={reasonOptions}
+          disabled={saving}
+          error={Boolean(errors.reasonReference)}
+          helperText={errors.reasonReference ?? "The store's refund reasons, as in Saleor's own refunds"}
+          value={reasonOptions.find((option) => option.value === values.reasonReference) ?? null}
+          onChange={(option: Option) => setValues((current) => ({ ...current, reasonReference: option.value }))}
+        />
+      )}
       <Textarea
-        label="Reason (optional)"
+        label={reasons?.reasons.length ? "Note (optional)" : "Reason (optional)"}
         rows={2}
         value={values.reason}
         disabled={saving}
