@@ -339,6 +339,24 @@ def test_deliveries_verify_with_the_readme_snippet(allow_private, receiver):
     assert from_global_id(payload["object"]["id"])[0] == "Ticket"
 
 
+def test_recording_an_event_asks_a_worker_once_it_commits(
+    allow_private, receiver, django_capture_on_commit_callbacks
+):
+    # given
+    register(receiver.url, ["ticket.created"])
+
+    # when: the task runs after the commit (eager Celery here, a worker in a store)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        open_ticket()
+    assert receiver.requests == []
+    for callback in callbacks:
+        callback()
+
+    # then
+    assert receiver.types() == ["ticket.created"]
+    assert WebhookDelivery.objects.get().status == "succeeded"
+
+
 def test_retries_with_back_off_until_the_endpoint_answers(allow_private, receiver):
     # given
     created = run(
@@ -687,6 +705,47 @@ def test_update_and_delete(allow_private):
     assert [e["code"] for e in unknown["errors"]] == ["NOT_FOUND"]
     assert deleted == {"errors": [], "deletedId": webhook_id}
     assert not WebhookEndpoint.objects.exists()
+
+
+DELIVERIES = """
+query Deliveries($webhook: ID, $status: CrmWebhookDeliveryStatusEnum) {
+  crmWebhookDeliveries(first: 100, webhook: $webhook, status: $status) {
+    totalCount
+    edges { node { id eventId eventType occurredAt status webhook { id url } } }
+  }
+}
+"""
+
+
+def test_the_delivery_log_in_a_constant_number_of_queries(allow_private):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given
+    first = register("http://127.0.0.1:9/a", ["ticket.created"])
+    register("http://127.0.0.1:9/b", ["ticket.created"])
+    open_ticket()
+
+    def count(variables=None):
+        with CaptureQueriesContext(connection) as queries:
+            data = run(DELIVERIES, variables)
+        return len(queries), data["crmWebhookDeliveries"]
+
+    small, page = count()
+    assert page["totalCount"] == 2
+    for index in range(5):
+        open_ticket(email=f"c{index}@example.com")
+
+    # when
+    large, page = count()
+    mine, filtered = count({"webhook": to_global_id("CrmWebhook", first.pk), "status": "PENDING"})
+
+    # then
+    assert page["totalCount"] == 12
+    assert large == small
+    assert filtered["totalCount"] == 6
+    assert {e["node"]["webhook"]["url"] for e in filtered["edges"]} == {"http://127.0.0.1:9/a"}
+    assert {e["node"]["eventType"] for e in filtered["edges"]} == {"TICKET_CREATED"}
 
 
 def test_webhooks_list(allow_private):

@@ -82,6 +82,10 @@ class CrmWebhookDelivery(graphene.ObjectType):
         return to_global_id("CrmWebhookDelivery", root.pk)
 
     @staticmethod
+    def resolve_webhook(root: models.WebhookDelivery, info):
+        return root.endpoint
+
+    @staticmethod
     def resolve_event_id(root: models.WebhookDelivery, info):
         return root.event.event_id
 
