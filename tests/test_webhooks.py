@@ -249,6 +249,8 @@ def test_each_announced_change_writes_an_event_per_subscribed_endpoint(allow_pri
     ) == ["ticket.created", "ticket.solved"]
     rated = WebhookEvent.objects.get(type="ticket.rated")
     assert rated.data == {"number": ticket.number, "rating": 5}  # no comment, no subject
+    consent = WebhookEvent.objects.get(type="consent.changed")
+    assert (consent.object_type, consent.data["status"]) == ("", "subscribed")
     stage = WebhookEvent.objects.get(type="profile.stage_changed")
     assert stage.data == {"from": "PROSPECT", "to": "NEW"}
 
@@ -486,6 +488,26 @@ def test_an_endpoint_is_turned_off_after_failures_in_a_row(allow_private, receiv
     assert updated["webhook"]["disabledReason"] == ""
     assert updated["webhook"]["consecutiveFailures"] == 0
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"succeeded"}
+
+
+def test_an_endpoint_that_does_not_answer_times_out(allow_private, settings):
+    import socket
+
+    # given: a port that accepts connections and never answers
+    settings.SALEOR_CRM_WEBHOOK_TIMEOUT_SECONDS = 0.5
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        register(f"http://127.0.0.1:{silent.getsockname()[1]}/", ["ticket.created"])
+        open_ticket()
+
+        # when
+        deliver_due()
+
+    # then
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert delivery.last_error == "The endpoint did not answer in time."
 
 
 def test_redirects_are_not_followed(allow_private, receiver):

@@ -104,8 +104,11 @@ def announce(rows_in: list[tuple[Any, TimelineEntry]]) -> None:
                 type=event_type,
                 profile_id=profile_id,
                 occurred_at=entry.occurred_at,
-                object_type=entry.object_type,
-                object_id=entry.object_id,
+                # The ledger entry of a consent change is no API object.
+                object_type=""
+                if event_type == WebhookEventType.CONSENT_CHANGED
+                else entry.object_type,
+                object_id="" if event_type == WebhookEventType.CONSENT_CHANGED else entry.object_id,
                 data={key: data[key] for key in keys if key in data},
                 dedupe_key=f"timeline:{entry.dedupe_key}" if entry.dedupe_key else None,
             )

@@ -42,5 +42,4 @@ OBJECT_TYPES = {
     "ticket": "Ticket",
     "segment": "Segment",
     "campaign": "Campaign",
-    "consent": "MarketingConsentChange",
 }
