@@ -116,21 +116,3 @@ def request_delivery() -> None:
 
     transaction.on_commit(lambda: send_task("saleor_crm.deliver_webhooks"))
 
-
-_subscribed_cache: dict[str, float | bool] = {"checked": 0.0, "value": False}
-SUBSCRIBED_CACHE_SECONDS = 5.0
-
-
-def request_delivery_if_subscribed() -> None:
-    """:func:`request_delivery` when some endpoint is active, for the
-    set-based statements that write events without counting them. The
-    answer is cached a few seconds per process: a wrong one only leaves the
-    deliveries to the minute's sweep (``saleor_crm.deliver_webhooks``).
-    """
-    import time
-
-    if time.monotonic() - float(_subscribed_cache["checked"]) > SUBSCRIBED_CACHE_SECONDS:
-        _subscribed_cache["value"] = WebhookEndpoint.objects.filter(is_active=True).exists()
-        _subscribed_cache["checked"] = time.monotonic()
-    if _subscribed_cache["value"]:
-        request_delivery()
