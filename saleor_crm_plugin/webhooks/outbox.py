@@ -115,4 +115,3 @@ def request_delivery() -> None:
     from ..dispatch import send_task
 
     transaction.on_commit(lambda: send_task("saleor_crm.deliver_webhooks"))
-
