@@ -25,6 +25,8 @@ class CRMPermission(StrEnum):
     MANAGE_DISCOUNTS = "MANAGE_DISCOUNTS"
     # Only to read who opened which profile (the read audit).
     MANAGE_STAFF = "MANAGE_STAFF"
+    # Outbound webhooks (Saleor's permission for its own webhooks and apps).
+    MANAGE_APPS = "MANAGE_APPS"
 
 
 class RequestorKind(StrEnum):

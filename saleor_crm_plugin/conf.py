@@ -131,6 +131,24 @@ DEFAULTS: dict[str, Any] = {
     # after a click on a campaign's email is the campaign's; the holdout's
     # orders are counted over the same days after the send started.
     "SALEOR_CRM_ATTRIBUTION_WINDOW_DAYS": 5,
+    # Outbound webhooks (webhooks/): destinations on private, loopback,
+    # link-local, multicast or reserved addresses are refused unless True
+    # (False refuses them even where Saleor's HTTP IP filter is off). None:
+    # Saleor's HTTP_IP_FILTER_ENABLED / HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS in
+    # Saleor, refused elsewhere.
+    "SALEOR_CRM_WEBHOOK_ALLOW_PRIVATE": None,
+    # Seconds to connect, and to wait for each read of the answer.
+    "SALEOR_CRM_WEBHOOK_TIMEOUT_SECONDS": 5,
+    # Attempts of one delivery before it is parked as failed (staff replay it).
+    "SALEOR_CRM_WEBHOOK_MAX_ATTEMPTS": 10,
+    # First retry delay of a delivery; doubles per attempt, at most an hour.
+    "SALEOR_CRM_WEBHOOK_RETRY_BASE_SECONDS": 10,
+    # Failed attempts in a row after which an endpoint is turned off (0: never).
+    "SALEOR_CRM_WEBHOOK_DISABLE_AFTER_FAILURES": 20,
+    # Bytes of an endpoint's answer read (and dropped).
+    "SALEOR_CRM_WEBHOOK_MAX_RESPONSE_BYTES": 64 * 1024,
+    # Deliveries a worker claims at a time.
+    "SALEOR_CRM_WEBHOOK_BATCH_SIZE": 100,
 }
 
 

@@ -21,6 +21,7 @@ from .privacy.models import ProfileRead
 from .profiles.models import CustomerProfile, ErasedIdentity, TimelineEvent
 from .throttling.models import ThrottleBucket
 from .tickets.models import SLAPolicy, Ticket, TicketMessage, TicketRefund, TicketVoucher
+from .webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "BackfillState",
@@ -51,4 +52,7 @@ __all__ = [
     "TicketRefund",
     "TicketVoucher",
     "TimelineEvent",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

@@ -60,6 +60,10 @@ CRM_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "saleor_crm.campaigns_tick",
         "schedule": timedelta(minutes=1),
     },
+    "saleor-crm-deliver-webhooks": {
+        "task": "saleor_crm.deliver_webhooks",
+        "schedule": timedelta(minutes=1),
+    },
 }
 
 # Saleor's scheduler reads its own subclass of django-celery-beat's model.

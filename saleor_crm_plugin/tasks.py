@@ -22,6 +22,7 @@ from .privacy.scrub import scrub_erased_events
 from .throttling.services import purge_expired
 from .tickets.mail import send_satisfaction_survey, send_ticket_link, send_ticket_message
 from .tickets.services import mark_sla_breaches
+from .webhooks.delivery import deliver_due
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +205,16 @@ def campaigns_tick_task() -> dict:
         return sending.tick()
 
 
+@shared_task(name="saleor_crm.deliver_webhooks", acks_late=True)
+def deliver_webhooks_task() -> dict:
+    """Deliver due webhook events (new ones, retries whose back-off has
+    passed, replays). Asked for when events are recorded; schedule every
+    minute for the retries.
+    """
+    with writer():
+        return deliver_due()
+
+
 TASKS = {
     task.name: task
     for task in (
@@ -225,5 +236,6 @@ TASKS = {
         start_campaign_task,
         send_campaign_task,
         campaigns_tick_task,
+        deliver_webhooks_task,
     )
 }

@@ -32,6 +32,9 @@ from saleor_crm_plugin.models import (
     TicketRefund,
     TicketVoucher,
     TimelineEvent,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
 )
 from saleor_crm_plugin.tickets import services as desk
 from tests import factories as f
@@ -60,6 +63,12 @@ TOKENS = {
     "staff_without_permissions": lambda: issue_token(kind="staff", user_id="2"),
     "app": lambda: issue_token(
         kind="app", app_id="2", permissions=(CRMPermission.MANAGE_USERS.value,)
+    ),
+    # Outbound webhooks need MANAGE_APPS as well.
+    "integrator": lambda: issue_token(
+        kind="staff",
+        user_id="7",
+        permissions=(CRMPermission.MANAGE_USERS.value, CRMPermission.MANAGE_APPS.value),
     ),
     "forged_token": lambda: "forged.token",
 }
@@ -140,6 +149,9 @@ def rows() -> dict[str, int]:
             TicketRefund,
             TicketVoucher,
             Offer,
+            WebhookEndpoint,
+            WebhookEvent,
+            WebhookDelivery,
         )
     }
 

@@ -26,6 +26,7 @@ from saleor_crm_plugin.graphql.core.permissions import (
     ARGUMENT_PERMISSIONS,
     CUSTOMER,
     FIELD_PERMISSIONS,
+    MANAGE_APPS_AND_USERS,
     MANAGE_ORDERS,
     MANAGE_ORDERS_ALL_CHANNELS,
     MANAGE_STAFF,
@@ -60,6 +61,8 @@ ALLOWED = {
     MANAGE_STAFF: set(),
     # No one here holds MANAGE_DISCOUNTS (goodwill vouchers); tests/test_offers.py has who does.
     MANAGE_USERS_AND_DISCOUNTS: set(),
+    # No one here holds MANAGE_APPS (outbound webhooks); tests/test_webhooks.py has who does.
+    MANAGE_APPS_AND_USERS: set(),
     CUSTOMER: {"customer", "customer_b"},
     PUBLIC: EVERYONE,
 }

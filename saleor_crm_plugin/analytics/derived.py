@@ -26,6 +26,8 @@ from django.utils.dateparse import parse_datetime
 
 from ..bulk import uuid_array
 from ..profiles.models import TimelineEventType
+from ..webhooks.events import WebhookEventType
+from ..webhooks.outbox import outbox_sql, request_delivery
 from .models import RFMBreakpoints
 from .scoring import SCORES, lifecycle_stage_sql, segment_sql
 
@@ -410,16 +412,34 @@ def refresh_derived(
                 FROM target t
                 WHERE p.id = t.id AND {_differs("p", "t")}
                 RETURNING p.id, t.old_stage, t.new_stage
-            )
+            ),
+            stage_changes AS (
+                SELECT id, old_stage, new_stage FROM changed WHERE old_stage <> new_stage
+            ),
+            -- Announced to webhook endpoints in the same statement (webhooks/outbox.py).
+            stage_events AS (
+                SELECT %(webhook_stage_changed)s::text AS type, id AS profile_id,
+                       %(now)s::timestamptz AS occurred_at, ''::text AS object_type,
+                       ''::text AS object_id,
+                       jsonb_build_object('from', UPPER(old_stage), 'to', UPPER(new_stage))
+                           AS data,
+                       NULL::text AS dedupe_key
+                FROM stage_changes
+            ),
+            {outbox_sql("stage_events", "%(now)s::timestamptz")}
             INSERT INTO {TIMELINE}
                 (profile_id, type, occurred_at, object_type, object_id, data, created_at)
             SELECT id, %(stage_changed)s, %(now)s, '', '',
                    jsonb_build_object('from', old_stage, 'to', new_stage), %(now)s
-            FROM changed WHERE old_stage <> new_stage
+            FROM stage_changes
+            RETURNING (SELECT count(*) FROM webhook_deliveries)
             """,
-            params,
+            {**params, "webhook_stage_changed": WebhookEventType.PROFILE_STAGE_CHANGED.value},
         )
-        return cursor.rowcount
+        changes = cursor.rowcount
+        if changes and cursor.fetchone()[0]:
+            request_delivery()
+        return changes
 
 
 def stage_derived(

@@ -48,6 +48,7 @@ from .marketing.schema import (
 from .privacy.schema import PrivacyMutations
 from .profiles.schema import CustomerProfileMutations, CustomerProfileQueries
 from .tickets.schema import TicketMutations, TicketQueries
+from .webhooks.schema import WebhookMutations, WebhookQueries
 
 
 class Query(
@@ -59,6 +60,7 @@ class Query(
     SegmentQueries,
     ConsentQueries,
     CampaignQueries,
+    WebhookQueries,
     graphene.ObjectType,
 ):
     class Meta:
@@ -73,6 +75,7 @@ class Mutation(
     SegmentMutations,
     ConsentMutations,
     CampaignMutations,
+    WebhookMutations,
     graphene.ObjectType,
 ):
     class Meta:

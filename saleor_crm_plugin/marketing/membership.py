@@ -18,6 +18,8 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ..webhooks.events import WebhookEventType
+from ..webhooks.outbox import outbox_sql, request_delivery
 from .models import Segment, SegmentMember
 from .rules import InvalidRules, evaluating, members
 
@@ -38,30 +40,76 @@ def refresh_members(segment: Segment, now: datetime | None = None) -> Refreshed:
     now = now or timezone.now()
     with transaction.atomic(), evaluating(segment.rules):
         segment = Segment.objects.select_for_update().get(pk=segment.pk)
-        current = members(segment.rules, now).values("pk")
-        left = (
-            SegmentMember.objects.filter(segment=segment, left_at__isnull=True)
-            .exclude(profile_id__in=current)
-            .update(left_at=now)
-        )
+        sql, params = members(segment.rules, now).values("pk").query.sql_with_params()
         table = SegmentMember._meta.db_table
-        sql, params = current.query.sql_with_params()
+        # Each statement announces its changes to webhook endpoints too
+        # (webhooks/outbox.py): entered and left, one event per stay.
+        announced = {"now": now, "segment": segment.pk}
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                INSERT INTO {table} (segment_id, profile_id, entered_at)
-                SELECT %s, m.id, %s FROM ({sql}) AS m(id)
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM {table} o
-                    WHERE o.segment_id = %s AND o.profile_id = m.id AND o.left_at IS NULL
-                )
+                WITH closed AS (
+                    UPDATE {table} SET left_at = %(now)s
+                    WHERE segment_id = %(segment)s AND left_at IS NULL
+                      AND profile_id NOT IN (SELECT m.id FROM ({_named(sql)}) AS m(id))
+                    RETURNING id, profile_id
+                ),
+                {_events("closed", "left", WebhookEventType.SEGMENT_LEFT)}
+                SELECT (SELECT count(*) FROM closed), (SELECT count(*) FROM webhook_deliveries)
                 """,
-                [segment.pk, now, *params, segment.pk],
+                {**announced, **_params(params)},
             )
-            entered = cursor.rowcount
+            left, left_deliveries = cursor.fetchone()
+            cursor.execute(
+                f"""
+                WITH opened AS (
+                    INSERT INTO {table} (segment_id, profile_id, entered_at)
+                    SELECT %(segment)s, m.id, %(now)s FROM ({_named(sql)}) AS m(id)
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM {table} o
+                        WHERE o.segment_id = %(segment)s AND o.profile_id = m.id
+                          AND o.left_at IS NULL
+                    )
+                    RETURNING id, profile_id
+                ),
+                {_events("opened", "entered", WebhookEventType.SEGMENT_ENTERED)}
+                SELECT (SELECT count(*) FROM opened), (SELECT count(*) FROM webhook_deliveries)
+                """,
+                {**announced, **_params(params)},
+            )
+            entered, entered_deliveries = cursor.fetchone()
         segment.members_refreshed_at = now
         segment.save(update_fields=["members_refreshed_at"])
+        if left_deliveries or entered_deliveries:
+            request_delivery()
     return Refreshed(entered=entered, left=left)
+
+
+def _named(sql: str) -> str:
+    """The members query with its ``%s`` placeholders named (``%(m0)s``, …),
+    so it can sit in a statement with named parameters.
+    """
+    parts = sql.replace("%%", "\0").split("%s")
+    named = parts[0]
+    for index, part in enumerate(parts[1:]):
+        named += f"%(m{index})s" + part
+    return named.replace("\0", "%%")
+
+
+def _params(params: tuple) -> dict:
+    return {f"m{index}": value for index, value in enumerate(params)}
+
+
+def _events(source: str, kind: str, event_type: WebhookEventType) -> str:
+    events = f"{kind}_events"
+    return f"""{events} AS (
+                    SELECT '{event_type.value}'::text AS type, profile_id,
+                           %(now)s::timestamptz AS occurred_at, 'segment'::text AS object_type,
+                           %(segment)s::text AS object_id, '{{}}'::jsonb AS data,
+                           'segment_{kind}:' || id AS dedupe_key
+                    FROM {source}
+                ),
+                {outbox_sql(events, "%(now)s::timestamptz")}"""
 
 
 def refresh_all_segments(now: datetime | None = None) -> dict[str, int]:

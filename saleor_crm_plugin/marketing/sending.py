@@ -59,6 +59,8 @@ from django.utils import timezone
 
 from ..conf import crm_setting
 from ..profiles.models import CustomerProfile, TimelineEvent, TimelineEventType
+from ..webhooks.events import WebhookEventType
+from ..webhooks.outbox import outbox_sql, request_delivery
 from . import tracking
 from .campaigns import offer_spec
 from .consent import sendable_emails
@@ -332,8 +334,15 @@ WITH step AS (
         'campaign_sent:' || id, %(now)s
     FROM step WHERE id = %(previous)s
     ON CONFLICT (dedupe_key) DO NOTHING
-)
-SELECT id FROM step
+    RETURNING profile_id, dedupe_key
+), sent_events AS (
+    -- Announced to webhook endpoints with the confirmation (webhooks/outbox.py).
+    SELECT %(webhook_type)s::text AS type, profile_id, %(now)s::timestamptz AS occurred_at,
+        'campaign'::text AS object_type, %(campaign)s::text AS object_id,
+        '{{}}'::jsonb AS data, dedupe_key
+    FROM timeline
+), {outbox}
+SELECT id, (SELECT count(*) FROM webhook_deliveries) FROM step
 """
 
 
@@ -354,7 +363,9 @@ def _step(campaign: Campaign, token, previous: _Sent | None, current, now: datet
     with connection.cursor() as cursor:
         cursor.execute(
             _STEP.format(
-                table=CampaignRecipient._meta.db_table, timeline=TimelineEvent._meta.db_table
+                table=CampaignRecipient._meta.db_table,
+                timeline=TimelineEvent._meta.db_table,
+                outbox=outbox_sql("sent_events", "%(now)s::timestamptz"),
             ),
             {
                 "previous": previous.recipient.pk if previous else 0,
@@ -366,9 +377,13 @@ def _step(campaign: Campaign, token, previous: _Sent | None, current, now: datet
                 "type": TimelineEventType.CAMPAIGN_SENT,
                 "campaign": str(campaign.pk),
                 "name": campaign.name,
+                "webhook_type": WebhookEventType.CAMPAIGN_SENT.value,
             },
         )
-        return {row[0] for row in cursor.fetchall()}
+        rows = cursor.fetchall()
+    if any(deliveries for _, deliveries in rows):
+        request_delivery()
+    return {row[0] for row in rows}
 
 
 def _release(token) -> None:

@@ -20,7 +20,9 @@ from django.db.models import Q
 from ..marketing.consent import erase_consent
 from ..privacy.scrub import ErasedPerson, scrub_events, scrub_mail
 from ..snapshots import CustomerSnapshot, normalize_email
-from .identity import email_hash, existing_user_pk
+from ..webhooks.events import WebhookEventType
+from ..webhooks.outbox import OutboxEvent, record_events
+from .identity import email_hash, existing_user_pk, user_key
 from .models import CustomerProfile, ErasedIdentity, TimelineEvent, TimelineEventType
 from .timeline import add_timeline_event
 
@@ -148,6 +150,8 @@ def erase_customer(snapshot: CustomerSnapshot, occurred_at: datetime) -> Custome
         TimelineEvent.objects.filter(
             profile=profile, type=TimelineEventType.PROFILES_MERGED
         ).update(data={})
+        # The account is usually gone already (the link was set null with it).
+        saleor_user_id = profile.user_id or user_key(snapshot.user_id)
         profile.email = f"erased-{profile.pk}@{ERASED_EMAIL_DOMAIN}"
         profile.user = None
         profile.first_name = profile.last_name = profile.city = ""
@@ -160,6 +164,18 @@ def erase_customer(snapshot: CustomerSnapshot, occurred_at: datetime) -> Custome
             TimelineEventType.ACCOUNT_DELETED,
             erased_at,
             dedupe_key=f"account_deleted:{profile.pk}",
+        )
+        # Subscribers delete their copy; the account's ID tells them which.
+        record_events(
+            [
+                OutboxEvent(
+                    type=WebhookEventType.PROFILE_ERASED,
+                    profile_id=profile.pk,
+                    occurred_at=erased_at,
+                    data={"saleor_user_id": str(saleor_user_id)} if saleor_user_id else {},
+                    dedupe_key=f"profile_erased:{profile.pk}",
+                )
+            ]
         )
         # Scrubbed events carry this address instead of the real one: it must
         # lead to the anonymised profile the way the real one does.

@@ -21,6 +21,8 @@ from django.db.models import Avg, Count
 
 from ..bulk import blank, dumps, insert_rows, json_array, model_rows, update_rows
 from ..snapshots import AddressSnapshot, CustomerSnapshot, normalize_email
+from ..webhooks.events import WebhookEventType
+from ..webhooks.outbox import OutboxEvent, record_events
 from .models import CustomerProfile, ErasedIdentity, TimelineEvent, TimelineEventType
 from .timeline import add_timeline_event
 
@@ -114,6 +116,7 @@ def resolve_profile(
                     first_seen_at=seen_at,
                     search_document=email,
                 )
+                announce_created([profile])
         except IntegrityError:
             # Another worker created it (same email or same user) meanwhile.
             profile = CustomerProfile.objects.select_for_update().filter(
@@ -389,6 +392,7 @@ def resolve_profiles(identities: list[Identity]) -> list[ResolvedProfile]:
             by_user[profile.user_id] = profile
         results.append(ResolvedProfile(profile))
     insert_rows(CustomerProfile, model_rows(list(created.values()), model=CustomerProfile))
+    announce_created(list(created.values()))
     changed = {pk: p for pk, p in changed.items() if p.email not in created}
     update_rows(
         CustomerProfile,
@@ -450,3 +454,18 @@ def _identity_rows(emails: set[str], keys: set[Any], confirmed: set[Any]):
     by_user = {p.user_id: p for p in profiles if p.user_id is not None and p.user_id in keys}
     by_email = {p.email: p for p in profiles if p.email in emails}
     return erasures, by_user, by_email, existing_users
+
+
+def announce_created(profiles: list[Any]) -> None:
+    """The ``profile.created`` webhook events of new profiles (their transaction)."""
+    record_events(
+        [
+            OutboxEvent(
+                type=WebhookEventType.PROFILE_CREATED,
+                profile_id=profile.pk,
+                occurred_at=profile.first_seen_at,
+                dedupe_key=f"profile_created:{profile.pk}",
+            )
+            for profile in profiles
+        ]
+    )

@@ -9,7 +9,9 @@ from typing import Any
 from django.utils import timezone
 
 from ..bulk import insert_rows
-from .models import CustomerProfile, TimelineEvent
+from ..webhooks.events import WebhookEventType
+from ..webhooks.outbox import OutboxEvent, record_events
+from .models import CustomerProfile, TimelineEvent, TimelineEventType
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,49 @@ def add_timeline_rows(rows_in: list[tuple[Any, TimelineEntry]]) -> None:
         "EXCLUDED.data)",
     )
     insert_rows(TimelineEvent, rows(plain))
+    announce(rows_in)
+
+
+# Timeline entries announced to webhook endpoints, and the facts of their
+# data that go with them (none that name the customer: the payload reads
+# those from the profile when it is sent).
+ANNOUNCED = {
+    TimelineEventType.TICKET_OPENED: (WebhookEventType.TICKET_CREATED, ("number",)),
+    TimelineEventType.TICKET_SOLVED: (WebhookEventType.TICKET_SOLVED, ("number",)),
+    TimelineEventType.TICKET_RATED: (WebhookEventType.TICKET_RATED, ("number", "rating")),
+    TimelineEventType.CONSENT_CHANGED: (
+        WebhookEventType.CONSENT_CHANGED,
+        ("channel", "status", "source", "suppression_reason"),
+    ),
+}
+
+
+def announce(rows_in: list[tuple[Any, TimelineEntry]]) -> None:
+    """Write the webhook events of the entries that have one, in the same
+    transaction (no statement when none has); an entry recorded again
+    (same dedupe key) is announced once.
+    """
+    events = []
+    for profile_id, entry in rows_in:
+        if (announced := ANNOUNCED.get(entry.type)) is None:
+            continue
+        event_type, keys = announced
+        data = entry.data or {}
+        events.append(
+            OutboxEvent(
+                type=event_type,
+                profile_id=profile_id,
+                occurred_at=entry.occurred_at,
+                # The ledger entry of a consent change is no API object.
+                object_type=""
+                if event_type == WebhookEventType.CONSENT_CHANGED
+                else entry.object_type,
+                object_id="" if event_type == WebhookEventType.CONSENT_CHANGED else entry.object_id,
+                data={key: data[key] for key in keys if key in data},
+                dedupe_key=f"timeline:{entry.dedupe_key}" if entry.dedupe_key else None,
+            )
+        )
+    record_events(events)
 
 
 def add_timeline_event(

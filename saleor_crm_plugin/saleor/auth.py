@@ -32,7 +32,12 @@ from saleor.graphql.account.dataloaders import (
 )
 from saleor.graphql.app.dataloaders import get_app_promise
 from saleor.graphql.context import get_context_value, get_user
-from saleor.permission.enums import AccountPermissions, DiscountPermissions, OrderPermissions
+from saleor.permission.enums import (
+    AccountPermissions,
+    AppPermission,
+    DiscountPermissions,
+    OrderPermissions,
+)
 
 from ..auth import (
     CRM_APP_IDENTIFIER,
@@ -48,6 +53,7 @@ SALEOR_PERMISSIONS = {
     CRMPermission.MANAGE_ORDERS: OrderPermissions.MANAGE_ORDERS,
     CRMPermission.MANAGE_STAFF: AccountPermissions.MANAGE_STAFF,
     CRMPermission.MANAGE_DISCOUNTS: DiscountPermissions.MANAGE_DISCOUNTS,
+    CRMPermission.MANAGE_APPS: AppPermission.MANAGE_APPS,
 }
 
 

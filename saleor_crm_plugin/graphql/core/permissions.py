@@ -82,6 +82,9 @@ MANAGE_STAFF = StaffOrApp((CRMPermission.MANAGE_STAFF,))
 MANAGE_USERS_AND_DISCOUNTS = StaffOrApp(
     (CRMPermission.MANAGE_USERS, CRMPermission.MANAGE_DISCOUNTS)
 )
+# Outbound webhooks: Saleor guards its own webhooks and apps with
+# MANAGE_APPS; the CRM's events carry customer data, so MANAGE_USERS too.
+MANAGE_APPS_AND_USERS = StaffOrApp((CRMPermission.MANAGE_USERS, CRMPermission.MANAGE_APPS))
 CUSTOMER = SignedInCustomer()
 PUBLIC = Public()
 
@@ -113,6 +116,9 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "campaigns": MANAGE_USERS,
         "campaign": MANAGE_USERS,
         "campaignPreview": MANAGE_USERS,
+        "crmWebhooks": MANAGE_APPS_AND_USERS,
+        "crmWebhook": MANAGE_APPS_AND_USERS,
+        "crmWebhookDeliveries": MANAGE_APPS_AND_USERS,
     },
     "Mutation": {
         "customerProfileUpdate": MANAGE_USERS,
@@ -148,6 +154,10 @@ OPERATION_PERMISSIONS: dict[str, dict[str, Rule]] = {
         "ticketOpen": PUBLIC,
         "myTicketReply": PUBLIC,
         "ticketRate": PUBLIC,
+        "crmWebhookCreate": MANAGE_APPS_AND_USERS,
+        "crmWebhookUpdate": MANAGE_APPS_AND_USERS,
+        "crmWebhookDelete": MANAGE_APPS_AND_USERS,
+        "crmWebhookDeliveryReplay": MANAGE_APPS_AND_USERS,
     },
 }
 

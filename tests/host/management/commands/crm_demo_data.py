@@ -61,6 +61,9 @@ def progress(**options) -> tqdm:
 # Everything the CRM holds but the merchant's settings (CRMConfiguration);
 # the demo's SLA policies go too.
 RESET_MODELS = (
+    crm_models.WebhookDelivery,
+    crm_models.WebhookEvent,
+    crm_models.WebhookEndpoint,
     crm_models.CampaignRecipient,
     crm_models.CampaignVariant,
     crm_models.Campaign,

@@ -1,0 +1,1 @@
+"""Outbound webhooks: endpoints, their delivery log, replays."""

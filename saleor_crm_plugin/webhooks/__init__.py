@@ -1,0 +1,1 @@
+"""Outbound webhooks: CRM events delivered, signed, to the merchant's other systems."""
