@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('saleor_crm', '0026_campaign_attribution'),
+        ('saleor_crm', '0027_ticket_refund_reason_reference'),
     ]
 
     operations = [
