@@ -26,6 +26,11 @@ const CampaignPage = lazy(() =>
   import("./modules/marketing/campaigns/CampaignPage").then((module) => ({ default: module.CampaignPage })),
 );
 
+// An endpoint's page is only reached from the Webhooks tab: load it when opened.
+const WebhookPage = lazy(() =>
+  import("./modules/webhooks/WebhookPage").then((module) => ({ default: module.WebhookPage })),
+);
+
 // The ticket page is only reached from the app page: load it when opened.
 const TicketPage = lazy(() =>
   import("./modules/tickets/ticket/TicketPage").then((module) => ({ default: module.TicketPage })),
@@ -103,6 +108,12 @@ function View({ route, onHome }: { route: Route; onHome: () => void }) {
       return (
         <Suspense fallback={<PageSkeleton />}>
           <CampaignPage key={route.campaignId} campaignId={route.campaignId} />
+        </Suspense>
+      );
+    case "webhook":
+      return (
+        <Suspense fallback={<PageSkeleton />}>
+          <WebhookPage key={route.webhookId} webhookId={route.webhookId} />
         </Suspense>
       );
     case "customer-widget":

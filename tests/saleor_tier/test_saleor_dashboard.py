@@ -156,3 +156,48 @@ def test_read_audit_reaches_the_app_page_only_when_the_app_may_manage_staff(
     assert granted.json() == {
         "data": {"customerProfile": {"email": "ann@example.com", "reads": {"totalCount": 1}}}
     }
+
+
+WEBHOOKS = "{ crmWebhooks(first: 5) { totalCount } }"
+
+
+def test_webhooks_reach_the_app_page_only_when_the_app_may_manage_apps(
+    crm_plugin,
+    staff_api_client,
+    permission_manage_users,
+    permission_manage_orders,
+    permission_manage_apps,
+):
+    # given: a staff member with MANAGE_APPS
+    staff_api_client.user.user_permissions.add(
+        permission_manage_users, permission_manage_orders, permission_manage_apps
+    )
+
+    # when: installed as by default, then with --grant-manage-apps
+    call_command("crm_install_dashboard", "--api-url", "https://api.shop.example")
+    default = crm(WEBHOOKS, token=app_page_token(staff_api_client))
+    call_command(
+        "crm_install_dashboard", "--api-url", "https://api.shop.example", "--grant-manage-apps"
+    )
+    granted = crm(WEBHOOKS, token=app_page_token(staff_api_client))
+
+    # then: by default the views' tokens lack it (the Webhooks tab explains why) ...
+    body = default.json()
+    assert body["data"] == {"crmWebhooks": None}
+    assert body["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
+    # ... granted, the staff member lists the endpoints
+    app = App.objects.get(identifier="saleor.crm.dashboard")
+    assert {p.codename for p in app.permissions.all()} == {
+        "manage_users",
+        "manage_orders",
+        "manage_discounts",
+        "manage_apps",
+    }
+    assert granted.json() == {"data": {"crmWebhooks": {"totalCount": 0}}}
+
+    # when: installed again without the flag
+    call_command("crm_install_dashboard", "--api-url", "https://api.shop.example")
+
+    # then: it is taken away
+    app.refresh_from_db()
+    assert "manage_apps" not in {p.codename for p in app.permissions.all()}

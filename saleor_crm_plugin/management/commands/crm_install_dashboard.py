@@ -48,6 +48,10 @@ APP_PERMISSIONS = ("account.manage_users", "order.manage_orders", "discount.mana
 # this profile") and staff names in the assignee picker, for staff who hold
 # it themselves. Off by default: it also lets the views' tokens manage staff.
 MANAGE_STAFF = "account.manage_staff"
+# Opt-in (--grant-manage-apps): the CRM page's Webhooks tab (outbound webhook
+# endpoints and their delivery log), for staff who hold it themselves. Off by
+# default: it also lets the views' tokens manage Saleor's apps and webhooks.
+MANAGE_APPS = "app.manage_apps"
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,12 @@ class Command(BaseCommand):
             "profile (the read audit) and staff names in the Dashboard. Installing "
             "again without it takes it away.",
         )
+        parser.add_argument(
+            "--grant-manage-apps",
+            action="store_true",
+            help="Also grant the App MANAGE_APPS: staff who have it manage the CRM's "
+            "outbound webhooks on the CRM page. Installing again without it takes it away.",
+        )
 
     def handle(
         self,
@@ -179,6 +189,7 @@ class Command(BaseCommand):
         api_url: str | None,
         uninstall: bool,
         grant_manage_staff: bool = False,
+        grant_manage_apps: bool = False,
         **options,
     ):
         if not running_in_saleor():
@@ -196,7 +207,11 @@ class Command(BaseCommand):
                 "Give --api-url, Saleor's API URL, e.g. https://api.shop.example/graphql/"
             )
         base = dashboard_base_url(api_url)
-        permissions = (*APP_PERMISSIONS, MANAGE_STAFF) if grant_manage_staff else APP_PERMISSIONS
+        permissions = (
+            *APP_PERMISSIONS,
+            *((MANAGE_STAFF,) if grant_manage_staff else ()),
+            *((MANAGE_APPS,) if grant_manage_apps else ()),
+        )
         app, created, installed = install(base, permissions)
         self.report(app, base, created, installed)
 

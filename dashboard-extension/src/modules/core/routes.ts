@@ -5,7 +5,7 @@ import { DEFAULT_PATH } from "./launch-params";
  * the customers app page also navigates between list, tickets, overview,
  * profile and ticket pages.
  */
-export type CrmTab = "list" | "tickets" | "overview" | "marketing";
+export type CrmTab = "list" | "tickets" | "overview" | "marketing" | "webhooks";
 
 export type Route =
   | { name: "customers"; tab: CrmTab }
@@ -15,6 +15,8 @@ export type Route =
   | { name: "segment"; segmentId: string }
   /** `campaignId` "new": the editor of a campaign not saved yet. */
   | { name: "campaign"; campaignId: string }
+  /** `webhookId` "new": the form of an endpoint not registered yet. */
+  | { name: "webhook"; webhookId: string }
   | { name: "customer-widget" }
   | { name: "order-widget" }
   | { name: "home-widget" }
@@ -38,6 +40,10 @@ export function matchRoute(path: string): Route {
     if (rest === "campaigns" && extra.length === 1 && extra[0]) {
       return { name: "campaign", campaignId: safeDecode(extra[0]) };
     }
+  }
+  if (area === "app" && view === "webhooks") {
+    if (rest === undefined) return { name: "customers", tab: "webhooks" };
+    if (extra.length === 0) return { name: "webhook", webhookId: safeDecode(rest) };
   }
   if (area === "app" && view === "customers") {
     if (rest === undefined) return { name: "customers", tab: "list" };
@@ -70,7 +76,9 @@ export function routePath(route: Route): string {
           ? "/app/tickets"
           : route.tab === "marketing"
             ? "/app/marketing"
-            : DEFAULT_PATH;
+            : route.tab === "webhooks"
+              ? "/app/webhooks"
+              : DEFAULT_PATH;
     case "profile":
       return `/app/customers/${encodeURIComponent(route.profileId)}`;
     case "ticket":
@@ -79,6 +87,8 @@ export function routePath(route: Route): string {
       return `/app/marketing/segments/${encodeURIComponent(route.segmentId)}`;
     case "campaign":
       return `/app/marketing/campaigns/${encodeURIComponent(route.campaignId)}`;
+    case "webhook":
+      return `/app/webhooks/${encodeURIComponent(route.webhookId)}`;
     case "customer-widget":
       return "/widget/customer";
     case "order-widget":
@@ -134,4 +144,7 @@ export const appPaths = {
   newSegment: () => routePath({ name: "segment", segmentId: "new" }),
   campaign: (campaignId: string) => routePath({ name: "campaign", campaignId }),
   newCampaign: () => routePath({ name: "campaign", campaignId: "new" }),
+  webhooks: () => routePath({ name: "customers", tab: "webhooks" }),
+  webhook: (webhookId: string) => routePath({ name: "webhook", webhookId }),
+  newWebhook: () => routePath({ name: "webhook", webhookId: "new" }),
 };

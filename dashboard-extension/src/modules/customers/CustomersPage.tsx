@@ -10,6 +10,8 @@ import { useCrm } from "../core/use-crm";
 import { EventBacklogStatus, FailedEventsNotice, useEventBacklog } from "../ingestion/EventBacklog";
 import { MarketingTab } from "../marketing/MarketingTab";
 import { TicketInbox } from "../tickets/inbox/TicketInbox";
+import { TurnedOffNotice, useTurnedOffWebhooks } from "../webhooks/TurnedOffNotice";
+import { WebhooksTab } from "../webhooks/WebhooksTab";
 import { CustomersList } from "./list/CustomersList";
 
 // Charts pull in the chart library: load them only when the tab is opened.
@@ -20,6 +22,7 @@ const SUBTITLES: Record<CrmTab, string> = {
   tickets: "Customer requests by email, web form, chat and phone",
   overview: "The customer base and the help desk at a glance",
   marketing: "Segments of your customers and the email campaigns sent to them",
+  webhooks: "CRM events sent to your other systems as they happen",
 };
 
 const PATHS: Record<CrmTab, () => string> = {
@@ -27,12 +30,15 @@ const PATHS: Record<CrmTab, () => string> = {
   tickets: appPaths.tickets,
   overview: appPaths.overview,
   marketing: appPaths.marketing,
+  webhooks: appPaths.webhooks,
 };
 
 export function CustomersPage({ tab }: { tab: CrmTab }) {
   const { navigate } = useCrm();
   // Asked here, once for the header line and the warning; on every tab.
   const backlog = useEventBacklog();
+  // Endpoints the CRM turned off, on every tab; the Webhooks tab lists them itself.
+  const turnedOff = useTurnedOffWebhooks(tab === "webhooks");
   return (
     <Box display="flex" flexDirection="column">
       <PageHeader
@@ -48,6 +54,7 @@ export function CustomersPage({ tab }: { tab: CrmTab }) {
             { value: "tickets", label: "Tickets" },
             { value: "overview", label: "Overview" },
             { value: "marketing", label: "Marketing" },
+            { value: "webhooks", label: "Webhooks" },
           ]}
         />
       </PageHeader>
@@ -57,12 +64,19 @@ export function CustomersPage({ tab }: { tab: CrmTab }) {
             <FailedEventsNotice backlog={backlog} />
           </Box>
         )}
+        {tab !== "webhooks" && turnedOff.webhooks.length > 0 && (
+          <Box marginBottom={4}>
+            <TurnedOffNotice webhooks={turnedOff.webhooks} onChanged={turnedOff.refetch} showLink />
+          </Box>
+        )}
         {tab === "list" ? (
           <CustomersList />
         ) : tab === "tickets" ? (
           <TicketInbox />
         ) : tab === "marketing" ? (
           <MarketingTab />
+        ) : tab === "webhooks" ? (
+          <WebhooksTab />
         ) : (
           <Suspense
             fallback={

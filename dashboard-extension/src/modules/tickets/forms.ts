@@ -9,10 +9,10 @@ import type {
 
 /**
  * A mutation's `errors` by where a form shows them: on one of `fields`, or
- * for the whole form.
+ * for the whole form. Any module's `errors { field code message }` will do.
  */
 export function mutationFieldErrors<TField extends string>(
-  errors: ReadonlyArray<MutationError>,
+  errors: ReadonlyArray<Omit<MutationError, "code"> & { code: string }>,
   fields: ReadonlyArray<TField>,
 ): Partial<Record<TField | "form", string>> {
   const result: Partial<Record<TField | "form", string>> = {};
@@ -24,7 +24,7 @@ export function mutationFieldErrors<TField extends string>(
   return result;
 }
 
-function defaultMessage(code: MutationError["code"]): string {
+function defaultMessage(code: string): string {
   switch (code) {
     case "NOT_FOUND":
       return "It no longer exists.";

@@ -22,7 +22,8 @@ export const cellPadding: BoxProps = { paddingX: 3, paddingY: 2.5 };
 
 /** A Dashboard-style list table: sortable headers, skeleton rows while the
  * first page loads, dimmed rows while the next one does, rows that open on
- * click or Enter. Callers render the cells of a row with <Cell>. */
+ * click or Enter (without `onOpen`, rows that open nothing). Callers render
+ * the cells of a row with <Cell>. */
 export function DataTable<Row, Field extends string>({
   columns,
   rows,
@@ -40,7 +41,7 @@ export function DataTable<Row, Field extends string>({
   loading: boolean;
   sort: DataSort<Field>;
   onSort: (field: Field) => void;
-  onOpen: (row: Row) => void;
+  onOpen?: (row: Row) => void;
   rowKey: (row: Row) => string;
   renderCells: (row: Row) => ReactNode;
   rowTestId: string;
@@ -77,16 +78,21 @@ export function DataTable<Row, Field extends string>({
           <Box
             as="tr"
             key={rowKey(row)}
-            tabIndex={0}
-            cursor="pointer"
-            backgroundColor={{ default: "default1", hover: "default1Hovered", focusVisible: "default1Focused" }}
+            tabIndex={onOpen ? 0 : undefined}
+            cursor={onOpen ? "pointer" : undefined}
+            backgroundColor={
+              onOpen ? { default: "default1", hover: "default1Hovered", focusVisible: "default1Focused" } : "default1"
+            }
             borderBottomWidth={1}
             borderBottomStyle="solid"
             borderColor="default1"
-            onClick={() => onOpen(row)}
-            onKeyDown={(event) => {
-              if (event.key === "Enter") onOpen(row);
-            }}
+            onClick={onOpen && (() => onOpen(row))}
+            onKeyDown={
+              onOpen &&
+              ((event) => {
+                if (event.key === "Enter") onOpen(row);
+              })
+            }
             data-testid={rowTestId}
           >
             {renderCells(row)}
