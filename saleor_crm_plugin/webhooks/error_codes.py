@@ -3,7 +3,7 @@
 from enum import Enum
 
 
-class WebhookErrorCode(Enum):
+class CrmWebhookErrorCode(Enum):
     GRAPHQL_ERROR = "graphql_error"
     INVALID = "invalid"
     NOT_FOUND = "not_found"
@@ -16,3 +16,8 @@ class WebhookErrorCode(Enum):
     INVALID_EVENT_TYPE = "invalid_event_type"
     # Only failed deliveries are replayed.
     NOT_FAILED = "not_failed"
+
+
+# The class's name is the GraphQL enum's: Saleor's schema has its own
+# WebhookErrorCode, and the CRM's types share Saleor's schema namespace.
+WebhookErrorCode = CrmWebhookErrorCode

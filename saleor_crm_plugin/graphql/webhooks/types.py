@@ -56,8 +56,10 @@ class CrmWebhookDelivery(graphene.ObjectType):
     webhook = graphene.Field(
         lambda: CrmWebhook, required=True, description="The endpoint it goes to."
     )
-    event_id = graphene.UUID(
-        required=True, description="The event's ID: the payload's `id` and `Idempotency-Key`."
+    # A string: Saleor's schema has a UUID scalar of its own.
+    event_id = graphene.String(
+        required=True,
+        description="The event's ID (a UUID): the payload's `id` and `Idempotency-Key`.",
     )
     event_type = CrmWebhookEventTypeEnum(required=True, description="The event's type.")
     occurred_at = graphene.DateTime(required=True, description="When the event happened.")
