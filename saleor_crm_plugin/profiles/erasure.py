@@ -21,7 +21,13 @@ from ..marketing.consent import erase_consent
 from ..privacy.scrub import ErasedPerson, scrub_events, scrub_mail
 from ..snapshots import CustomerSnapshot, normalize_email
 from .identity import email_hash, existing_user_pk
-from .models import CustomerProfile, ErasedIdentity, TimelineEvent, TimelineEventType
+from .models import (
+    CustomerProfile,
+    CustomerPurchases,
+    ErasedIdentity,
+    TimelineEvent,
+    TimelineEventType,
+)
 from .timeline import add_timeline_event
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"
@@ -155,6 +161,8 @@ def erase_customer(snapshot: CustomerSnapshot, occurred_at: datetime) -> Custome
         profile.tags = []
         profile.erased_at = erased_at
         profile.save()
+        # Segments never count an erased profile: no purchases are kept for one.
+        CustomerPurchases.objects.filter(profile=profile).delete()
         add_timeline_event(
             profile,
             TimelineEventType.ACCOUNT_DELETED,
