@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("saleor_crm", "0027_segment_purchases_and_index"),
+        ("saleor_crm", "0027_segment_purchases_and_indexes"),
     ]
 
     operations = [

@@ -157,7 +157,15 @@ class CustomerProfile(models.Model):
             models.Index(
                 fields=["lifecycle_stage", "total_spent", "id"], name="crm_profile_stage_spent_idx"
             ),
-            GinIndex(fields=["tags"], name="crm_profile_tags_idx"),
+            # Partial: an erased profile has no tags (the erasure clears them and
+            # refuses edits), and without erased_at to check, a count of a
+            # large tag reads fewer columns of each row (the list's tag filter
+            # says erased_at IS NULL too, to use it).
+            GinIndex(
+                fields=["tags"],
+                name="crm_profile_live_tags_idx",
+                condition=models.Q(erased_at__isnull=True),
+            ),
             # Segments only (they never count erased profiles): a narrow copy
             # of the fields their rules compare, so a count over a large share
             # of the store reads this index and skips the wide rows (an

@@ -4,17 +4,19 @@
 # table instead of every order fact and line. crm_profile_segment_idx: the
 # profile fields rules compare in one narrow partial index (segments never
 # count erased profiles), so a count over a large share of the store is an
-# index-only scan instead of a read of the wide rows.
+# index-only scan instead of a read of the wide rows. The tags' GIN index
+# becomes partial the same way (erased profiles have no tags), the new one
+# built before the old one goes, so the tag filters always have one.
 #
 # The purchases are empty until filled: 0028 fills them, and the formulas'
 # version changed with them (analytics.derived.FORMULAS_VERSION), so the
-# next nightly recompute is a full one and checks them. The profile index is
-# built concurrently: the store keeps writing to the profiles meanwhile.
+# next nightly recompute is a full one and checks them. The profile indexes
+# are built concurrently: the store keeps writing to the profiles meanwhile.
 
 import django.contrib.postgres.fields
 import django.contrib.postgres.indexes
 import django.db.models.deletion
-from django.contrib.postgres.operations import AddIndexConcurrently
+from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
 from django.db import migrations, models
 
 # As saleor_crm_plugin.profiles.models.SEGMENT_FIELDS is today.
@@ -80,4 +82,13 @@ class Migration(migrations.Migration):
                 name="crm_profile_segment_idx",
             ),
         ),
+        AddIndexConcurrently(
+            model_name="customerprofile",
+            index=django.contrib.postgres.indexes.GinIndex(
+                condition=models.Q(("erased_at__isnull", True)),
+                fields=["tags"],
+                name="crm_profile_live_tags_idx",
+            ),
+        ),
+        RemoveIndexConcurrently(model_name="customerprofile", name="crm_profile_tags_idx"),
     ]
