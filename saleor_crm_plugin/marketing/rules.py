@@ -636,11 +636,11 @@ def members(rules: Any, now: datetime | None = None):
 
 
 def count_members(rules: Any, now: datetime | None = None) -> int:
-    """How many profiles match ``rules`` now: one query (two when they test
-    what customers bought: see :func:`evaluating`). Rules only on what was
-    bought (EQ / IN of channels, products, categories, in any groups) are
+    """How many profiles match ``rules`` now: one query. Rules only on what
+    was bought (EQ / IN of channels, products, categories, in any groups) are
     counted from :class:`CustomerPurchases` alone, one narrow table: it holds
-    no erased profile, so no profile row is read.
+    no erased profile, so no profile row is read. Mixed with other fields,
+    they are counted in :func:`evaluating`'s transaction (one statement more).
     """
     group = parse_rules(rules)
     if _only_bought(group):
