@@ -18,7 +18,7 @@ from .marketing.models import (
     SegmentMember,
 )
 from .privacy.models import ProfileRead
-from .profiles.models import CustomerProfile, ErasedIdentity, TimelineEvent
+from .profiles.models import CustomerProfile, CustomerPurchases, ErasedIdentity, TimelineEvent
 from .throttling.models import ThrottleBucket
 from .tickets.models import SLAPolicy, Ticket, TicketMessage, TicketRefund, TicketVoucher
 from .webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -31,6 +31,7 @@ __all__ = [
     "CampaignVariant",
     "CheckoutFact",
     "CustomerProfile",
+    "CustomerPurchases",
     "ErasedIdentity",
     "InboundEvent",
     "Interaction",

@@ -10,7 +10,12 @@ from saleor_crm_plugin.analytics.recompute import recompute_all_profiles
 from saleor_crm_plugin.analytics.scoring import SCORES, SEGMENT_RULES, fm_score, rfm_segment
 from saleor_crm_plugin.commerce.services import mark_abandoned_checkouts
 from saleor_crm_plugin.configuration.services import get_configuration, update_configuration
-from saleor_crm_plugin.models import CheckoutFact, CustomerProfile, TimelineEvent
+from saleor_crm_plugin.models import (
+    CheckoutFact,
+    CustomerProfile,
+    CustomerPurchases,
+    TimelineEvent,
+)
 from tests import factories as f
 from tests.factories import ingest
 
@@ -128,6 +133,27 @@ def test_full_recompute_repairs_every_figure_the_nightly_run_trusts():
     assert figures() == expected
     assert result["profiles_refreshed"] == 4
     assert set(CustomerProfile.objects.values_list("city", flat=True)) != {"Atlantis"}
+
+
+@pytest.mark.django_db
+def test_full_recompute_repairs_drifted_purchases():
+    # given: one customer's purchases lost, another's altered, a stray row
+    shop(customers=4)
+    recompute_all_profiles()
+    expected = dict(CustomerPurchases.objects.values_list("profile_id", "items"))
+    assert len(expected) == 4
+    first, second, third = sorted(expected)[:3]
+    CustomerPurchases.objects.filter(profile_id=first).delete()
+    CustomerPurchases.objects.filter(profile_id=second).update(items=["product:nothing"])
+    prospect = CustomerProfile.objects.create(email="p@example.com", first_seen_at=timezone.now())
+    CustomerPurchases.objects.create(profile=prospect, items=["channel:nowhere"])
+
+    # when
+    result = recompute_all_profiles(full=True)
+
+    # then
+    assert dict(CustomerPurchases.objects.values_list("profile_id", "items")) == expected
+    assert result["profiles_refreshed"] == 3
 
 
 @pytest.mark.django_db

@@ -29,7 +29,9 @@ from saleor_crm_plugin.marketing.rules import (
     parse_rules,
 )
 from saleor_crm_plugin.marketing.services import create_segment
-from saleor_crm_plugin.models import CustomerProfile
+from saleor_crm_plugin.models import CustomerProfile, CustomerPurchases
+from saleor_crm_plugin.profiles.erasure import erase_customer
+from saleor_crm_plugin.snapshots import CustomerSnapshot
 from saleor_crm_plugin.tickets import services as desk
 from saleor_crm_plugin.tickets.models import TicketStatus
 from tests import factories as f
@@ -940,3 +942,228 @@ def test_segments_list_query_count_does_not_grow(gql, db):
 
     # then: the page and its count
     assert counts == [2, 2]
+
+
+# --- What customers bought: CustomerPurchases against the facts ------------
+
+PRODUCTS, CATEGORIES, CHANNELS = (
+    ("101", "102", "103", "104"),
+    ("7", "8"),
+    ("channel-eu", "channel-us"),
+)
+
+
+@pytest.fixture
+def buyers(db):
+    """Twelve customers, each one to four orders of one to three lines in
+    either channel, drawn from a seeded generator.
+    """
+    import random
+
+    draw = random.Random(11)
+    for n in range(12):
+        for k in range(draw.randint(1, 4)):
+            lines = tuple(
+                f.line(
+                    f"Product {product}",
+                    price="10.00",
+                    line_id=f"l{i}",
+                    product_id=product,
+                    category_id=CATEGORIES[int(product) % 2],
+                )
+                for i, product in enumerate(draw.sample(PRODUCTS, draw.randint(1, 3)))
+            )
+            ingest(
+                "order_created",
+                f.order(
+                    f"g{n}-{k}",
+                    email=f"g{n}@example.com",
+                    total=str(10 * len(lines)),
+                    created_at=days_ago(draw.randint(1, 200)),
+                    channel=draw.choice(CHANNELS),
+                    lines=lines,
+                ),
+            )
+
+
+def bought_oracle() -> dict[str, set[str]]:
+    """Per email of a profile not erased, what it bought, read naively from
+    the facts: the lines and channels of its sale orders.
+    """
+    from saleor_crm_plugin.models import OrderFact
+
+    bought: dict[str, set[str]] = {
+        p.email: set() for p in CustomerProfile.objects.filter(erased_at__isnull=True)
+    }
+    for order in OrderFact.objects.select_related("profile").prefetch_related("lines"):
+        if order.profile is None or order.profile.erased_at is not None or not order.is_sale:
+            continue
+        bought[order.profile.email].add(f"channel:{order.channel}")
+        for line in order.lines.all():
+            bought[order.profile.email] |= {
+                f"product:{line.product_id}",
+                f"category:{line.category_id}",
+            }
+    return bought
+
+
+def last_order(email: str):
+    return CustomerProfile.objects.get(email=email).last_order_at
+
+
+PURCHASE_RULES = [
+    (
+        {"conditions": [condition("BOUGHT_PRODUCT", "EQ", to_global_id("Product", "101"))]},
+        lambda items, email: "product:101" in items,
+    ),
+    (
+        {
+            "conditions": [
+                condition(
+                    "BOUGHT_PRODUCT",
+                    "IN",
+                    values=[to_global_id("Product", "102"), to_global_id("Product", "104")],
+                )
+            ]
+        },
+        lambda items, email: bool(items & {"product:102", "product:104"}),
+    ),
+    (
+        {"conditions": [condition("BOUGHT_PRODUCT", "NEQ", to_global_id("Product", "103"))]},
+        lambda items, email: "product:103" not in items,
+    ),
+    (
+        {"conditions": [condition("BOUGHT_CATEGORY", "NOT_IN", values=[CATEGORY_7])]},
+        lambda items, email: "category:7" not in items,
+    ),
+    (
+        {"conditions": [condition("CHANNEL", "EQ", "channel-us")]},
+        lambda items, email: "channel:channel-us" in items,
+    ),
+    (
+        {
+            "match": "ANY",
+            "conditions": [
+                condition("BOUGHT_CATEGORY", "EQ", to_global_id("Category", "8")),
+                condition("CHANNEL", "EQ", "channel-eu"),
+            ],
+        },
+        lambda items, email: bool(items & {"category:8", "channel:channel-eu"}),
+    ),
+    (
+        {
+            "conditions": [condition("CHANNEL", "IN", values=["channel-eu"])],
+            "groups": [
+                {
+                    "match": "ANY",
+                    "conditions": [
+                        condition("BOUGHT_PRODUCT", "EQ", to_global_id("Product", "101")),
+                        condition("BOUGHT_PRODUCT", "EQ", to_global_id("Product", "102")),
+                    ],
+                }
+            ],
+        },
+        lambda items, email: (
+            "channel:channel-eu" in items and bool(items & {"product:101", "product:102"})
+        ),
+    ),
+    (
+        {
+            "match": "ANY",
+            "conditions": [
+                condition("BOUGHT_PRODUCT", "EQ", to_global_id("Product", "104")),
+                condition("LAST_ORDER_AT", "WITHIN_LAST_DAYS", "60"),
+            ],
+        },
+        lambda items, email: (
+            "product:104" in items
+            or (last_order(email) is not None and last_order(email) >= days_ago(60))
+        ),
+    ),
+]
+
+
+def assert_counts_match_the_oracle():
+    bought = bought_oracle()
+    for rules, holds_for in PURCHASE_RULES:
+        expected = sorted(email for email, items in bought.items() if holds_for(items, email))
+        assert 0 < len(expected) < len(bought), rules  # the rule tells customers apart
+        assert emails(rules) == expected, rules
+        assert count_members(rules) == len(expected), rules
+
+
+def test_bought_and_channel_counts_match_the_facts(buyers):
+    assert_counts_match_the_oracle()
+
+
+def test_bought_and_channel_counts_follow_cancellations_refunds_and_erasure(buyers):
+    # given
+    assert_counts_match_the_oracle()
+    now = timezone.now()
+    from saleor_crm_plugin.models import OrderFact
+
+    first, second = OrderFact.objects.filter(profile__email="g0@example.com").order_by("pk")[:2]
+
+    # when: one of g0's orders is cancelled, one of g1's fully refunded, g2 erased
+    ingest(
+        "order_cancelled",
+        f.order(first.order_id, email="g0@example.com", status="canceled", updated_at=now),
+    )
+    refunded = OrderFact.objects.filter(profile__email="g1@example.com").first()
+    ingest(
+        "order_fully_refunded",
+        f.order(
+            refunded.order_id,
+            email="g1@example.com",
+            total=str(refunded.total_gross),
+            total_refunded=refunded.total_gross,
+            updated_at=now,
+        ),
+    )
+    g2 = CustomerProfile.objects.get(email="g2@example.com")
+    erase_customer(CustomerSnapshot(user_id="", email=g2.email, updated_at=now), now)
+
+    # then
+    assert not OrderFact.objects.get(pk=first.pk).is_sale
+    assert not OrderFact.objects.get(pk=refunded.pk).is_sale
+    assert not CustomerPurchases.objects.filter(profile=g2).exists()
+    assert_counts_match_the_oracle()
+
+
+def test_purchases_hold_what_each_customer_bought_and_nobody_erased(buyers):
+    bought = bought_oracle()
+    stored = {
+        p.profile.email: set(p.items) for p in CustomerPurchases.objects.select_related("profile")
+    }
+    assert stored == {email: items for email, items in bought.items() if items}
+    assert all(p.items == sorted(p.items) for p in CustomerPurchases.objects.all())
+
+
+def test_a_rule_only_on_purchases_is_counted_from_them_alone(gql, buyers):
+    # given
+    segment = create_segment(
+        "EU or category 8",
+        {
+            "match": "ANY",
+            "conditions": [
+                condition("CHANNEL", "EQ", "channel-eu"),
+                condition("BOUGHT_CATEGORY", "EQ", to_global_id("Category", "8")),
+            ],
+        },
+    )
+    query = "query($id: ID!) { segment(id: $id) { customerCount } }"
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        data, errors = gql(query, {"id": to_global_id("Segment", segment.pk)})
+
+    # then: the segment, and one count that reads no profile
+    assert errors is None
+    bought = bought_oracle()
+    assert data["segment"]["customerCount"] == sum(
+        bool(items & {"channel:channel-eu", "category:8"}) for items in bought.values()
+    )
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 2
+    assert "saleor_crm_customerpurchases" in statements[1]
+    assert "saleor_crm_customerprofile" not in statements[1]

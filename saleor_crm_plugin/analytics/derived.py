@@ -2,7 +2,7 @@
 
 The one place these formulas live: orders count, spend in the reporting
 currency and per currency, average order value, first/last order, channels,
-last checkout, location, favourites, RFM scores (against the stored
+what was bought, last checkout, location, favourites, RFM scores (against the stored
 breakpoints), RFM segment and lifecycle stage with its timeline entry.
 
 :func:`refresh_derived` serves both the live path (the profiles an event
@@ -36,6 +36,7 @@ ORDER = "saleor_crm_orderfact"
 LINE = "saleor_crm_orderlinefact"
 CHECKOUT = "saleor_crm_checkoutfact"
 TIMELINE = "saleor_crm_timelineevent"
+PURCHASES = "saleor_crm_customerpurchases"
 FAVOURITES_LIMIT = 5
 
 
@@ -223,10 +224,11 @@ def _index_probe(table: str, alias: str, column: str) -> str:
 
 
 def sold_figures_sql(scoped: str, *, by_index: bool = False) -> str:
-    """CTEs ``sold``, ``favourites`` and ``sold_in`` over the order facts in
-    the relation ``scoped`` (order_id, profile_id, is_sale, status, channel):
-    per profile, its favourite products and categories (most units, then
-    name, at most ``%(limit)s`` each) and the channels it bought in.
+    """CTEs ``sold``, ``favourites``, ``sold_in`` and ``bought`` over the
+    order facts in the relation ``scoped`` (order_id, profile_id, is_sale,
+    status, channel): per profile, its favourite products and categories
+    (most units, then name, at most ``%(limit)s`` each), the channels it
+    ordered in and what it bought (``CustomerPurchases.items``).
     ``by_index``: ``scoped`` is a small part of the orders, so their lines
     are read by one index probe per order rather than by a join the planner
     may turn into a scan of every line.
@@ -273,6 +275,21 @@ def sold_figures_sql(scoped: str, *, by_index: bool = False) -> str:
                 SELECT o.profile_id, array_agg(DISTINCT o.channel ORDER BY o.channel) AS channels
                 FROM {scoped} o WHERE o.status <> 'draft' AND o.channel <> ''
                 GROUP BY o.profile_id
+            ),
+            -- What segments call bought: sales only, unlike the channels above.
+            bought AS (
+                SELECT profile_id, array_agg(item ORDER BY item) AS purchases
+                FROM (
+                    SELECT profile_id, 'product:' || product_id AS item
+                    FROM sold WHERE product_id IS NOT NULL
+                    UNION
+                    SELECT profile_id, 'category:' || category_id
+                    FROM sold WHERE category_id IS NOT NULL
+                    UNION
+                    SELECT o.profile_id, 'channel:' || o.channel
+                    FROM {scoped} o WHERE o.is_sale AND o.channel <> ''
+                ) items
+                GROUP BY profile_id
             )"""
 
 
@@ -336,13 +353,16 @@ def _facts_base_sql(wanted: str, scan: Any, aggregates: str, *, by_index: bool) 
                                     AND l.country IS NOT NULL
                             THEN l.city ELSE p.city END AS city,
                        COALESCE(f.products, '[]'::jsonb) AS favourite_products,
-                       COALESCE(f.categories, '[]'::jsonb) AS favourite_categories
+                       COALESCE(f.categories, '[]'::jsonb) AS favourite_categories,
+                       COALESCE(b.purchases, '{{}}')::text[] AS purchases,
+                       p.erased_at
                 FROM {profiles} p
                 LEFT JOIN agg a ON a.profile_id = p.id
                 LEFT JOIN located l ON l.profile_id = p.id
                 LEFT JOIN sold_in si ON si.profile_id = p.id
                 LEFT JOIN carts c ON c.profile_id = p.id
                 LEFT JOIN favourites f ON f.profile_id = p.id
+                LEFT JOIN bought b ON b.profile_id = p.id
             ),"""
 
 
@@ -361,6 +381,23 @@ def _differs(p: str, t: str) -> str:
         {t}.favourite_categories, {t}.r, {t}.f, {t}.m,
         {t}.segment, {t}.new_stage, FALSE
     )"""
+
+
+# CTEs of refresh_derived's statement keeping CustomerPurchases in line with
+# ``target``: a row for each profile that bought something and is not erased,
+# written only when its items change.
+PURCHASES_SQL = f""",
+            bought_now AS (
+                INSERT INTO {PURCHASES} AS x (profile_id, items)
+                SELECT t.id, t.purchases FROM target t
+                WHERE t.purchases <> '{{}}' AND t.erased_at IS NULL
+                ON CONFLICT (profile_id) DO UPDATE SET items = EXCLUDED.items
+                WHERE x.items IS DISTINCT FROM EXCLUDED.items
+            ),
+            bought_none AS (
+                DELETE FROM {PURCHASES} x USING target t
+                WHERE x.profile_id = t.id AND (t.purchases = '{{}}' OR t.erased_at IS NOT NULL)
+            )"""
 
 
 def refresh_derived(
@@ -412,7 +449,7 @@ def refresh_derived(
                 FROM target t
                 WHERE p.id = t.id AND {_differs("p", "t")}
                 RETURNING p.id, t.old_stage, t.new_stage
-            ),
+            ){"" if stored else PURCHASES_SQL},
             stage_changes AS (
                 SELECT id, old_stage, new_stage FROM changed WHERE old_stage <> new_stage
             ),
@@ -468,7 +505,10 @@ def drifted(table: str, *, currency: str) -> list[UUID]:
         cursor.execute(
             f"""
             SELECT p.id FROM {PROFILE} p LEFT JOIN {table} t ON t.id = p.id
+            LEFT JOIN {PURCHASES} x ON x.profile_id = p.id
             WHERE t.id IS NULL OR {_differs("p", "t")}
+               OR COALESCE(x.items, '{{}}') IS DISTINCT FROM
+                  CASE WHEN t.erased_at IS NULL THEN t.purchases ELSE '{{}}' END
             ORDER BY p.id
             """,
             {"currency": currency},
@@ -499,7 +539,7 @@ def rescore_candidates(
 
 
 # Bump when a formula above changes: the next recompute is then a full one.
-FORMULAS_VERSION = "1"
+FORMULAS_VERSION = "2"  # 2: purchases
 
 
 def figures_basis(config: Any) -> str:

@@ -25,14 +25,13 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from graphql_relay import from_global_id
 
-from ..commerce.models import OrderFact, OrderLineFact
 from ..conf import crm_setting
-from ..profiles.models import CustomerProfile, LifecycleStage, RFMSegment
+from ..profiles.models import CustomerProfile, CustomerPurchases, LifecycleStage, RFMSegment
 from ..storable import find_unstorable
 from ..tickets.models import ACTIVE_STATUSES, Ticket
 from .error_codes import SegmentErrorCode
@@ -359,15 +358,13 @@ FIELDS: dict[Field, FieldSpec] = {
         "bought it.",
         EQUALITY,
         _saleor_id("Product"),
-        compiler="lines",
-        column="product_id",
+        compiler="product",
     ),
     Field.BOUGHT_CATEGORY: FieldSpec(
         "Saleor global ID of a category the customer bought from (sales only).",
         EQUALITY,
         _saleor_id("Category"),
-        compiler="lines",
-        column="category_id",
+        compiler="category",
     ),
     Field.IS_REGISTERED: FieldSpec(
         "Has an account in the store (true) or is a guest (false). EQ only.",
@@ -639,15 +636,37 @@ def members(rules: Any, now: datetime | None = None):
 
 
 def count_members(rules: Any, now: datetime | None = None) -> int:
-    """How many profiles match ``rules`` now: one query (two when they test
-    what customers bought: see :func:`evaluating`).
+    """How many profiles match ``rules`` now: one query. Rules only on what
+    was bought (EQ / IN of channels, products, categories, in any groups) are
+    counted from :class:`CustomerPurchases` alone, one narrow table: it holds
+    no erased profile, so no profile row is read. Mixed with other fields,
+    they are counted in :func:`evaluating`'s transaction (one statement more).
     """
+    group = parse_rules(rules)
+    if _only_bought(group):
+        return CustomerPurchases.objects.filter(
+            _compile_group(group, now or timezone.now(), _items)
+        ).count()
     with evaluating(rules):
         return members(rules, now).count()
 
 
+BOUGHT = frozenset({"channel", "product", "category"})  # compilers reading CustomerPurchases
+
+
+def _only_bought(group: Group) -> bool:
+    return (
+        bool(group.conditions or group.groups)
+        and all(
+            FIELDS[c.field].compiler in BOUGHT and c.operator in (Operator.EQ, Operator.IN)
+            for c in group.conditions
+        )
+        and all(_only_bought(g) for g in group.groups)
+    )
+
+
 def _reads_buyers(group: Group) -> bool:
-    return any(FIELDS[c.field].compiler in ("channel", "lines") for c in group.conditions) or any(
+    return any(FIELDS[c.field].compiler in BOUGHT for c in group.conditions) or any(
         _reads_buyers(g) for g in group.groups
     )
 
@@ -658,15 +677,14 @@ def evaluating(rules: Any) -> Iterator[None]:
     what customers bought (a channel, a product, a category), run them in a
     transaction with ``work_mem`` at SALEOR_CRM_SEGMENT_WORK_MEM and JIT off
     (``set_config(…, true)``: the settings end with the transaction, the
-    connection keeps its own; JIT compiling was half a second of a two-second
-    count over 700,000 order facts, and gained nothing). Other rules need
-    neither and pay no statement for it.
+    connection keeps its own). Other rules need neither and pay no
+    statement for it.
 
     The buyers of a channel or of a product are read once into a hash when
     they fit in ``work_mem``; PostgreSQL's default (4 MB) holds about 100,000
     of them. Beyond it, a condition on them inside an ``ANY`` group or under
-    ``NOT`` is checked per profile through the order facts' profile index
-    (:func:`_bought`) instead.
+    ``NOT`` is checked per profile by its purchases' primary key instead
+    (:func:`_bought`).
     """
     if connection.vendor != "postgresql" or not _reads_buyers(parse_rules(rules)):
         yield
@@ -680,9 +698,12 @@ def evaluating(rules: Any) -> Iterator[None]:
         yield
 
 
-def _compile_group(group: Group, now: datetime) -> Q:
-    parts = [_compile_condition(c, now) for c in group.conditions]
-    parts += [_compile_group(g, now) for g in group.groups]
+def _compile_group(
+    group: Group, now: datetime, compile_condition: Callable[[Condition, datetime], Q] | None = None
+) -> Q:
+    compile_condition = compile_condition or _compile_condition
+    parts = [compile_condition(c, now) for c in group.conditions]
+    parts += [_compile_group(g, now, compile_condition) for g in group.groups]
     if not parts:
         return Q()
     combined = parts[0]
@@ -783,30 +804,39 @@ def _tags(spec: FieldSpec, operator: Operator, value: Any, now: datetime) -> Q:
     return Q(tags=[])
 
 
-def _bought(buyers: QuerySet, operator: Operator) -> Q:
+def _held(kind: str, operator: Operator, value: Any) -> Q:
+    """On CustomerPurchases: holds the item (EQ, NEQ) or any of them (IN,
+    NOT_IN); ``@>`` and ``&&`` use its GIN index.
+    """
+    if operator in (Operator.EQ, Operator.NEQ):
+        return Q(items__contains=[f"{kind}:{value}"])
+    return Q(items__overlap=[f"{kind}:{v}" for v in value])
+
+
+def _items(condition: Condition, now: datetime) -> Q:
+    # A condition of a rule only on what was bought (see count_members).
+    return _held(FIELDS[condition.field].compiler or "", condition.operator, condition.value)
+
+
+def _bought(kind: str, operator: Operator, value: Any) -> Q:
     # A correlated EXISTS: at the top level PostgreSQL joins it (a semi or
     # anti hash join, which spills to disk when large); inside an ANY group or
     # under NOT it becomes a subplan with two plans, the buyers hashed once
     # when they fit in work_mem (see :func:`evaluating`), else a probe of the
-    # order facts' (profile, …) index per profile. An uncorrelated
-    # ``id IN (SELECT …)`` has no such fallback: past work_mem its subquery
-    # ran again for every profile.
-    among = Exists(buyers.filter(profile_id=OuterRef("pk")))
+    # purchases' primary key per profile. An uncorrelated ``id IN (SELECT …)``
+    # has no such fallback: past work_mem its subquery ran again for every
+    # profile.
+    among = Exists(
+        CustomerPurchases.objects.filter(_held(kind, operator, value), profile_id=OuterRef("pk"))
+    )
     return Q(among) if operator in (Operator.EQ, Operator.IN) else ~Q(among)
 
 
-def _channel(spec: FieldSpec, operator: Operator, value: Any, now: datetime) -> Q:
-    channels = [value] if operator in (Operator.EQ, Operator.NEQ) else list(value)
-    return _bought(OrderFact.objects.filter(is_sale=True, channel__in=channels), operator)
+def _purchases(kind: str) -> Callable[[FieldSpec, Operator, Any, datetime], Q]:
+    def compile_bought(spec: FieldSpec, operator: Operator, value: Any, now: datetime) -> Q:
+        return _bought(kind, operator, value)
 
-
-def _lines(spec: FieldSpec, operator: Operator, value: Any, now: datetime) -> Q:
-    keys = [value] if operator in (Operator.EQ, Operator.NEQ) else list(value)
-    sales = OrderFact.objects.filter(
-        is_sale=True,
-        pk__in=OrderLineFact.objects.filter(**{f"{spec.column}__in": keys}).values("order_id"),
-    )
-    return _bought(sales, operator)
+    return compile_bought
 
 
 def _registered(spec: FieldSpec, operator: Operator, value: Any, now: datetime) -> Q:
@@ -861,8 +891,9 @@ _COMPILERS: dict[str, Callable[[FieldSpec, Operator, Any, datetime], Q]] = {
     "text": _text_column,
     "moment": _moment_column,
     "tags": _tags,
-    "channel": _channel,
-    "lines": _lines,
+    "channel": _purchases("channel"),
+    "product": _purchases("product"),
+    "category": _purchases("category"),
     "registered": _registered,
     "consent": _consent,
     "tickets": _open_tickets,

@@ -23,7 +23,13 @@ from ..snapshots import CustomerSnapshot, normalize_email
 from ..webhooks.events import WebhookEventType
 from ..webhooks.outbox import OutboxEvent, record_events
 from .identity import email_hash, existing_user_pk, user_key
-from .models import CustomerProfile, ErasedIdentity, TimelineEvent, TimelineEventType
+from .models import (
+    CustomerProfile,
+    CustomerPurchases,
+    ErasedIdentity,
+    TimelineEvent,
+    TimelineEventType,
+)
 from .timeline import add_timeline_event
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"
@@ -159,6 +165,8 @@ def erase_customer(snapshot: CustomerSnapshot, occurred_at: datetime) -> Custome
         profile.tags = []
         profile.erased_at = erased_at
         profile.save()
+        # Segments never count an erased profile: no purchases are kept for one.
+        CustomerPurchases.objects.filter(profile=profile).delete()
         add_timeline_event(
             profile,
             TimelineEventType.ACCOUNT_DELETED,

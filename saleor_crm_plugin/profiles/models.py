@@ -21,6 +21,27 @@ def last_order_sort_key() -> Coalesce:
     return Coalesce(models.F("last_order_at"), models.Value(NO_ORDER))
 
 
+# The profile fields segment rules compare, besides tags (and purchases, in
+# CustomerPurchases) and the last order, which keys crm_profile_segment_idx:
+# included in it, with the id that joins and subqueries match on. All are
+# small and of bounded size.
+SEGMENT_FIELDS = [
+    "id",
+    "lifecycle_stage",
+    "rfm_segment",
+    "rfm_recency",
+    "rfm_frequency",
+    "rfm_monetary",
+    "orders_count",
+    "total_spent",
+    "average_order_value",
+    "first_order_at",
+    "country",
+    "user",
+    "satisfaction_average",
+]
+
+
 class LifecycleStage(models.TextChoices):
     PROSPECT = "prospect", "Prospect"
     NEW = "new", "New"
@@ -137,7 +158,28 @@ class CustomerProfile(models.Model):
             models.Index(
                 fields=["lifecycle_stage", "total_spent", "id"], name="crm_profile_stage_spent_idx"
             ),
-            GinIndex(fields=["tags"], name="crm_profile_tags_idx"),
+            # Partial: an erased profile has no tags (the erasure clears them and
+            # refuses edits), and without erased_at to check, a count of a
+            # large tag reads fewer columns of each row (the list's tag filter
+            # says erased_at IS NULL too, to use it).
+            GinIndex(
+                fields=["tags"],
+                name="crm_profile_live_tags_idx",
+                condition=models.Q(erased_at__isnull=True),
+            ),
+            # Segments only (they never count erased profiles): a narrow copy
+            # of the fields their rules compare, so a count over a large share
+            # of the store reads this index and skips the wide rows (an
+            # index-only scan, on pages the visibility map marks all-visible).
+            # Keyed by the last order: "ordered in the last N days" then reads
+            # only its range. Tags stay out: 50 tags of 100 characters outgrow
+            # an index entry.
+            models.Index(
+                fields=["last_order_at"],
+                include=SEGMENT_FIELDS,
+                name="crm_profile_segment_idx",
+                condition=models.Q(erased_at__isnull=True),
+            ),
             GinIndex(
                 fields=["search_document"],
                 name="crm_profile_search_idx",
@@ -151,6 +193,30 @@ class CustomerProfile(models.Model):
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
+
+
+class CustomerPurchases(models.Model):
+    """What a customer bought: ``items`` such as ``product:101``,
+    ``category:7`` and ``channel:channel-eu``, sorted, from sales only (not
+    drafts, cancelled or fully refunded orders).
+
+    Derived from the facts with the profile's other figures
+    (``analytics.derived``); a row only for a profile that bought something
+    and is not erased. Segments' bought and channel conditions read it
+    instead of every order fact and line; a rule only on what was bought is
+    counted from it alone (``marketing.rules.count_members``).
+    """
+
+    profile = models.OneToOneField(
+        CustomerProfile, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    items = ArrayField(models.TextField())
+
+    class Meta:
+        indexes = [GinIndex(fields=["items"], name="crm_purchases_items_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}: {len(self.items)} items"
 
 
 class ErasedIdentity(models.Model):

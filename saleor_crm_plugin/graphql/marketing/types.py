@@ -4,7 +4,7 @@ import graphene
 from graphql_relay import to_global_id
 
 from ...marketing import models
-from ...marketing.rules import InvalidRules, evaluating, members
+from ...marketing.rules import InvalidRules, count_members, evaluating, members
 from ..core.connection import connection_args, connection_type, paginate
 from ..core.errors import InvalidInput
 from ..core.mutations import error_type
@@ -115,6 +115,13 @@ def _members(segment: models.Segment):
         raise InvalidInput(f"The segment's rules are no longer valid: {error}") from None
 
 
+def _count(segment: models.Segment) -> int:
+    try:
+        return count_members(segment.rules)
+    except InvalidRules as error:
+        raise InvalidInput(f"The segment's rules are no longer valid: {error}") from None
+
+
 class Segment(graphene.ObjectType):
     id = graphene.ID(required=True, description="ID of the segment.")
     name = graphene.String(required=True, description="Name.")
@@ -142,9 +149,7 @@ class Segment(graphene.ObjectType):
 
     @staticmethod
     def resolve_customer_count(root: models.Segment, info):
-        queryset = _members(root)
-        with evaluating(root.rules):
-            return queryset.count()
+        return _count(root)
 
     @staticmethod
     def resolve_members(root: models.Segment, info, **pagination):
@@ -153,9 +158,8 @@ class Segment(graphene.ObjectType):
         with evaluating(root.rules):
             page = paginate(queryset, keys, **pagination)
 
-        def total_count() -> int:  # counted only when asked for, then as the page was
-            with evaluating(root.rules):
-                return queryset.count()
+        def total_count() -> int:  # counted only when asked for
+            return _count(root)
 
         return dataclasses.replace(page, total_count=total_count)
 
@@ -196,5 +200,5 @@ def preview(rules: dict) -> SegmentPreview:
     ordering = [("-" if descending else "") + key for key, descending in keys]
     with evaluating(rules):
         sample = list(queryset.annotate(**annotations).order_by(*ordering, "-pk")[:PREVIEW_SAMPLE])
-        count = queryset.count()
+    count = count_members(rules)
     return SegmentPreview(count=count, sample=sample, errors=[])

@@ -43,7 +43,8 @@ def filter_profiles(queryset: QuerySet, data: dict) -> QuerySet:
     if countries := data.get("countries"):
         queryset = queryset.filter(country__in=[c.upper() for c in countries])
     if tags := data.get("tags"):
-        queryset = queryset.filter(tags__contains=tags)
+        # Erased profiles have no tags; saying so lets the (partial) tags index serve.
+        queryset = queryset.filter(tags__contains=tags, erased_at__isnull=True)
     if data.get("is_guest") is not None:
         queryset = queryset.filter(user__isnull=data["is_guest"])
     queryset = filter_range(queryset, "orders_count", data.get("orders_count"))
