@@ -338,3 +338,27 @@ def test_read_database_check_accepts_the_default():
 def test_every_timeline_row_is_exported_once_without_a_cursor(store, tmp_path):
     _cursor, counts = export_to(tmp_path, "--tables", "timeline")
     assert counts == {"timeline": TimelineEvent.objects.count()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_command_reads_one_repeatable_read_read_only_snapshot(tmp_path, monkeypatch):
+    # given
+    from saleor_crm_plugin.warehouse import export
+
+    seen = {}
+    original = export._high_water_mark
+
+    def spy(cursor):
+        mark = original(cursor)
+        for setting in ("transaction_isolation", "transaction_read_only"):
+            cursor.execute(f"SHOW {setting}")
+            seen[setting] = cursor.fetchone()[0]
+        return mark
+
+    monkeypatch.setattr(export, "_high_water_mark", spy)
+
+    # when
+    export_to(tmp_path, "--tables", "orders")
+
+    # then
+    assert seen == {"transaction_isolation": "repeatable read", "transaction_read_only": "on"}
