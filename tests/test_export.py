@@ -20,6 +20,7 @@ from django.utils import timezone
 from saleor_crm_plugin.checks import check_read_database
 from saleor_crm_plugin.commerce.models import OrderFact, OrderLineFact
 from saleor_crm_plugin.interactions.services import InteractionInput, log_interaction
+from saleor_crm_plugin.marketing.consent import record_consent
 from saleor_crm_plugin.models import CustomerProfile
 from saleor_crm_plugin.profiles.models import TimelineEvent
 from saleor_crm_plugin.tickets import services as desk
@@ -68,6 +69,9 @@ def store(ann, user_factory):
         InteractionInput(
             channel="phone", direction="outbound", email="bob@example.com", subject="Called"
         )
+    )
+    record_consent(
+        "ann@example.com", "subscribed", source="newsletter_form", ip="203.0.113.7", actor="ann"
     )
 
 
@@ -194,6 +198,10 @@ def test_erasure_sends_the_blanked_rows_again(store, tmp_path, ann):
     messages = read_jsonl(tmp_path / "ticket_messages.jsonl")
     assert messages
     assert "noise" not in json.dumps(messages)
+    ledger = read_jsonl(tmp_path / "consent_changes.jsonl")
+    assert ledger
+    assert all(row["email"] == "" and row["ip"] is None for row in ledger)
+    assert all(row["email"] == "" for row in read_jsonl(tmp_path / "consent.jsonl"))
 
 
 def test_a_transaction_still_writing_holds_the_mark_back(store):
@@ -362,3 +370,21 @@ def test_command_reads_one_repeatable_read_read_only_snapshot(tmp_path, monkeypa
 
     # then
     assert seen == {"transaction_isolation": "repeatable read", "transaction_read_only": "on"}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_awkward_text_comes_back_as_it_was(store, tmp_path, fmt):
+    # given: backslashes, quotes, new lines, tabs, commas and non-ASCII in a staff note
+    note = 'C:\\beans\\ "dark", roast\n\tnext line \\n — żółć 🫘'
+    CustomerProfile.objects.filter(email="ann@example.com").update(note=note)
+
+    # when
+    export_to(tmp_path, "--format", fmt, "--tables", "profiles")
+
+    # then
+    if fmt == "jsonl":
+        rows = read_jsonl(tmp_path / "profiles.jsonl")
+    else:
+        with open(tmp_path / "profiles.csv", newline="", encoding="utf-8") as file:
+            rows = list(csv.DictReader(file))
+    assert {row["email"]: row["note"] for row in rows}["ann@example.com"] == note
