@@ -101,11 +101,13 @@ def _copy_sql(table: ExportTable, fmt: str, since: datetime | None) -> tuple[str
 
 
 def _high_water_mark(cursor) -> datetime:
-    # The first statement: it takes the snapshot. Other backends' rows are
-    # only visible to a role that may read their activity (the same role, or
-    # pg_read_all_stats); on a standby, none: the overlap alone covers it.
+    # The first statement: it takes the snapshot, after the statement's
+    # start (a transaction that commits in between is older than the mark).
+    # Other sessions' transactions are only visible to a role that may read
+    # their activity (the same role, or pg_read_all_stats); on a standby,
+    # none: the overlap alone covers late commits there.
     cursor.execute(
-        "SELECT least(clock_timestamp(), (SELECT min(xact_start) FROM pg_stat_activity"
+        "SELECT least(statement_timestamp(), (SELECT min(xact_start) FROM pg_stat_activity"
         " WHERE datname = current_database() AND backend_xid IS NOT NULL"
         " AND pid <> pg_backend_pid()))"
     )
