@@ -74,3 +74,25 @@ def check_trusted_proxies(app_configs=None, **kwargs):
             id="saleor_crm.E002",
         )
     ]
+
+
+@checks.register("saleor_crm")
+def check_read_database(app_configs=None, **kwargs):
+    """Refuse a read database alias Django does not know (analytics and
+    crm_export would fail on their first query).
+    """
+    from django.conf import settings
+
+    from .conf import crm_setting
+
+    alias = crm_setting("SALEOR_CRM_READ_DATABASE")
+    if alias in settings.DATABASES:
+        return []
+    return [
+        checks.Error(
+            f"SALEOR_CRM_READ_DATABASE is {alias!r}, which is not in DATABASES.",
+            hint="Name a database alias of DATABASES (Saleor's read replica is usually "
+            "'replica'), or leave it at 'default'.",
+            id="saleor_crm.E003",
+        )
+    ]
