@@ -99,3 +99,42 @@ def test_customer_who_comes_back_after_erasure_gets_a_fresh_profile(ann_with_his
     fresh = CustomerProfile.objects.get(email="ann@example.com")
     assert fresh.orders_count == 1
     assert CustomerProfile.objects.filter(erased_at__isnull=False).count() == 1
+
+
+def test_campaign_emails_keep_the_recipient_but_not_the_address(ann_with_history, settings):
+    # given: a campaign mailed to Ann
+    from saleor_crm_plugin.marketing import sending
+    from saleor_crm_plugin.marketing.campaigns import create_campaign, schedule_campaign
+    from saleor_crm_plugin.marketing.consent import record_consent
+    from saleor_crm_plugin.marketing.models import (
+        CampaignRecipient,
+        ConsentStatus,
+        RecipientStatus,
+    )
+    from saleor_crm_plugin.marketing.services import create_segment
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    record_consent("ann@example.com", ConsentStatus.SUBSCRIBED, source="test")
+    rules = {"conditions": [{"field": "TAG", "operator": "EQ", "value": "vip"}]}
+    campaign = create_campaign(
+        {
+            "name": "Spring",
+            "segment": create_segment("VIP", rules),
+            "subject": "Hi",
+            "body": "<p>Hello</p>",
+        }
+    )
+    schedule_campaign(campaign)
+    sending.start_campaign(campaign.pk)
+    sending.run_sender(campaign.pk)
+    assert CampaignRecipient.objects.get().status == RecipientStatus.SENT
+
+    # when
+    ingest("customer_deleted", deletion(ann_with_history, timezone.now()))
+
+    # then: the report still counts the email, sent to the anonymised profile
+    recipient = CampaignRecipient.objects.get()
+    profile = CustomerProfile.objects.get()
+    assert recipient.status == RecipientStatus.SENT
+    assert recipient.email == profile.email
+    assert not CampaignRecipient.objects.filter(email="ann@example.com").exists()

@@ -95,6 +95,22 @@ def _erase_conversations(profile: CustomerProfile | None, emails: set[str]) -> N
     scrub_mail(ticket_ids, interaction_ids)
 
 
+def _erase_campaign_recipients(profile: CustomerProfile | None, emails: set[str]) -> None:
+    """Campaign emails keep whom they went to (the reports count them), not
+    the address: the profile's placeholder takes its place. A recipient still
+    queued is never mailed there (the placeholder has no consent and its
+    domain is ``.invalid``).
+    """
+    from ..marketing.models import CampaignRecipient
+
+    match = Q(email__in=emails) if emails else Q(pk__in=[])
+    if profile is not None:
+        match |= Q(profile=profile)
+    CampaignRecipient.objects.filter(match).update(
+        email=profile.email if profile is not None else f"erased@{ERASED_EMAIL_DOMAIN}"
+    )
+
+
 def _remember(address: str, profile: CustomerProfile | None, erased_at: datetime) -> None:
     """Remember the erasure of ``address``; a replayed older deletion never
     moves the moment back.
@@ -189,6 +205,7 @@ def erase_customer(snapshot: CustomerSnapshot, occurred_at: datetime) -> Custome
         # lead to the anonymised profile the way the real one does.
         person.placeholder = profile.email
         _remember(profile.email, profile, erased_at)
+    _erase_campaign_recipients(profile, emails)
     _erase_conversations(profile, emails)
     for address in emails:
         _remember(address, profile, erased_at)
