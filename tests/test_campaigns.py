@@ -509,6 +509,78 @@ def test_a_connection_dropped_among_several_requeues_the_unsent_and_mails_nobody
     assert sorted(m["To"] for m in smtp.messages) == sorted(f"c{i}@example.com" for i in range(9))
 
 
+@pytest.mark.parametrize(
+    "value",
+    [0, -3, "20", 2.5, True, None],
+    ids=["zero", "negative", "str", "float", "bool", "none"],
+)
+@pytest.mark.parametrize(
+    "name", ["SALEOR_CRM_CAMPAIGN_CONFIRM_WINDOW", "SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS"]
+)
+def test_sending_settings_that_are_not_positive_whole_numbers_stop_the_checks(
+    settings, name, value
+):
+    from saleor_crm_plugin.checks import check_campaign_sending
+
+    # given the defaults
+    assert check_campaign_sending() == []
+    # when one is set to something else than a whole number of at least one
+    setattr(settings, name, value)
+    # then the checks refuse to start, naming it
+    errors = check_campaign_sending()
+    assert [e.id for e in errors] == ["saleor_crm.E003"]
+    assert name in errors[0].msg
+
+
+FIXED_DATE = "Tue, 01 Dec 2026 09:00:00 -0000"
+
+
+@pytest.mark.parametrize(
+    ("first_name", "text", "html"),
+    [
+        ("Ann", "Hi Ann,\n\nShop (https://shop.example.com)", "<p>Hi Ann</p>"),
+        ("Chloé", "Hi Chloé\n", "<p>Hi Chloé</p>" * 300),  # one long line: quoted-printable
+        ("Дмитрий " * 12, "x" * 1200 + "\nend", "<p>é=</p>\n<p>two</p>"),  # folded subject
+        ("O'Brien <b>", "a\r\nb\rc\n\n", "short"),
+    ],
+)
+def test_campaign_email_bytes_are_djangos(monkeypatch, first_name, text, html):
+    """The bytes sending.build_message's messages send are the ones Django's
+    EmailMultiAlternatives would write, the random MIME boundary aside.
+    """
+    import re
+
+    from django.core.mail import EmailMultiAlternatives
+
+    from saleor_crm_plugin.marketing import mime
+
+    monkeypatch.setattr("django.core.mail.message.formatdate", lambda **_: FIXED_DATE)
+    monkeypatch.setattr(mime, "formatdate", lambda **_: FIXED_DATE)
+
+    def build(cls):
+        message = cls(
+            subject=f"{first_name}, your spring code ABCD-1234",
+            body=text,
+            from_email="news@shop.example.com",
+            to=["Ünï <u@example.com>"],
+            headers={
+                "Message-ID": "<crm.1.2@shop.example.com>",
+                "List-Unsubscribe": "<https://api.shop.example.com/plugins/global/saleor.crm/"
+                "campaigns/unsubscribe/?t=2%3Aabcdefghijklmnop>, "
+                "<mailto:news@shop.example.com?subject=unsubscribe>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Precedence": "bulk",
+            },
+        )
+        message.attach_alternative(html, "text/html")
+        return message.message().as_bytes(linesep="\r\n")
+
+    django_bytes, ours = build(EmailMultiAlternatives), build(mime.CampaignEmail)
+    boundary = re.compile(rb'boundary="([^"]+)"')
+    ours = ours.replace(boundary.search(ours).group(1), boundary.search(django_bytes).group(1))
+    assert ours == django_bytes
+
+
 def test_scheduled_campaigns_start_when_due(vips):
     make_profiles(2)
     campaign = new_campaign(vips)

@@ -284,7 +284,9 @@ def content(campaign: Campaign, position: int) -> tuple[str, str]:
     return campaign.subject, campaign.body
 
 
-def context_for(campaign: Campaign, recipient: CampaignRecipient, shop: str) -> dict:
+def context_for(
+    campaign: Campaign, recipient: CampaignRecipient, shop: str, unsubscribe: str | None = None
+) -> dict:
     profile = recipient.profile
     context = {
         "customer": {
@@ -292,7 +294,7 @@ def context_for(campaign: Campaign, recipient: CampaignRecipient, shop: str) -> 
             "last_name": profile.last_name,
             "email": recipient.email,
         },
-        "unsubscribe_url": tracking.url("unsubscribe", recipient.pk),
+        "unsubscribe_url": unsubscribe or tracking.url("unsubscribe", recipient.pk),
         "shop": {"name": shop},
     }
     if campaign.offer:
@@ -313,14 +315,14 @@ def build_message(
 ) -> CampaignEmail:
     """The recipient's email: personalised, tracked, with RFC 8058 headers."""
     subject, body = content(campaign, recipient.position or 0)
+    unsubscribe = tracking.url("unsubscribe", recipient.pk)
     rendered = render(
         subject,
         body,
-        context_for(campaign, recipient, shop),
+        context_for(campaign, recipient, shop, unsubscribe),
         link_url=lambda index: tracking.url("click", recipient.pk, index),
         pixel_url=tracking.url("open", recipient.pk),
     )
-    unsubscribe = tracking.url("unsubscribe", recipient.pk)
     mailto = crm_setting("SALEOR_CRM_UNSUBSCRIBE_MAILTO") or sender(campaign)
     message = CampaignEmail(
         subject=rendered.subject,
