@@ -4,6 +4,7 @@ workers to a local SMTP sink.
     .venv/bin/python benchmarks/campaign_send.py                      # 100,000 recipients, 2 workers
     .venv/bin/python benchmarks/campaign_send.py --recipients 10000   # a quick check
     .venv/bin/python benchmarks/campaign_send.py --broker redis://127.0.0.1:6380/7
+    .venv/bin/python benchmarks/campaign_send.py --window 1 --connections 1   # one commit per message
 
 A scratch database (``crm_bench_campaign`` beside the host's, dropped at
 the end) gets ``--recipients`` profiles, each SUBSCRIBED, written
@@ -14,15 +15,25 @@ tracked links, open pixel, CSS inlined) is started by this process, as
 ``campaignSend`` and the tick do: ``start_campaign`` materialises the
 audience in one statement and asks for ``SALEOR_CRM_CAMPAIGN_SEND_WORKERS``
 send tasks on the broker. ``--workers`` Celery worker processes (``celery
-worker --pool solo``, one task at a time each) mail the batches over SMTP
-to an aiosmtpd sink in its own process, which counts messages and
-duplicate Message-IDs and recipients.
+worker --pool solo``, one task at a time each, ``--connections`` SMTP
+connections per task, confirming ``--window`` messages per statement) mail
+the batches over SMTP to an aiosmtpd sink.
+
+The sink stands for the mail server, not for what is measured: it runs as
+``--sink-processes`` aiosmtpd processes sharing one port (SO_REUSEPORT, the
+kernel spreading connections over them, as a mail server's processes
+would), each keeping every Message-ID and recipient it received; the
+duplicates are counted over all of them at the end. It shares the
+machine's CPUs with the workers and PostgreSQL, and its CPU time is
+reported so that what it costs per message can be told apart.
 
 Prints: recipients, messages the sink received, duplicates (must be 0),
 wall time from the start to the last message, emails/s, the phases
 (materialise in this process; claim with the offer codes, issue codes,
-render, SMTP and the per-message confirmation summed over the workers)
-and each worker's peak RSS.
+render, MIME bytes, SMTP and the confirmation per window, summed over the
+workers' threads), each worker's peak RSS, and CPU seconds per message of
+the workers, the sink, this database's PostgreSQL backends and the whole
+machine (everyone's).
 """
 
 from __future__ import annotations
@@ -174,19 +185,21 @@ def stop_sink(stop, results, sinks) -> dict[str, float]:
     }
 
 
-def cpu_now() -> dict[str, float]:
-    """CPU seconds so far: PostgreSQL's processes (all of the server's
-    work, other databases' too) and the machine's busy and total time.
+def cpu_now(database: str) -> dict[str, float]:
+    """CPU seconds so far: the PostgreSQL backends serving ``database``
+    (the workers' and this process's) and the machine's busy and total time.
     """
     tick = os.sysconf("SC_CLK_TCK")
     postgres = 0.0
+    marker = f" {database} ".encode()
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)
-            if not fields[0].endswith("(postgres"):
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                title = cmdline.read()
+            if not title.startswith(b"postgres: ") or marker not in title:
                 continue
-            values = fields[1].split()
+            with open(f"/proc/{pid}/stat") as stat:
+                values = stat.read().rsplit(")", 1)[1].split()
             postgres += (int(values[11]) + int(values[12])) / tick
         except (OSError, IndexError, ValueError):
             continue
@@ -200,9 +213,9 @@ def cpu_now() -> dict[str, float]:
     }
 
 
-def cpu_since(start: dict[str, float]) -> dict[str, float]:
-    """CPU seconds since ``start``; PostgreSQL's backends that ended in between are missed."""
-    now = cpu_now()
+def cpu_since(start: dict[str, float], database: str) -> dict[str, float]:
+    """CPU seconds since ``start`` (backends that ended in between are missed)."""
+    now = cpu_now(database)
     return {name: now[name] - start[name] for name in now}
 
 
@@ -383,7 +396,7 @@ def run(args: argparse.Namespace) -> None:
         )
         print("Sending ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
-        cpu_start = cpu_now()
+        cpu_start = cpu_now(args.database)
         # start_campaign as the start task does, with the materialisation timed.
         materialise = sending.materialise
         phase: dict[str, float] = {}
@@ -421,7 +434,7 @@ def run(args: argparse.Namespace) -> None:
         received = counts[0]
         checked = stop_sink(*sink[1:])
         sink = None
-        cpu = cpu_since(cpu_start)
+        cpu = cpu_since(cpu_start, args.database)
         report(args, filled, phase, expected, received, checked, cpu, wall, statuses, timings)
     finally:
         for worker in workers:
@@ -478,8 +491,8 @@ def report(args, filled, phase, expected, received, checked, cpu, wall, statuses
         f"  ({checked['cpu_s'] * per:.2f} ms/message)"
     )
     print(
-        f"CPU, PostgreSQL (all its work) {cpu['postgres']:>11.1f} s"
-        f"  ({cpu['postgres'] * per:.2f} ms/message; other databases' too)"
+        f"CPU, PostgreSQL backends      {cpu['postgres']:>11.1f} s"
+        f"  ({cpu['postgres'] * per:.2f} ms/message; the backends of this database)"
     )
     print(
         f"CPU, whole machine             {cpu['machine_busy']:>11.1f} s of {cpu['machine_total']:.1f}"
