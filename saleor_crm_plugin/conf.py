@@ -110,7 +110,7 @@ DEFAULTS: dict[str, Any] = {
     # operations in Saleor, elsewhere none (refunds are refused).
     "SALEOR_CRM_ORDER_ACTIONS": None,
     # Campaigns (marketing/sending.py): recipients one send task claims and
-    # mails over one SMTP connection; send tasks started per campaign.
+    # mails (over SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS); send tasks per campaign.
     "SALEOR_CRM_CAMPAIGN_BATCH_SIZE": 200,
     "SALEOR_CRM_CAMPAIGN_SEND_WORKERS": 2,
     # Messages a send task confirms per committed statement (and marks

@@ -420,8 +420,9 @@ class CampaignRecipient(models.Model):
     )
     claim_token = models.UUIDField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
-    # Set, in the statement that confirms the previous message, just before
-    # this one is handed to the mail server (sending.py: crash recovery).
+    # Set, in the statement that confirms the previous window of messages,
+    # just before this one's are handed to the mail server (sending.py:
+    # crash recovery).
     attempted_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)

@@ -1,5 +1,5 @@
 """Sending campaigns: the audience fixed in SQL, then batches mailed over
-one SMTP connection each, every recipient at most once.
+a few SMTP connections each, every recipient at most once.
 
 **Start** (:func:`start_campaign`). One ``INSERT … SELECT`` writes a
 recipient row for every profile in the segment whose address is sendable
@@ -16,25 +16,31 @@ whenever the audience is materialised: buckets below ``holdout_percent`` ×
 LOCKED`` (other workers take other rows) and marks them SENDING under a
 claim token, in one committed statement; addresses no longer sendable are
 SKIPPED, offer codes are issued (idempotent per recipient: a retried batch
-gets the same codes). Then it opens one SMTP connection and, for each
-message, runs one statement that confirms the previous message SENT,
-writes its ``CAMPAIGN_SENT`` timeline entry (dedupe key per recipient) and
-stamps this one's ``attempted_at``, and only then hands it to the mail
-server: a confirmed recipient always has its timeline entry.
+gets the same codes). Then it mails them in windows of
+``SALEOR_CRM_CAMPAIGN_CONFIRM_WINDOW`` over
+``SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS`` connections of Django's mail
+backend (one thread each, :class:`_Outbox`): for each window, one
+statement confirms the previous window's accepted messages SENT, writes
+their ``CAMPAIGN_SENT`` timeline entries (dedupe key per recipient) and
+stamps this window's ``attempted_at``, and only then are its messages
+handed to the mail server: a confirmed recipient always has its timeline
+entry. The window trades commits for the size of the unknown below: one
+commit per window instead of per message.
 
 **A crash between the mail server's accept and the database commit.**
 Exactly-once is impossible over SMTP (the server cannot be asked what it
-accepted). The design keeps the unknown to the one message in flight: a
-batch that made no progress (claimed, or its last message attempted) for
-``SALEOR_CRM_CAMPAIGN_LEASE_SECONDS`` is recovered
-(:func:`recover_stalled`): rows never attempted go back to the
-queue (no gap); the one row attempted but not confirmed is marked FAILED
-with ``error = "interrupted"`` and **not** sent again (no duplicate): a
-customer may miss that one email, never get it twice. A worker whose lease
-was taken over finds its next statement matches nothing and stops before
-sending anything more. An SMTP error (the connection dropped) returns the
-unsent rows of the batch to the queue at once and the task retries later;
-a recipient the server refuses is FAILED with the server's answer.
+accepted). The design keeps the unknown to the window in flight: a batch
+that made no progress (claimed, or its last window attempted) for
+``SALEOR_CRM_CAMPAIGN_LEASE_SECONDS`` is recovered (:func:`recover_stalled`):
+rows never attempted go back to the queue (no gap); the rows attempted but
+not confirmed, at most one window, are marked FAILED with ``error =
+"interrupted"`` and **not** sent again (no duplicate): a customer may miss
+that email, never get it twice. A worker whose lease was taken over finds
+its next statement matches nothing and stops before sending anything more.
+An SMTP error (a connection dropped) stops the batch's other connections,
+confirms what was accepted and returns the unsent rows of the batch to the
+queue at once, and the task retries later; a recipient the server refuses
+is FAILED with the server's answer.
 
 **Rate limit**: ``SALEOR_CRM_CAMPAIGN_RATE_LIMIT`` messages per second for
 a campaign; each of its ``SALEOR_CRM_CAMPAIGN_SEND_WORKERS`` tasks paces
@@ -623,10 +629,10 @@ RETURNING r.attempted_at IS NOT NULL
 
 def recover_stalled(now: datetime | None = None) -> dict[str, int]:
     """Claims that made no progress for a lease: unattempted rows queued
-    again, the one in flight FAILED as ``interrupted`` (never sent twice).
+    again, the window in flight FAILED as ``interrupted`` (never sent twice).
 
     A claim's progress is the later of its claim and the ``attempted_at``
-    of the row in flight, which each message moves on: a live batch that
+    of the window in flight, which each window moves on: a live batch that
     takes longer than the lease (a low rate limit) is never taken from its
     worker. One statement per campaign, so a worker's step lands wholly
     before or after it.
