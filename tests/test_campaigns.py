@@ -5,6 +5,7 @@ the API's typed errors and permissions.
 
 import socket
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -506,6 +507,21 @@ def test_a_connection_dropped_among_several_requeues_the_unsent_and_mails_nobody
     assert rows.filter(status=RecipientStatus.QUEUED).count() == 9 - sent
     # and the retry mails each of the others once
     sending.run_sender(campaign.pk)
+    assert sorted(m["To"] for m in smtp.messages) == sorted(f"c{i}@example.com" for i in range(9))
+
+
+def test_the_rate_limit_paces_several_connections(vips, smtp, settings):
+    # given a campaign limited to 40 emails a second, one send task with 4 connections
+    make_profiles(9)
+    settings.SALEOR_CRM_CAMPAIGN_RATE_LIMIT = 40
+    settings.SALEOR_CRM_CAMPAIGN_SEND_WORKERS = 1
+    settings.SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS = 4
+    campaign = new_campaign(vips)
+    # when it is sent
+    started = time.monotonic()
+    run_to_end(campaign)
+    # then the nine went out no faster than 40 a second (the first at once)
+    assert time.monotonic() - started >= 8 / 40
     assert sorted(m["To"] for m in smtp.messages) == sorted(f"c{i}@example.com" for i in range(9))
 
 
