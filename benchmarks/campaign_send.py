@@ -4,6 +4,7 @@ workers to a local SMTP sink.
     .venv/bin/python benchmarks/campaign_send.py                      # 100,000 recipients, 2 workers
     .venv/bin/python benchmarks/campaign_send.py --recipients 10000   # a quick check
     .venv/bin/python benchmarks/campaign_send.py --broker redis://127.0.0.1:6380/7
+    .venv/bin/python benchmarks/campaign_send.py --window 1 --connections 1   # one commit per message
 
 A scratch database (``crm_bench_campaign`` beside the host's, dropped at
 the end) gets ``--recipients`` profiles, each SUBSCRIBED, written
@@ -14,15 +15,25 @@ tracked links, open pixel, CSS inlined) is started by this process, as
 ``campaignSend`` and the tick do: ``start_campaign`` materialises the
 audience in one statement and asks for ``SALEOR_CRM_CAMPAIGN_SEND_WORKERS``
 send tasks on the broker. ``--workers`` Celery worker processes (``celery
-worker --pool solo``, one task at a time each) mail the batches over SMTP
-to an aiosmtpd sink in its own process, which counts messages and
-duplicate Message-IDs and recipients.
+worker --pool solo``, one task at a time each, ``--connections`` SMTP
+connections per task, confirming ``--window`` messages per statement) mail
+the batches over SMTP to an aiosmtpd sink.
+
+The sink stands for the mail server, not for what is measured: it runs as
+``--sink-processes`` aiosmtpd processes sharing one port (SO_REUSEPORT, the
+kernel spreading connections over them, as a mail server's processes
+would), each keeping every Message-ID and recipient it received; the
+duplicates are counted over all of them at the end. It shares the
+machine's CPUs with the workers and PostgreSQL, and its CPU time is
+reported so that what it costs per message can be told apart.
 
 Prints: recipients, messages the sink received, duplicates (must be 0),
 wall time from the start to the last message, emails/s, the phases
 (materialise in this process; claim with the offer codes, issue codes,
-render, SMTP and the per-message confirmation summed over the workers)
-and each worker's peak RSS.
+render, MIME bytes, SMTP and the confirmation per window, summed over the
+workers' threads), each worker's peak RSS, and CPU seconds per message of
+the workers, the sink, this database's PostgreSQL backends and the whole
+machine (everyone's).
 """
 
 from __future__ import annotations
@@ -66,6 +77,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--recipients", type=int, default=100_000, help="default 100,000")
     parser.add_argument("--workers", type=int, default=2, help="Celery worker processes (2)")
     parser.add_argument("--batch-size", type=int, default=200, help="recipients per batch (200)")
+    parser.add_argument(
+        "--window", type=int, default=20, help="SALEOR_CRM_CAMPAIGN_CONFIRM_WINDOW (20)"
+    )
+    parser.add_argument(
+        "--connections", type=int, default=4, help="SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS (4)"
+    )
+    parser.add_argument(
+        "--sink-processes", type=int, default=2, help="aiosmtpd processes on the port (2)"
+    )
     parser.add_argument("--broker", default="redis://127.0.0.1:6380/7", help="Celery broker URL")
     parser.add_argument("--database", default="crm_bench_campaign")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for the mail")
@@ -78,15 +98,21 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-# --- the SMTP sink, in its own process ----------------------------------------
+# --- the SMTP sink, in processes of its own ---------------------------------------
 
 
-def _sink(port: int, ready, counts, stop) -> None:
-    """The sink: an aiosmtpd server counting messages, duplicate Message-IDs and recipients."""
+def _sink(port: int, ready, counts, stop, results) -> None:
+    """One sink process: an aiosmtpd server on ``port`` (SO_REUSEPORT, so
+    that several processes share it as a mail server's would), counting
+    messages and keeping every Message-ID and recipient for the duplicate
+    count; sent to ``results`` with the process's CPU time when stopped.
+    """
+    import resource
+
     from aiosmtpd.controller import Controller
 
-    seen_ids: set[bytes] = set()
-    seen_to: set[str] = set()
+    ids: list[bytes] = []
+    tos: list[str] = []
 
     class Handler:
         async def handle_DATA(self, server, session, envelope):
@@ -97,22 +123,100 @@ def _sink(port: int, ready, counts, stop) -> None:
                 if line[:11].lower() == b"message-id:":
                     message_id = line[11:].strip()
                     break
+            ids.append(message_id)
+            tos.extend(envelope.rcpt_tos)
             with counts.get_lock():
                 counts[0] += 1
-                if message_id in seen_ids:
-                    counts[1] += 1
-                for to in envelope.rcpt_tos:
-                    if to in seen_to:
-                        counts[2] += 1
-                    seen_to.add(to)
-            seen_ids.add(message_id)
             return "250 OK"
 
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    class SharedPort(Controller):
+        def _create_server(self):
+            return self.loop.create_server(
+                self._factory_invoker, host=self.hostname, port=self.port, reuse_port=True
+            )
+
+        def _trigger_server(self):
+            # The check connection may land on another process of the port.
+            self.smtpd = self.factory()
+            self._factory_invoked.set()
+
+    controller = SharedPort(Handler(), hostname="127.0.0.1", port=port, ready_timeout=60)
     controller.start()
-    ready.set()
+    ready.release()
     stop.wait()
     controller.stop()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    results.put((ids, tos, usage.ru_utime + usage.ru_stime))
+
+
+def start_sink(context, port: int, processes: int):
+    """``processes`` sink processes on ``port``; (counts, stop, results, processes)."""
+    counts = context.Array("q", 1)  # messages received
+    ready, stop, results = context.Semaphore(0), context.Event(), context.Queue()
+    sinks = [
+        context.Process(target=_sink, args=(port, ready, counts, stop, results), daemon=True)
+        for _ in range(processes)
+    ]
+    for sink in sinks:
+        sink.start()
+    for _ in sinks:
+        if not ready.acquire(timeout=30):
+            sys.exit("The SMTP sink did not start.")
+    return counts, stop, results, sinks
+
+
+def stop_sink(stop, results, sinks) -> dict[str, float]:
+    """Stop the sink; its duplicates (Message-ID, recipient) and CPU seconds."""
+    stop.set()
+    ids: list[bytes] = []
+    tos: list[str] = []
+    cpu = 0.0
+    for _ in sinks:
+        got_ids, got_tos, seconds = results.get(timeout=60)
+        ids += got_ids
+        tos += got_tos
+        cpu += seconds
+    for sink in sinks:
+        sink.join(10)
+    return {
+        "duplicate_ids": len(ids) - len(set(ids)),
+        "duplicate_to": len(tos) - len(set(tos)),
+        "cpu_s": cpu,
+    }
+
+
+def cpu_now(database: str) -> dict[str, float]:
+    """CPU seconds so far: the PostgreSQL backends serving ``database``
+    (the workers' and this process's) and the machine's busy and total time.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    postgres = 0.0
+    marker = f" {database} ".encode()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                title = cmdline.read()
+            if not title.startswith(b"postgres: ") or marker not in title:
+                continue
+            with open(f"/proc/{pid}/stat") as stat:
+                values = stat.read().rsplit(")", 1)[1].split()
+            postgres += (int(values[11]) + int(values[12])) / tick
+        except (OSError, IndexError, ValueError):
+            continue
+    with open("/proc/stat") as stat:
+        ticks = [int(v) for v in stat.readline().split()[1:]]
+    idle = ticks[3] + ticks[4]
+    return {
+        "postgres": postgres,
+        "machine_busy": (sum(ticks) - idle) / tick,
+        "machine_total": sum(ticks) / tick,
+    }
+
+
+def cpu_since(start: dict[str, float], database: str) -> dict[str, float]:
+    """CPU seconds since ``start`` (backends that ended in between are missed)."""
+    now = cpu_now(database)
+    return {name: now[name] - start[name] for name in now}
 
 
 def free_port() -> int:
@@ -225,12 +329,16 @@ def run(args: argparse.Namespace) -> None:
         **os.environ,
         "DATABASE_URL": scratch_url,
         "DJANGO_SETTINGS_MODULE": "campaign_settings",
-        "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "benchmarks")]),
+        "PYTHONPATH": os.pathsep.join(
+            [str(REPO), str(REPO / "benchmarks"), *filter(None, [os.environ.get("PYTHONPATH")])]
+        ),
         "DEBUG": "0",
         "CRM_BENCH_BROKER": args.broker,
         "CRM_BENCH_SMTP_PORT": str(port),
         "CRM_BENCH_BATCH_SIZE": str(args.batch_size),
         "CRM_BENCH_WORKERS": str(args.workers),
+        "CRM_BENCH_WINDOW": str(args.window),
+        "CRM_BENCH_CONNECTIONS": str(args.connections),
         "CRM_BENCH_TIMINGS": str(timings),
     }
     os.environ.update({k: env[k] for k in env if k.startswith(("CRM_BENCH", "DATABASE", "DJ"))})
@@ -251,21 +359,18 @@ def run(args: argparse.Namespace) -> None:
         Campaign,
         CampaignRecipient,
         CampaignStatus,
-        RecipientStatus,
     )
     from tests.host.celery import app
 
     context = multiprocessing.get_context("spawn")
-    counts = context.Array("q", 3)  # messages, duplicate Message-IDs, duplicate recipients
-    ready, stop = context.Event(), context.Event()
-    sink = context.Process(target=_sink, args=(port, ready, counts, stop), daemon=True)
+    sink = None
     workers: list[subprocess.Popen] = []
     try:
         call_command("migrate", verbosity=0, interactive=False)
         print(f"Filling {args.recipients:,} profiles ...", file=sys.stderr, flush=True)
         filled = fill(args.recipients)
-        sink.start()
-        ready.wait(30)
+        sink = start_sink(context, port, args.sink_processes)
+        counts = sink[0]
         app.control.purge()
         workers = start_workers(args, env, timings)
         wait_for_workers(app, args.workers)
@@ -291,6 +396,7 @@ def run(args: argparse.Namespace) -> None:
         )
         print("Sending ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
+        cpu_start = cpu_now(args.database)
         # start_campaign as the start task does, with the materialisation timed.
         materialise = sending.materialise
         phase: dict[str, float] = {}
@@ -325,7 +431,11 @@ def run(args: argparse.Namespace) -> None:
             .annotate(n=Count("id"))
             .order_by()
         )
-        report(args, filled, phase, expected, counts, wall, statuses, timings, RecipientStatus)
+        received = counts[0]
+        checked = stop_sink(*sink[1:])
+        sink = None
+        cpu = cpu_since(cpu_start, args.database)
+        report(args, filled, phase, expected, received, checked, cpu, wall, statuses, timings)
     finally:
         for worker in workers:
             worker.terminate()
@@ -334,19 +444,20 @@ def run(args: argparse.Namespace) -> None:
                 worker.wait(20)
             except subprocess.TimeoutExpired:
                 worker.kill()
-        stop.set()
-        if sink.is_alive():
-            sink.join(10)
+        if sink is not None:
+            sink[1].set()
         connections.close_all()
         if not args.keep:
             drop_database(base_url, args.database)
 
 
-def report(args, filled, phase, expected, counts, wall, statuses, timings, RecipientStatus):
+def report(args, filled, phase, expected, received, checked, cpu, wall, statuses, timings):
+    from saleor_crm_plugin.marketing.models import RecipientStatus
+
     workers = []
     for path in sorted(timings.glob("worker-*.json")):
         workers.append(json.loads(path.read_text()))
-    received, dup_ids, dup_to = counts[0], counts[1], counts[2]
+    dup_ids, dup_to = checked["duplicate_ids"], checked["duplicate_to"]
     load = os.getloadavg()
     print()
     print(f"Recipients (materialised)      {expected:>12,}")
@@ -370,9 +481,28 @@ def report(args, filled, phase, expected, counts, wall, statuses, timings, Recip
         )
     for i, w in enumerate(workers):
         print(f"Worker {i} peak RSS              {w['peak_rss_mb']:>11.0f} MB")
+    worker_cpu = sum(w.get("cpu_s", 0) for w in workers)
+    per = 1000 / max(1, received)
+    print(
+        f"CPU, workers (all threads)     {worker_cpu:>11.1f} s  ({worker_cpu * per:.2f} ms/message)"
+    )
+    print(
+        f"CPU, sink ({args.sink_processes} processes)        {checked['cpu_s']:>11.1f} s"
+        f"  ({checked['cpu_s'] * per:.2f} ms/message)"
+    )
+    print(
+        f"CPU, PostgreSQL backends      {cpu['postgres']:>11.1f} s"
+        f"  ({cpu['postgres'] * per:.2f} ms/message; the backends of this database)"
+    )
+    print(
+        f"CPU, whole machine             {cpu['machine_busy']:>11.1f} s of {cpu['machine_total']:.1f}"
+        f" ({cpu['machine_busy'] * per:.2f} ms/message, everyone's)"
+    )
     print(
         f"Machine: {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
-        f" at the end; batch size {args.batch_size}, {args.workers} workers"
+        f" at the end; batch size {args.batch_size}, {args.workers} workers, window"
+        f" {args.window}, {args.connections} SMTP connections per worker,"
+        f" {args.sink_processes} sink processes"
     )
 
 

@@ -22,6 +22,8 @@ SALEOR_CRM_PUBLIC_URL = "https://api.shop.example.com"
 SALEOR_CRM_SHOP_NAME = "Bean Shop"
 SALEOR_CRM_CAMPAIGN_BATCH_SIZE = int(os.environ.get("CRM_BENCH_BATCH_SIZE", "200"))
 SALEOR_CRM_CAMPAIGN_SEND_WORKERS = int(os.environ.get("CRM_BENCH_WORKERS", "2"))
+SALEOR_CRM_CAMPAIGN_CONFIRM_WINDOW = int(os.environ.get("CRM_BENCH_WINDOW", "20"))
+SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS = int(os.environ.get("CRM_BENCH_CONNECTIONS", "4"))
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 if os.environ.get("CRM_BENCH_TIMINGS"):

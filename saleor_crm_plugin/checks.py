@@ -96,3 +96,37 @@ def check_read_database(app_configs=None, **kwargs):
             id="saleor_crm.E003",
         )
     ]
+
+
+# Campaign sending settings that must be whole numbers of at least one.
+CAMPAIGN_COUNTS = (
+    "SALEOR_CRM_CAMPAIGN_BATCH_SIZE",
+    "SALEOR_CRM_CAMPAIGN_SEND_WORKERS",
+    "SALEOR_CRM_CAMPAIGN_CONFIRM_WINDOW",
+    "SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS",
+)
+
+
+@checks.register("saleor_crm")
+def check_campaign_sending(app_configs=None, **kwargs):
+    """Refuse campaign sending settings that are not positive whole numbers
+    (a send task would fail on every batch, or never confirm anything).
+    """
+    from .conf import crm_setting
+
+    errors = []
+    for name in CAMPAIGN_COUNTS:
+        value = crm_setting(name)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            continue
+        errors.append(
+            checks.Error(
+                f"{name} must be a whole number of at least 1, not {value!r}.",
+                hint="SALEOR_CRM_CAMPAIGN_CONFIRM_WINDOW: messages confirmed per commit (and at "
+                "most that many recipients left 'interrupted' by a crashed worker); "
+                "SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS: connections per send task, within the "
+                "mail server's limit.",
+                id="saleor_crm.E004",
+            )
+        )
+    return errors

@@ -111,9 +111,18 @@ DEFAULTS: dict[str, Any] = {
     # operations in Saleor, elsewhere none (refunds are refused).
     "SALEOR_CRM_ORDER_ACTIONS": None,
     # Campaigns (marketing/sending.py): recipients one send task claims and
-    # mails over one SMTP connection; send tasks started per campaign.
+    # mails (over SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS); send tasks per campaign.
     "SALEOR_CRM_CAMPAIGN_BATCH_SIZE": 200,
     "SALEOR_CRM_CAMPAIGN_SEND_WORKERS": 2,
+    # Messages a send task confirms per committed statement (and marks
+    # attempted in the same statement before handing them over): a crashed
+    # worker leaves at most this many recipients "interrupted" (maybe
+    # mailed, never mailed again), each commit costs one disk flush.
+    "SALEOR_CRM_CAMPAIGN_CONFIRM_WINDOW": 20,
+    # SMTP connections (one thread each) a send task mails over at once;
+    # at most the confirm window. Keep within the mail server's limit of
+    # connections per client, times SALEOR_CRM_CAMPAIGN_SEND_WORKERS.
+    "SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS": 4,
     # Messages per second of one campaign across its send tasks (None: as
     # fast as the mail server takes them).
     "SALEOR_CRM_CAMPAIGN_RATE_LIMIT": None,

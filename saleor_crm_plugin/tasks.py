@@ -188,9 +188,10 @@ def start_campaign_task(campaign_id: str) -> bool:
     max_retries=8,
 )
 def send_campaign_task(campaign_id: str) -> int:
-    """Mail a campaign's queued recipients, batch by batch, one SMTP
-    connection per batch (marketing/sending.py); retried while the mail
-    server is unreachable; never mails anyone twice.
+    """Mail a campaign's queued recipients, batch by batch, over
+    ``SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS`` SMTP connections per batch
+    (marketing/sending.py); retried while the mail server is unreachable;
+    never mails anyone twice.
     """
     with writer():
         return sending.run_sender(campaign_id)

@@ -4,6 +4,9 @@ the API's typed errors and permissions.
 """
 
 import socket
+import threading
+import time
+from collections import Counter
 from datetime import timedelta
 from email import message_from_bytes, policy
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -307,9 +310,27 @@ class Crash(BaseException):
     """The worker dies (not an exception any code handles)."""
 
 
-def test_a_crash_mid_send_resumes_with_every_recipient_mailed_once(vips, settings):
+@pytest.mark.parametrize(
+    ("window", "connections", "expected"),
+    [
+        # One message per statement: only the message in flight is unknown.
+        (1, 1, {"confirmed": 6, "requeued": 3, "interrupted": 1}),
+        # A window of 3: the dead batch's window (two mailed, one never
+        # handed over) is interrupted, none of it is mailed again.
+        (3, 1, {"confirmed": 5, "requeued": 2, "interrupted": 3}),
+        # Three connections at once: which ones were in flight varies; the bound does not.
+        (4, 3, None),
+    ],
+)
+def test_a_crash_mid_send_mails_nobody_twice_and_interrupts_at_most_a_window(
+    vips, settings, window, connections, expected
+):
+    # given 12 recipients in batches of 5, and a worker that dies right
+    # after the mail server accepted its 7th message
     make_profiles(12)
     settings.SALEOR_CRM_CAMPAIGN_BATCH_SIZE = 5
+    settings.SALEOR_CRM_CAMPAIGN_CONFIRM_WINDOW = window
+    settings.SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS = connections
     campaign = new_campaign(vips)
     schedule_campaign(campaign)
     sending.start_campaign(campaign.pk)
@@ -317,45 +338,71 @@ def test_a_crash_mid_send_resumes_with_every_recipient_mailed_once(vips, setting
 
     original = EmailBackend.send_messages
     calls = {"n": 0}
+    lock = threading.Lock()
 
     def dies_after_the_seventh(self, messages):
         sent = original(self, messages)
-        calls["n"] += 1
-        if calls["n"] == 7:
+        with lock:
+            calls["n"] += 1
+            dies = calls["n"] == 7
+        if dies:
             raise Crash  # accepted by the server, never confirmed in the database
         return sent
 
+    # when it sends
     EmailBackend.send_messages = dies_after_the_seventh
     try:
         with pytest.raises(Crash):
             sending.run_sender(campaign.pk)
     finally:
         EmailBackend.send_messages = original
-    assert len(mail.outbox) == 7
-    # Every confirmed message has its timeline entry, the dead batch's too.
-    confirmed = CampaignRecipient.objects.filter(campaign=campaign, status=RecipientStatus.SENT)
-    assert confirmed.count() == 6
+
+    # then every confirmed message was mailed and has its timeline entry
+    mailed = [m.to[0] for m in mail.outbox]
+    assert 7 <= len(mailed) <= 7 + connections - 1  # the others' messages in flight
+    rows = CampaignRecipient.objects.filter(campaign=campaign)
+    confirmed = rows.filter(status=RecipientStatus.SENT)
+    assert set(confirmed.values_list("email", flat=True)) <= set(mailed)
     assert sorted(
         TimelineEvent.objects.filter(type="campaign_sent").values_list("dedupe_key", flat=True)
     ) == sorted(f"campaign_sent:{pk}" for pk in confirmed.values_list("pk", flat=True))
+    confirmed_at_the_crash = confirmed.count()
+    if expected:
+        assert len(mailed) == 7
+        assert confirmed_at_the_crash == expected["confirmed"]
     # A worker resumes too early: the claim is live, nothing is taken from it.
     sending.tick()
     sending.run_sender(campaign.pk)
-    claimed = CampaignRecipient.objects.filter(campaign=campaign, status="sending")
-    # The batch the dead worker held: the message in flight and three unsent.
-    assert claimed.count() == 4
-    # After the lease, the tick recovers it and the rest goes out.
+    held = rows.filter(status="sending").count()
+    assert held == 10 - confirmed_at_the_crash  # the dead worker's batch, less what it confirmed
+    # After the lease, the tick recovers it: at most a window is interrupted.
     later = timezone.now() + timedelta(seconds=crm_setting("SALEOR_CRM_CAMPAIGN_LEASE_SECONDS") + 1)
-    assert sending.recover_stalled(later) == {"requeued": 3, "interrupted": 1}
+    recovered = sending.recover_stalled(later)
+    assert recovered["requeued"] + recovered["interrupted"] == held
+    assert 1 <= recovered["interrupted"] <= window
+    if expected:
+        assert recovered == {
+            "requeued": expected["requeued"],
+            "interrupted": expected["interrupted"],
+        }
     sending.run_sender(campaign.pk)
-    addresses = [m.to[0] for m in mail.outbox]
-    assert sorted(addresses) == sorted(f"c{i}@example.com" for i in range(12))
-    rows = CampaignRecipient.objects.filter(campaign=campaign)
-    assert rows.filter(status=RecipientStatus.SENT).count() == 11
-    interrupted = rows.get(status=RecipientStatus.FAILED)
-    assert interrupted.error == "interrupted"
-    assert TimelineEvent.objects.filter(type="campaign_sent").count() == 11
-    assert not TimelineEvent.objects.filter(dedupe_key=f"campaign_sent:{interrupted.pk}").exists()
+
+    # and, at the end, nobody got the email twice and everyone but the
+    # interrupted got it once
+    interrupted = set(
+        rows.filter(status=RecipientStatus.FAILED, error="interrupted").values_list(
+            "email", flat=True
+        )
+    )
+    assert len(interrupted) == recovered["interrupted"]
+    counts = Counter(m.to[0] for m in mail.outbox)
+    assert max(counts.values()) == 1
+    everyone = {f"c{i}@example.com" for i in range(12)}
+    assert everyone - interrupted <= set(counts) <= everyone
+    assert rows.filter(status=RecipientStatus.SENT).count() == 12 - len(interrupted)
+    assert TimelineEvent.objects.filter(type="campaign_sent").count() == 12 - len(interrupted)
+    for row in rows.filter(email__in=interrupted):
+        assert not TimelineEvent.objects.filter(dedupe_key=f"campaign_sent:{row.pk}").exists()
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.SENT
 
@@ -364,6 +411,8 @@ def test_a_live_batch_older_than_the_lease_keeps_its_claim(vips, settings):
     # given a batch claimed longer ago than the lease (a slow, rate-limited
     # send) that is still mailing
     make_profiles(5)
+    # One connection, in this thread: the tick below must see the test's transaction.
+    settings.SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS = 1
     campaign = new_campaign(vips)
     schedule_campaign(campaign)
     sending.start_campaign(campaign.pk)
@@ -397,6 +446,7 @@ def test_a_live_batch_older_than_the_lease_keeps_its_claim(vips, settings):
 
 def test_a_dropped_connection_requeues_the_unsent(vips, smtp, settings):
     make_profiles(6)
+    settings.SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS = 1  # the drop's place in the sequence is exact
     campaign = new_campaign(vips)
     schedule_campaign(campaign)
     sending.start_campaign(campaign.pk)
@@ -421,6 +471,134 @@ def test_a_dropped_connection_requeues_the_unsent(vips, smtp, settings):
     assert CampaignRecipient.objects.filter(campaign=campaign, status="queued").count() == 3
     sending.run_sender(campaign.pk)
     assert sorted(m["To"] for m in smtp.messages) == sorted(f"c{i}@example.com" for i in range(6))
+
+
+def test_a_connection_dropped_among_several_requeues_the_unsent_and_mails_nobody_twice(
+    vips, smtp, settings
+):
+    # given three connections at once, the fourth message's dropping
+    make_profiles(9)
+    settings.SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS = 3
+    campaign = new_campaign(vips)
+    schedule_campaign(campaign)
+    sending.start_campaign(campaign.pk)
+    from django.core.mail.backends.smtp import EmailBackend
+
+    original = EmailBackend.send_messages
+    calls = {"n": 0}
+    lock = threading.Lock()
+
+    def drops_at_the_fourth(self, messages):
+        with lock:
+            calls["n"] += 1
+            drops = calls["n"] == 4
+        if drops:
+            raise ConnectionResetError("gone")
+        return original(self, messages)
+
+    # when the batch runs
+    EmailBackend.send_messages = drops_at_the_fourth
+    try:
+        with pytest.raises(ConnectionResetError):
+            sending.run_sender(campaign.pk)
+    finally:
+        EmailBackend.send_messages = original
+
+    # then what was accepted is confirmed, the rest (the dropped one too) queued again
+    rows = CampaignRecipient.objects.filter(campaign=campaign)
+    sent = rows.filter(status=RecipientStatus.SENT).count()
+    assert sent == len(smtp.messages) >= 3
+    assert rows.filter(status=RecipientStatus.QUEUED).count() == 9 - sent
+    # and the retry mails each of the others once
+    sending.run_sender(campaign.pk)
+    assert sorted(m["To"] for m in smtp.messages) == sorted(f"c{i}@example.com" for i in range(9))
+
+
+def test_the_rate_limit_paces_several_connections(vips, smtp, settings):
+    # given a campaign limited to 40 emails a second, one send task with 4 connections
+    make_profiles(9)
+    settings.SALEOR_CRM_CAMPAIGN_RATE_LIMIT = 40
+    settings.SALEOR_CRM_CAMPAIGN_SEND_WORKERS = 1
+    settings.SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS = 4
+    campaign = new_campaign(vips)
+    # when it is sent
+    started = time.monotonic()
+    run_to_end(campaign)
+    # then the nine went out no faster than 40 a second (the first at once)
+    assert time.monotonic() - started >= 8 / 40
+    assert sorted(m["To"] for m in smtp.messages) == sorted(f"c{i}@example.com" for i in range(9))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, -3, "20", 2.5, True, None],
+    ids=["zero", "negative", "str", "float", "bool", "none"],
+)
+@pytest.mark.parametrize(
+    "name", ["SALEOR_CRM_CAMPAIGN_CONFIRM_WINDOW", "SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS"]
+)
+def test_sending_settings_that_are_not_positive_whole_numbers_stop_the_checks(
+    settings, name, value
+):
+    from saleor_crm_plugin.checks import check_campaign_sending
+
+    # given the defaults
+    assert check_campaign_sending() == []
+    # when one is set to something else than a whole number of at least one
+    setattr(settings, name, value)
+    # then the checks refuse to start, naming it
+    errors = check_campaign_sending()
+    assert [e.id for e in errors] == ["saleor_crm.E004"]
+    assert name in errors[0].msg
+
+
+FIXED_DATE = "Tue, 01 Dec 2026 09:00:00 -0000"
+
+
+@pytest.mark.parametrize(
+    ("first_name", "text", "html"),
+    [
+        ("Ann", "Hi Ann,\n\nShop (https://shop.example.com)", "<p>Hi Ann</p>"),
+        ("Chloé", "Hi Chloé\n", "<p>Hi Chloé</p>" * 300),  # one long line: quoted-printable
+        ("Дмитрий " * 12, "x" * 1200 + "\nend", "<p>é=</p>\n<p>two</p>"),  # folded subject
+        ("O'Brien <b>", "a\r\nb\rc\n\n", "short"),
+    ],
+)
+def test_campaign_email_bytes_are_djangos(monkeypatch, first_name, text, html):
+    """The bytes sending.build_message's messages send are the ones Django's
+    EmailMultiAlternatives would write, the random MIME boundary aside.
+    """
+    import re
+
+    from django.core.mail import EmailMultiAlternatives
+
+    from saleor_crm_plugin.marketing import mime
+
+    monkeypatch.setattr("django.core.mail.message.formatdate", lambda **_: FIXED_DATE)
+    monkeypatch.setattr(mime, "formatdate", lambda **_: FIXED_DATE)
+
+    def build(cls):
+        message = cls(
+            subject=f"{first_name}, your spring code ABCD-1234",
+            body=text,
+            from_email="news@shop.example.com",
+            to=["Ünï <u@example.com>"],
+            headers={
+                "Message-ID": "<crm.1.2@shop.example.com>",
+                "List-Unsubscribe": "<https://api.shop.example.com/plugins/global/saleor.crm/"
+                "campaigns/unsubscribe/?t=2%3Aabcdefghijklmnop>, "
+                "<mailto:news@shop.example.com?subject=unsubscribe>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Precedence": "bulk",
+            },
+        )
+        message.attach_alternative(html, "text/html")
+        return message.message().as_bytes(linesep="\r\n")
+
+    django_bytes, ours = build(EmailMultiAlternatives), build(mime.CampaignEmail)
+    boundary = re.compile(rb'boundary="([^"]+)"')
+    ours = ours.replace(boundary.search(ours).group(1), boundary.search(django_bytes).group(1))
+    assert ours == django_bytes
 
 
 def test_scheduled_campaigns_start_when_due(vips):

@@ -420,8 +420,9 @@ class CampaignRecipient(models.Model):
     )
     claim_token = models.UUIDField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
-    # Set, in the statement that confirms the previous message, just before
-    # this one is handed to the mail server (sending.py: crash recovery).
+    # Set, in the statement that confirms the previous window of messages,
+    # just before this one's are handed to the mail server (sending.py:
+    # crash recovery).
     attempted_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
@@ -443,6 +444,13 @@ class CampaignRecipient(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status"], name="crm_campaign_rcpt_status_idx"),
             models.Index(fields=["profile"], name="crm_campaign_rcpt_profile_idx"),
+            # The claim of a send task (sending.py): the next queued rows in
+            # order, without sorting every queued row of the campaign.
+            models.Index(
+                fields=["campaign", "id"],
+                name="crm_campaign_rcpt_queued_idx",
+                condition=models.Q(status="queued", position__isnull=False),
+            ),
             # Attribution (attribution.py): whose code an order used.
             models.Index(
                 fields=["offer_code"],

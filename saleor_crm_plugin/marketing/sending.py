@@ -1,5 +1,5 @@
 """Sending campaigns: the audience fixed in SQL, then batches mailed over
-one SMTP connection each, every recipient at most once.
+a few SMTP connections each, every recipient at most once.
 
 **Start** (:func:`start_campaign`). One ``INSERT … SELECT`` writes a
 recipient row for every profile in the segment whose address is sendable
@@ -16,25 +16,31 @@ whenever the audience is materialised: buckets below ``holdout_percent`` ×
 LOCKED`` (other workers take other rows) and marks them SENDING under a
 claim token, in one committed statement; addresses no longer sendable are
 SKIPPED, offer codes are issued (idempotent per recipient: a retried batch
-gets the same codes). Then it opens one SMTP connection and, for each
-message, runs one statement that confirms the previous message SENT,
-writes its ``CAMPAIGN_SENT`` timeline entry (dedupe key per recipient) and
-stamps this one's ``attempted_at``, and only then hands it to the mail
-server: a confirmed recipient always has its timeline entry.
+gets the same codes). Then it mails them in windows of
+``SALEOR_CRM_CAMPAIGN_CONFIRM_WINDOW`` over
+``SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS`` connections of Django's mail
+backend (one thread each, :class:`_Outbox`): for each window, one
+statement confirms the previous window's accepted messages SENT, writes
+their ``CAMPAIGN_SENT`` timeline entries (dedupe key per recipient) and
+stamps this window's ``attempted_at``, and only then are its messages
+handed to the mail server: a confirmed recipient always has its timeline
+entry. The window trades commits for the size of the unknown below: one
+commit per window instead of per message.
 
 **A crash between the mail server's accept and the database commit.**
 Exactly-once is impossible over SMTP (the server cannot be asked what it
-accepted). The design keeps the unknown to the one message in flight: a
-batch that made no progress (claimed, or its last message attempted) for
-``SALEOR_CRM_CAMPAIGN_LEASE_SECONDS`` is recovered
-(:func:`recover_stalled`): rows never attempted go back to the
-queue (no gap); the one row attempted but not confirmed is marked FAILED
-with ``error = "interrupted"`` and **not** sent again (no duplicate): a
-customer may miss that one email, never get it twice. A worker whose lease
-was taken over finds its next statement matches nothing and stops before
-sending anything more. An SMTP error (the connection dropped) returns the
-unsent rows of the batch to the queue at once and the task retries later;
-a recipient the server refuses is FAILED with the server's answer.
+accepted). The design keeps the unknown to the window in flight: a batch
+that made no progress (claimed, or its last window attempted) for
+``SALEOR_CRM_CAMPAIGN_LEASE_SECONDS`` is recovered (:func:`recover_stalled`):
+rows never attempted go back to the queue (no gap); the rows attempted but
+not confirmed, at most one window, are marked FAILED with ``error =
+"interrupted"`` and **not** sent again (no duplicate): a customer may miss
+that email, never get it twice. A worker whose lease was taken over finds
+its next statement matches nothing and stops before sending anything more.
+An SMTP error (a connection dropped) stops the batch's other connections,
+confirms what was accepted and returns the unsent rows of the batch to the
+queue at once, and the task retries later; a recipient the server refuses
+is FAILED with the server's answer.
 
 **Rate limit**: ``SALEOR_CRM_CAMPAIGN_RATE_LIMIT`` messages per second for
 a campaign; each of its ``SALEOR_CRM_CAMPAIGN_SEND_WORKERS`` tasks paces
@@ -45,14 +51,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -64,6 +72,7 @@ from ..webhooks.outbox import outbox_sql, request_delivery
 from . import tracking
 from .campaigns import offer_spec
 from .consent import sendable_emails
+from .mime import CampaignEmail
 from .models import (
     ACTIVE_STATUSES,
     Campaign,
@@ -201,21 +210,27 @@ def _claim(campaign: Campaign, size: int, now: datetime) -> _Claimed | None:
                     WHERE campaign_id = %s AND status = 'queued' AND position IS NOT NULL
                     ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
                 )
+                RETURNING id
                 """,
                 [token, now, campaign.pk, size],
             )
-            if not cursor.rowcount:
-                return None
-        claimed = CampaignRecipient.objects.filter(claim_token=token, status="sending")
-        # Consent may have changed since the start; erased customers never get mail.
-        claimed.exclude(
-            email__in=sendable_emails(),
-            profile__in=CustomerProfile.objects.filter(erased_at__isnull=True).values("pk"),
-        ).update(status=RecipientStatus.SKIPPED, error="not sendable")
-        claimed = claimed.filter(email__in=sendable_emails()).exclude(
-            profile__erased_at__isnull=False
+            ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return None
+        # By primary key from here on (claim_token has no index). Consent may
+        # have changed since the start; erased customers never get mail. One
+        # correlated look-up per claimed row, not a hash of every sendable address.
+        claimed = CampaignRecipient.objects.filter(pk__in=ids)
+        sendable = Exists(sendable_emails().filter(email=OuterRef("email")))
+        alive = Exists(
+            CustomerProfile.objects.filter(pk=OuterRef("profile_id"), erased_at__isnull=True)
         )
-        recipients = list(claimed.select_related("profile").order_by("id"))
+        claimed.filter(~(sendable & alive)).update(
+            status=RecipientStatus.SKIPPED, error="not sendable"
+        )
+        recipients = list(
+            claimed.filter(status=RecipientStatus.SENDING).select_related("profile").order_by("id")
+        )
         if (spec := offer_spec(campaign)) is not None and recipients:
             codes = issue_offer_codes(
                 str(campaign.pk),
@@ -226,10 +241,28 @@ def _claim(campaign: Campaign, size: int, now: datetime) -> _Claimed | None:
             for r in recipients:
                 issued = codes[str(r.profile_id)]
                 r.offer_code, r.offer_expires_at = issued.code, issued.expires_at
-            CampaignRecipient.objects.bulk_update(
-                recipients, ["offer_code", "offer_expires_at"], batch_size=500
-            )
+            _store_codes(recipients)
     return _Claimed(token, recipients)
+
+
+def _store_codes(recipients: list[CampaignRecipient]) -> None:
+    """The recipients' offer codes, in one statement (``bulk_update``'s
+    ``CASE`` per row costs more than the codes themselves).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {CampaignRecipient._meta.db_table} AS r
+            SET offer_code = v.code, offer_expires_at = v.expires_at
+            FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[]) AS v(id, code, expires_at)
+            WHERE r.id = v.id
+            """,
+            [
+                [r.pk for r in recipients],
+                [r.offer_code for r in recipients],
+                [r.offer_expires_at for r in recipients],
+            ],
+        )
 
 
 def shop_name() -> str:
@@ -259,7 +292,9 @@ def content(campaign: Campaign, position: int) -> tuple[str, str]:
     return campaign.subject, campaign.body
 
 
-def context_for(campaign: Campaign, recipient: CampaignRecipient, shop: str) -> dict:
+def context_for(
+    campaign: Campaign, recipient: CampaignRecipient, shop: str, unsubscribe: str | None = None
+) -> dict:
     profile = recipient.profile
     context = {
         "customer": {
@@ -267,7 +302,7 @@ def context_for(campaign: Campaign, recipient: CampaignRecipient, shop: str) -> 
             "last_name": profile.last_name,
             "email": recipient.email,
         },
-        "unsubscribe_url": tracking.url("unsubscribe", recipient.pk),
+        "unsubscribe_url": unsubscribe or tracking.url("unsubscribe", recipient.pk),
         "shop": {"name": shop},
     }
     if campaign.offer:
@@ -285,21 +320,21 @@ def message_id(campaign: Campaign, recipient: CampaignRecipient) -> str:
 
 def build_message(
     campaign: Campaign, recipient: CampaignRecipient, shop: str, smtp=None
-) -> EmailMultiAlternatives:
+) -> CampaignEmail:
     """The recipient's email: personalised, tracked, with RFC 8058 headers."""
     subject, body = content(campaign, recipient.position or 0)
+    unsubscribe = tracking.url("unsubscribe", recipient.pk)
     rendered = render(
         subject,
         body,
-        context_for(campaign, recipient, shop),
+        context_for(campaign, recipient, shop, unsubscribe),
         link_url=lambda index: tracking.url("click", recipient.pk, index),
         pixel_url=tracking.url("open", recipient.pk),
     )
-    unsubscribe = tracking.url("unsubscribe", recipient.pk)
     mailto = tracking.mailto(
         recipient.pk, crm_setting("SALEOR_CRM_UNSUBSCRIBE_MAILTO") or sender(campaign)
     )
-    message = EmailMultiAlternatives(
+    message = CampaignEmail(
         subject=rendered.subject,
         body=rendered.text,
         from_email=sender(campaign),
@@ -318,21 +353,23 @@ def build_message(
 
 _STEP = """
 WITH step AS (
-    UPDATE {table} SET
-        status = CASE WHEN id = %(previous)s THEN 'sent' ELSE status END,
-        sent_at = CASE WHEN id = %(previous)s THEN %(now)s ELSE sent_at END,
-        message_id = CASE WHEN id = %(previous)s THEN %(message_id)s ELSE message_id END,
-        attempted_at = CASE WHEN id = %(current)s THEN %(now)s ELSE attempted_at END
-    WHERE claim_token = %(token)s AND status = 'sending' AND id IN (%(previous)s, %(current)s)
-    RETURNING id, profile_id
+    UPDATE {table} AS r SET
+        status = CASE WHEN v.message_id IS NOT NULL THEN 'sent' ELSE r.status END,
+        sent_at = CASE WHEN v.message_id IS NOT NULL THEN %(now)s ELSE r.sent_at END,
+        message_id = COALESCE(v.message_id, r.message_id),
+        attempted_at = CASE WHEN v.message_id IS NULL THEN %(now)s ELSE r.attempted_at END
+    FROM unnest(%(ids)s::bigint[], %(message_ids)s::text[], %(subjects)s::text[])
+        AS v(id, message_id, subject)
+    WHERE r.id = v.id AND r.claim_token = %(token)s AND r.status = 'sending'
+    RETURNING r.id, r.profile_id, v.message_id IS NOT NULL AS confirmed, v.subject
 ), timeline AS (
-    -- The "sent" entry commits with the confirmation: a crash cannot lose it.
+    -- The "sent" entries commit with the confirmation: a crash cannot lose them.
     INSERT INTO {timeline} (profile_id, type, occurred_at, object_type, object_id, data,
         dedupe_key, created_at)
     SELECT profile_id, %(type)s, %(now)s, 'campaign', %(campaign)s,
-        jsonb_build_object('campaign', %(name)s::text, 'subject', %(subject)s::text),
+        jsonb_build_object('campaign', %(name)s::text, 'subject', subject),
         'campaign_sent:' || id, %(now)s
-    FROM step WHERE id = %(previous)s
+    FROM step WHERE confirmed
     ON CONFLICT (dedupe_key) DO NOTHING
     RETURNING profile_id, dedupe_key
 ), sent_events AS (
@@ -355,10 +392,12 @@ class _Sent:
     subject: str
 
 
-def _step(campaign: Campaign, token, previous: _Sent | None, current, now: datetime) -> set[int]:
-    """Confirm ``previous`` sent (with its timeline entry) and mark
-    ``current`` attempted, in one committed statement; the IDs it changed
-    (neither: the claim was lost).
+def _step(
+    campaign: Campaign, token, accepted: list[_Sent], attempting: list[int], now: datetime
+) -> set[int]:
+    """Confirm the ``accepted`` messages sent (with their timeline entries)
+    and mark the ``attempting`` recipients attempted, in one committed
+    statement; the IDs it changed (none: the claim was lost).
     """
     with connection.cursor() as cursor:
         cursor.execute(
@@ -368,10 +407,9 @@ def _step(campaign: Campaign, token, previous: _Sent | None, current, now: datet
                 outbox=outbox_sql("sent_events", "%(now)s::timestamptz"),
             ),
             {
-                "previous": previous.recipient.pk if previous else 0,
-                "current": current or 0,
-                "message_id": previous.message_id if previous else "",
-                "subject": previous.subject if previous else "",
+                "ids": [sent.recipient.pk for sent in accepted] + attempting,
+                "message_ids": [sent.message_id for sent in accepted] + [None] * len(attempting),
+                "subjects": [sent.subject for sent in accepted] + [None] * len(attempting),
                 "token": token,
                 "now": now,
                 "type": TimelineEventType.CAMPAIGN_SENT,
@@ -386,11 +424,12 @@ def _step(campaign: Campaign, token, previous: _Sent | None, current, now: datet
     return {row[0] for row in rows}
 
 
-def _release(token) -> None:
-    """Unsent rows of a claim back to the queue (the mail server failed)."""
-    CampaignRecipient.objects.filter(claim_token=token, status="sending").update(
-        status=RecipientStatus.QUEUED, claim_token=None, claimed_at=None, attempted_at=None
-    )
+def _release(token, ids: list[int] | None = None) -> None:
+    """Unsent rows of a claim (all, or those of ``ids``) back to the queue."""
+    rows = CampaignRecipient.objects.filter(claim_token=token, status="sending")
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    rows.update(status=RecipientStatus.QUEUED, claim_token=None, claimed_at=None, attempted_at=None)
 
 
 def _pace(started: float, sent: int, rate: float | None) -> None:
@@ -400,8 +439,88 @@ def _pace(started: float, sent: int, rate: float | None) -> None:
             time.sleep(wait)
 
 
+# What handing one message to the mail server came to.
+_ACCEPTED, _REFUSED, _DROPPED, _BUG, _NOT_SENT = "accepted", "refused", "dropped", "bug", "not sent"
+
+
+class _Outbox:
+    """``width`` SMTP connections of Django's mail backend, each used by one
+    thread (one connection, one thread: the time per message is mostly
+    waiting for the server's answers, so a few connections overlap it). The
+    first dropped connection, bug or crash stops every thread from handing
+    over anything more. ``width`` 1 sends in the calling thread.
+    """
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.stopped = False
+        self._local = threading.local()
+        self._connections: list = []
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(width, "crm-smtp") if width > 1 else None
+
+    def _connection(self):
+        smtp = getattr(self._local, "smtp", None)
+        if smtp is None:
+            smtp = get_connection(fail_silently=False)
+            with self._lock:
+                self._connections.append(smtp)
+            smtp.open()
+            self._local.smtp = smtp
+        return smtp
+
+    def _send(self, build) -> tuple[str, object]:
+        if self.stopped:
+            return _NOT_SENT, None
+        try:
+            smtp = self._connection()
+            message = build(smtp)
+            smtp.send_messages([message])
+        except (SMTPRecipientsRefused, SMTPResponseException) as error:
+            if isinstance(error, SMTPResponseException) and error.smtp_code < 500:
+                self.stopped = True
+                return _DROPPED, error
+            return _REFUSED, error
+        except (SMTPException, OSError) as error:
+            self.stopped = True
+            return _DROPPED, error
+        except Exception as error:  # noqa: BLE001 - reported to the batch, raised there
+            self.stopped = True
+            return _BUG, error
+        except BaseException:
+            self.stopped = True  # the worker is dying: nothing more goes out
+            raise
+        return _ACCEPTED, message
+
+    def submit(self, build) -> Future:
+        if self._pool is not None:
+            return self._pool.submit(self._send, build)
+        future: Future = Future()
+        try:
+            future.set_result(self._send(build))
+        except BaseException as crash:  # noqa: BLE001 - handed to the batch, raised there
+            future.set_exception(crash)
+        return future
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        for smtp in self._connections:
+            try:
+                smtp.close()
+            except Exception:  # noqa: BLE001, S110 - closing a broken connection
+                pass
+
+
 def send_batch(campaign_id, now: datetime | None = None) -> int:
-    """Claim and mail one batch; the number of recipients claimed (0: none left)."""
+    """Claim and mail one batch; the number of recipients claimed (0: none left).
+
+    The claimed recipients go out in windows of
+    ``SALEOR_CRM_CAMPAIGN_CONFIRM_WINDOW``: one committed statement confirms
+    the previous window's accepted messages and marks this window's
+    recipients attempted, then they are handed to the mail server over
+    ``SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS`` connections.
+    """
     campaign = (
         Campaign.objects.filter(pk=campaign_id, status__in=ACTIVE_STATUSES)
         .prefetch_related("variants")
@@ -417,56 +536,79 @@ def send_batch(campaign_id, now: datetime | None = None) -> int:
     shop = shop_name()
     rate = crm_setting("SALEOR_CRM_CAMPAIGN_RATE_LIMIT")
     share = rate / max(1, crm_setting("SALEOR_CRM_CAMPAIGN_SEND_WORKERS")) if rate else None
-    smtp = get_connection(fail_silently=False)
-    sent = 0
+    window = crm_setting("SALEOR_CRM_CAMPAIGN_CONFIRM_WINDOW")
+    outbox = _Outbox(min(crm_setting("SALEOR_CRM_CAMPAIGN_SMTP_CONNECTIONS"), window))
     # Handed to the mail server and accepted, not yet confirmed in the database.
-    pending: _Sent | None = None
+    accepted: list[_Sent] = []
 
-    def confirm(current: CampaignRecipient | None) -> bool:
-        nonlocal pending, sent
+    def confirm(attempting: list[CampaignRecipient]) -> set[int]:
+        nonlocal accepted
+        if not accepted and not attempting:
+            return set()
         changed = _step(
-            campaign, claimed.token, pending, current.pk if current else None, timezone.now()
+            campaign, claimed.token, accepted, [r.pk for r in attempting], timezone.now()
         )
-        if pending and pending.recipient.pk in changed:
-            sent += 1
-        pending = None
-        return current is None or current.pk in changed
+        accepted = []
+        return changed
+
+    def builder(recipient: CampaignRecipient):
+        return lambda smtp: build_message(campaign, recipient, shop, smtp)
 
     started = time.monotonic()
+    handed = 0
     try:
-        smtp.open()
-        for recipient in claimed.recipients:
-            _pace(started, sent, share)
-            if not confirm(recipient):
+        for first in range(0, len(claimed.recipients), window):
+            chunk = claimed.recipients[first : first + window]
+            changed = confirm(chunk)
+            if any(r.pk not in changed for r in chunk):
                 logger.warning("CRM campaign %s: claim lost; batch stopped.", campaign.pk)
                 break
-            message = build_message(campaign, recipient, shop, smtp)
-            try:
-                smtp.send_messages([message])
-            except (SMTPRecipientsRefused, SMTPResponseException) as error:
-                if isinstance(error, SMTPResponseException) and error.smtp_code < 500:
-                    raise
-                CampaignRecipient.objects.filter(pk=recipient.pk).update(
-                    status=RecipientStatus.FAILED, error=str(error)[:255]
-                )
-                continue
-            pending = _Sent(recipient, message.extra_headers["Message-ID"], message.subject)
-        confirm(None)
+            futures = []
+            for recipient in chunk:
+                _pace(started, handed, share)
+                handed += 1
+                futures.append((recipient, outbox.submit(builder(recipient))))
+            wait([future for _, future in futures])
+            crash = next((f.exception() for _, f in futures if f.exception() is not None), None)
+            if crash is not None:
+                raise crash  # the worker dies: nothing more is confirmed
+            dropped = bug = None
+            not_sent = []
+            for recipient, future in futures:
+                outcome, detail = future.result()
+                if outcome == _ACCEPTED:
+                    accepted.append(
+                        _Sent(recipient, detail.extra_headers["Message-ID"], detail.subject)
+                    )
+                elif outcome == _REFUSED:
+                    CampaignRecipient.objects.filter(pk=recipient.pk).update(
+                        status=RecipientStatus.FAILED, error=str(detail)[:255]
+                    )
+                elif outcome == _DROPPED:
+                    dropped = dropped or detail
+                elif outcome == _BUG:
+                    bug = bug or detail
+                else:
+                    not_sent.append(recipient.pk)
+            if dropped is not None:
+                raise dropped
+            if bug is not None:
+                # Never handed over: back to the queue now, not "interrupted".
+                _release(claimed.token, not_sent)
+                raise bug
+        confirm([])
     except (SMTPException, OSError):
-        # The connection failed: what was not accepted goes back to the queue.
-        confirm(None)
+        # A connection failed: what was not accepted goes back to the queue.
+        confirm([])
         _release(claimed.token)
         raise
     except Exception:
-        # A bug, not the mail server: confirm what was accepted; the row in
-        # hand is recovered after the lease like a crash (never resent).
-        confirm(None)
+        # A bug, not the mail server: confirm what was accepted; the rows
+        # in hand are recovered after the lease like a crash (never resent).
+        confirm([])
         raise
     finally:
-        try:
-            smtp.close()
-        except Exception:  # noqa: BLE001 - closing a broken connection
-            pass
+        outbox.close()
     return len(claimed.recipients)
 
 
@@ -504,10 +646,10 @@ RETURNING r.attempted_at IS NOT NULL
 
 def recover_stalled(now: datetime | None = None) -> dict[str, int]:
     """Claims that made no progress for a lease: unattempted rows queued
-    again, the one in flight FAILED as ``interrupted`` (never sent twice).
+    again, the window in flight FAILED as ``interrupted`` (never sent twice).
 
     A claim's progress is the later of its claim and the ``attempted_at``
-    of the row in flight, which each message moves on: a live batch that
+    of the window in flight, which each window moves on: a live batch that
     takes longer than the lease (a low rate limit) is never taken from its
     worker. One statement per campaign, so a worker's step lands wholly
     before or after it.

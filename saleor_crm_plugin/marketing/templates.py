@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -82,6 +83,7 @@ EMAIL_STYLE_PROPERTIES = {
 # Links and images: web and mail addresses only (images from the web).
 EMAIL_URL_SCHEMES = {"http", "https", "mailto"}
 
+_COMPILING = threading.Lock()
 _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
 _HREF = re.compile(r'(<a\b[^>]*?\bhref=")([^"]*)(")', re.IGNORECASE)
 
@@ -193,7 +195,10 @@ def compile_template(source: str):
     does not compile.
     """
     try:
-        return Compiler().compile(source)
+        with (
+            _COMPILING
+        ):  # pybars' compiler (PyMeta) is not thread-safe; campaigns render in threads
+            return Compiler().compile(source)
     except (PybarsError, Exception) as exc:  # noqa: BLE001 - PyMeta raises its own
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else "Invalid Handlebars."
         raise TemplateError(
@@ -243,6 +248,12 @@ def literal_links(body: str) -> list[str]:
     """The distinct ``http(s)`` links written literally in ``body`` (no
     Handlebars inside), in order: the links a click redirect may go to.
     """
+    return list(_literal_links(body))
+
+
+@lru_cache(maxsize=128)
+def _literal_links(body: str) -> tuple[str, ...]:
+    """:func:`literal_links`, cached by body (every email of a campaign asks)."""
     links: list[str] = []
     for match in _HREF.finditer(body or ""):
         href = html.unescape(match.group(2)).strip()
@@ -250,7 +261,7 @@ def literal_links(body: str) -> list[str]:
             continue
         if href not in links:
             links.append(href)
-    return links
+    return tuple(links)
 
 
 # --- rendering ---------------------------------------------------------------
@@ -314,7 +325,7 @@ def render_body(
         inlined = rendered
     clean = sanitize_email_html(inlined)
     if link_url is not None:
-        links = literal_links(source)
+        links = _literal_links(source)
 
         def rewrite(match: re.Match) -> str:
             href = html.unescape(match.group(2)).strip()
