@@ -215,13 +215,17 @@ def test_a_transaction_still_writing_holds_the_mark_back(store):
         dbname=settings["NAME"],
     ) as other:
         started = other.execute("SELECT now(), pg_current_xact_id()").fetchone()[0]
-
-        # when
         with connection.cursor() as cursor:
-            mark = _high_water_mark(cursor)
+            cursor.execute("SELECT clock_timestamp()")
+            (before,) = cursor.fetchone()
 
-    # then: its rows, committed after the snapshot, are at or after the mark
-    assert mark <= started
+            # when
+            mark = _high_water_mark(cursor, now=NOW)
+
+    # then: held back by at least how long that transaction had been writing
+    # (its rows, committed after the snapshot, are at or after the mark)
+    assert mark <= NOW - (before - started)
+    assert mark > NOW - timedelta(minutes=5)
 
 
 def test_stdout_writes_one_object_per_line_with_its_table_and_the_cursor_on_stderr(store):

@@ -6,8 +6,10 @@ snapshot: the snapshot's time, or the start of the oldest transaction still
 writing then if that is earlier (its rows, committed after the snapshot,
 carry timestamps from after its start). The next run selects rows changed
 at or after that mark less ``overlap`` (clock differences between the
-application servers and the database, a write whose timestamp was taken
-just before its transaction began). Rows may come twice, never not at all:
+application servers, a write whose timestamp was taken just before its
+transaction began). The mark is on the application's clock, the one rows
+are stamped with; only the oldest writer's running time comes from the
+database. Rows may come twice, never not at all:
 at-least-once by primary key; consumers upsert.
 """
 
@@ -100,18 +102,28 @@ def _copy_sql(table: ExportTable, fmt: str, since: datetime | None) -> tuple[str
     return f"COPY (SELECT row_to_json(r) FROM ({select}) r) TO STDOUT", params
 
 
-def _high_water_mark(cursor) -> datetime:
+def _high_water_mark(cursor, now: datetime | None = None) -> datetime:
+    """The mark on the application's clock (``now``, default the current
+    time: the clock the CRM stamps its rows with), held back by how long the
+    oldest transaction still writing has been running, as the database
+    measures it. Only that interval is read from the database, so a clock
+    difference between the application and the database moves nothing.
+    """
     # The first statement: it takes the snapshot, after the statement's
     # start (a transaction that commits in between is older than the mark).
     # Other sessions' transactions are only visible to a role that may read
     # their activity (the same role, or pg_read_all_stats); on a standby,
     # none: the overlap alone covers late commits there.
+    from django.utils import timezone
+
+    now = now or timezone.now()
     cursor.execute(
-        "SELECT least(statement_timestamp(), (SELECT min(xact_start) FROM pg_stat_activity"
+        "SELECT coalesce(statement_timestamp() - (SELECT min(xact_start) FROM pg_stat_activity"
         " WHERE datname = current_database() AND backend_xid IS NOT NULL"
-        " AND pid <> pg_backend_pid()))"
+        " AND pid <> pg_backend_pid()), interval '0')"
     )
-    return cursor.fetchone()[0]
+    (running,) = cursor.fetchone()
+    return now - max(running, timedelta(0))
 
 
 def _stream_table(cursor, table: ExportTable, fmt: str, since, out: BinaryIO, label: bytes | None):
