@@ -30,10 +30,13 @@ after(async () => {
 });
 
 /** The extension's frame the demo page shows now (one per view). */
-async function crmFrame(page, timeout = 15_000) {
+/** The CRM's iframe; with `route` (e.g. "/widget/home"), the one showing that route, not a frame still leaving. */
+async function crmFrame(page, timeout = 15_000, route = "") {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const frame = page.frames().find((f) => f.url().includes(`${CRM_ROUTE}/dashboard`));
+    const frame = page
+      .frames()
+      .find((f) => f.url().includes(`${CRM_ROUTE}/dashboard`) && !f.isDetached() && f.url().includes(route));
     if (frame) return frame;
     if (Date.now() > deadline) throw new Error("The CRM's iframe did not load");
     await new Promise((done) => setTimeout(done, 50));
@@ -76,7 +79,7 @@ describe("The demo's Dashboard stand-in", { timeout: 180_000 }, () => {
     await page.getByRole("link", { name: "A customer's page" }).click();
     await page.getByRole("heading", { name: /./, level: 1 }).waitFor();
     assert.equal(await page.getByText(top.email, { exact: true }).count() > 0, true);
-    frame = await crmFrame(page);
+    frame = await crmFrame(page, 15_000, "/widget/customer");
     await frame.getByText("Total spent", { exact: true }).waitFor();
     await frame.getByText(String(top.ordersCount), { exact: true }).first().waitFor();
     // The card takes the height the widget asks for.
@@ -89,14 +92,15 @@ describe("The demo's Dashboard stand-in", { timeout: 180_000 }, () => {
     // The order widget on that customer's latest order.
     await page.getByRole("link", { name: "An order's page" }).click();
     await page.getByRole("heading", { name: /^Order #\d+$/ }).waitFor();
-    frame = await crmFrame(page);
+    frame = await crmFrame(page, 15_000, "/widget/order");
     await frame.getByText("Tickets about this order", { exact: true }).waitFor();
     await frame.getByText(top.email, { exact: true }).waitFor();
     await shoot("demo-order.png");
 
     // The home page widget.
     await page.getByRole("link", { name: "Home" }).click();
-    frame = await crmFrame(page);
+    await page.getByRole("heading", { name: "Home", level: 1 }).waitFor();
+    frame = await crmFrame(page, 15_000, "/widget/home");
     await frame.getByText("Open tickets", { exact: true }).waitFor();
     await shoot("demo-home.png");
 
